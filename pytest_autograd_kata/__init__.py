@@ -1,0 +1,40 @@
+"""pytest-autograd-kata: a pytest plugin and toolkit for autograd katas.
+
+Importing this package is cheap: the helpers below load torch, hypothesis and numpy only
+when first used (``from pytest_autograd_kata import assert_tensor_close``).
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_EXPORTS = {
+    "KataFailure": "assertions",
+    "fail": "assertions",
+    "assert_is_tensor": "assertions",
+    "assert_tensor_close": "assertions",
+    "assert_tensor_equal": "assertions",
+    "assert_grad_is_none": "assertions",
+    "assert_grad_fn": "assertions",
+    "assert_shares_storage": "assertions",
+    "assert_gradcheck": "assertions",
+    "assert_gradgradcheck": "assertions",
+    "watch_backward": "assertions",
+    "BackwardWatch": "assertions",
+    "Text": "i18n",
+    "strategies": None,
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name = _EXPORTS[name]
+    if module_name is None:
+        return import_module(f"{__name__}.{name}")
+    return getattr(import_module(f"{__name__}.{module_name}"), name)

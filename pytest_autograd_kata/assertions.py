@@ -1,0 +1,245 @@
+"""Assertion helpers that fail with messages a learner understands.
+
+Each helper names the quantity (``x.grad``), says in words what was expected, shows
+obtained vs expected for the first few differing elements and the tolerance used, and hides
+its own frames from the traceback. Messages follow the current language (``--kata-lang``).
+
+The torch functions they rely on are bound here, at import, so learner code that later
+replaces ``torch.testing.assert_close`` or ``Tensor.__eq__`` cannot change a verdict.
+
+Example::
+
+    from pytest_autograd_kata import assert_tensor_close, watch_backward
+
+    def test_backward(kata, device):
+        x = torch.arange(4.0, device=device, requires_grad=True)
+        with watch_backward(x) as watch:
+            kata.backward_of(x)
+        watch.assert_grad_from_backward(name="x.grad")
+        assert_tensor_close(x.grad, 4 * x.detach(), name="x.grad",
+                            expected=Text("4·x, the gradient of 2·xᵀx", "4·x，即 2·xᵀx 的梯度"))
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Sequence
+
+import torch
+from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradcheck
+from torch.testing import assert_close as _assert_close
+from torch.testing._comparison import default_tolerances as _default_tolerances
+
+from .i18n import t
+
+#: how many differing elements a message lists
+SHOWN_ELEMENTS = 3
+
+_Tensor = torch.Tensor
+_equal = torch.equal
+_isclose = torch.isclose
+_is_tensor = torch.is_tensor
+
+
+class KataFailure(AssertionError):
+    """A check failed; ``str()`` is the learner-facing message, in the current language."""
+
+    def __init__(self, message: str, quantity: str = "") -> None:
+        super().__init__(message)
+        self.quantity = quantity
+
+
+def _fail(key: str, quantity: str, nudge: object = None, **fields: object) -> None:
+    message = t(key, name=quantity, **fields)
+    if nudge:
+        message += "\n" + t("nudge", text=nudge)
+    raise KataFailure(message, quantity)
+
+
+def _expected_line(expected: object) -> str:
+    return ("\n" + t("expected_words", text=expected)) if expected else ""
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.8g}"
+
+
+def _index(flat: int, shape: torch.Size) -> str:
+    if not shape:
+        return ""
+    coords = []
+    for size in reversed(shape):
+        coords.append(flat % size)
+        flat //= size
+    return "[" + ", ".join(str(c) for c in reversed(coords)) + "]"
+
+
+def _differences(name: str, actual: _Tensor, expected: _Tensor, mismatch: _Tensor) -> str:
+    flat_bad = mismatch.reshape(-1).nonzero().reshape(-1).tolist()
+    a, e = actual.reshape(-1).tolist(), expected.reshape(-1).tolist()
+    lines = [t("differing_count", bad=len(flat_bad), total=actual.numel())]
+    for i in flat_bad[:SHOWN_ELEMENTS]:
+        lines.append(t("differing_element", name=name + _index(i, actual.shape),
+                       obtained=_fmt(a[i]), expected=_fmt(e[i])))
+    return "\n".join(lines)
+
+
+def assert_is_tensor(value: Any, *, name: str, shape: Sequence[int] | None = None,
+                     dtype: torch.dtype | None = None, device: Any = None,
+                     nudge: object = None) -> None:
+    """``value`` is a tensor, with the given shape, dtype and device where those are given."""
+    __tracebackhide__ = True
+    if not _is_tensor(value):
+        _fail("not_a_tensor", name, nudge, kind=type(value).__name__)
+    if shape is not None and tuple(value.shape) != tuple(shape):
+        _fail("wrong_shape", name, nudge, obtained=tuple(value.shape), expected=tuple(shape))
+    if dtype is not None and value.dtype != dtype:
+        _fail("wrong_dtype", name, nudge, obtained=value.dtype, expected=dtype)
+    if device is not None and value.device.type != torch.device(device).type:
+        _fail("wrong_device", name, nudge, obtained=value.device, expected=torch.device(device))
+
+
+def _comparable(actual: Any, expected: _Tensor, name: str, nudge: object) -> None:
+    __tracebackhide__ = True
+    if actual is None:
+        _fail("is_none", name, nudge)
+    assert_is_tensor(actual, name=name, shape=expected.shape, dtype=expected.dtype,
+                     device=expected.device, nudge=nudge)
+
+
+def assert_tensor_close(actual: Any, expected: _Tensor, *, name: str, expected_words: object = None,
+                        rtol: float | None = None, atol: float | None = None,
+                        nudge: object = None) -> None:
+    """``actual`` equals ``expected`` within the tolerance ``torch.testing.assert_close`` uses
+    for their dtype (or ``rtol``/``atol`` when given). Shape, dtype and device must match."""
+    __tracebackhide__ = True
+    _comparable(actual, expected, name, nudge)
+    actual, expected = actual.detach(), expected.detach()
+    if (rtol is None) != (atol is None):
+        raise ValueError("give both rtol and atol, or neither (dtype defaults)")
+    if rtol is None:
+        rtol, atol = _default_tolerances(actual, expected)
+    try:
+        _assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=False)
+    except AssertionError:
+        mismatch = ~_isclose(actual, expected, rtol=rtol, atol=atol)
+        _fail("not_close", name, nudge, expected_line=_expected_line(expected_words),
+              differences=_differences(name, actual.cpu(), expected.cpu(), mismatch.cpu()),
+              rtol=rtol, atol=atol, dtype=str(actual.dtype).replace("torch.", ""))
+
+
+def assert_tensor_equal(actual: Any, expected: _Tensor, *, name: str, expected_words: object = None,
+                        nudge: object = None) -> None:
+    """``actual`` equals ``expected`` exactly: same shape, dtype, device and every element."""
+    __tracebackhide__ = True
+    _comparable(actual, expected, name, nudge)
+    actual, expected = actual.detach(), expected.detach()
+    if not _equal(actual, expected):
+        mismatch = actual != expected
+        _fail("not_equal", name, nudge, expected_line=_expected_line(expected_words),
+              differences=_differences(name, actual.cpu(), expected.cpu(), mismatch.cpu()))
+
+
+def assert_grad_is_none(tensor: _Tensor, *, name: str = "x", nudge: object = None) -> None:
+    """No backward pass has written ``tensor.grad`` yet."""
+    __tracebackhide__ = True
+    if tensor.grad is not None:
+        _fail("grad_not_none", name, nudge)
+
+
+def assert_grad_fn(tensor: Any, expected: str | None, *, name: str, nudge: object = None) -> None:
+    """``tensor.grad_fn`` is the node named ``expected`` (``"MulBackward0"``), or is absent
+    when ``expected`` is None (a leaf, or a tensor cut from the graph)."""
+    __tracebackhide__ = True
+    assert_is_tensor(tensor, name=name, nudge=nudge)
+    obtained = None if tensor.grad_fn is None else type(tensor.grad_fn).__name__
+    if obtained == expected:
+        return
+    if expected is None:
+        _fail("grad_fn_unexpected", name, nudge, obtained=obtained)
+    if obtained is None:
+        _fail("grad_fn_missing", name, nudge, expected=expected)
+    _fail("grad_fn_wrong", name, nudge, obtained=obtained, expected=expected)
+
+
+def assert_shares_storage(tensor: Any, other: _Tensor, *, name: str, other_name: str,
+                          nudge: object = None) -> None:
+    """``tensor`` uses the same memory as ``other`` (a view or ``detach()``, not a copy)."""
+    __tracebackhide__ = True
+    assert_is_tensor(tensor, name=name, nudge=nudge)
+    if tensor.untyped_storage().data_ptr() != other.untyped_storage().data_ptr():
+        _fail("storage_not_shared", name, nudge, other=other_name)
+
+
+class BackwardWatch:
+    """Records every gradient that a backward pass accumulates into a leaf tensor.
+
+    A gradient written by hand (``x.grad = 4 * x``) never passes through autograd's
+    post-accumulate hook, so the watch can tell the two apart."""
+
+    def __init__(self, tensor: _Tensor) -> None:
+        self.tensor = tensor
+        self.accumulations = 0
+        self.last_seen: _Tensor | None = None
+        self._handle = tensor.register_post_accumulate_grad_hook(self._seen)
+
+    def _seen(self, tensor: _Tensor) -> None:
+        self.accumulations += 1
+        self.last_seen = tensor.grad.detach().clone()
+
+    def remove(self) -> None:
+        self._handle.remove()
+
+    def assert_grad_from_backward(self, *, name: str = "x.grad", nudge: object = None) -> None:
+        """At least one backward pass reached the tensor, and ``.grad`` still holds what the
+        last one left (it was not replaced or edited by hand afterwards)."""
+        __tracebackhide__ = True
+        if self.accumulations == 0:
+            _fail("no_backward", name, nudge)
+        grad = self.tensor.grad
+        if grad is None or not _equal(grad.detach(), self.last_seen):
+            _fail("grad_edited_after_backward", name, nudge)
+
+
+@contextmanager
+def watch_backward(tensor: _Tensor) -> Iterator[BackwardWatch]:
+    """``with watch_backward(x) as watch: ...`` then ``watch.assert_grad_from_backward()``."""
+    watch = BackwardWatch(tensor)
+    try:
+        yield watch
+    finally:
+        watch.remove()
+
+
+def _float64(inputs: Sequence[Any]) -> tuple:
+    return tuple(i.detach().double().requires_grad_(True) if _is_tensor(i) and i.is_floating_point()
+                 else i for i in inputs)
+
+
+def _run_check(checker: Callable, key: str, fn: Callable, inputs: Sequence[Any], name: str,
+               nudge: object) -> None:
+    __tracebackhide__ = True
+    try:
+        ok = checker(fn, _float64(inputs), raise_exception=True)
+    except Exception as err:  # gradcheck raises GradcheckError (a RuntimeError) with the numbers
+        _fail(key, name, nudge, detail=str(err).strip().splitlines()[0][:300])
+    if not ok:
+        _fail(key, name, nudge, detail="")
+
+
+def assert_gradcheck(fn: Callable, inputs: Sequence[Any], *, name: str, nudge: object = None) -> None:
+    """Autograd's gradient of ``fn`` matches finite differences at ``inputs`` (in float64)."""
+    __tracebackhide__ = True
+    _run_check(_gradcheck, "gradcheck_failed", fn, inputs, name, nudge)
+
+
+def assert_gradgradcheck(fn: Callable, inputs: Sequence[Any], *, name: str, nudge: object = None) -> None:
+    """Autograd's second derivative of ``fn`` matches finite differences (in float64)."""
+    __tracebackhide__ = True
+    _run_check(_gradgradcheck, "gradgradcheck_failed", fn, inputs, name, nudge)
+
+
+def fail(message: object, *, name: str = "") -> None:
+    """Fail a check with ``message`` (a :class:`~pytest_autograd_kata.Text` in both languages)
+    when no helper above says it; ``name`` is the quantity that was wrong."""
+    __tracebackhide__ = True
+    raise KataFailure(str(message), name)

@@ -1,0 +1,86 @@
+"""What happened to each check and each kata, in the words every report uses.
+
+A check's status is one of :data:`STATUSES`; a kata's status is derived from its checks.
+The terminal summary, the JSON and Gradescope reports, the board and the grader all read
+these records, so they never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from traceback import extract_tb
+
+PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT = "passed", "failed", "not_started", "error", "timeout"
+STATUSES = (PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT)
+#: how long a check's message may be in a report
+MESSAGE_LIMIT = 2000
+
+
+@dataclass
+class CheckResult:
+    kata: str
+    name: str
+    status: str
+    message: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class KataResult:
+    id: str
+    title: str
+    points: float
+    checks: list[CheckResult] = field(default_factory=list)
+    #: set when the kata could not be run at all (the grader's timeout or a crash)
+    forced_status: str = ""
+    forced_message: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.forced_status:
+            return self.forced_status
+        return kata_status([c.status for c in self.checks])
+
+    @property
+    def score(self) -> float:
+        return self.points if self.status == PASSED else 0.0
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "points": self.points, "score": self.score,
+                "status": self.status, "message": self.forced_message,
+                "checks": [c.to_json() for c in self.checks]}
+
+
+def kata_status(check_statuses: list[str]) -> str:
+    """All passed: passed. All not started: not_started. Otherwise the gravest of the rest."""
+    if not check_statuses:
+        return NOT_STARTED
+    distinct = set(check_statuses)
+    if distinct == {PASSED}:
+        return PASSED
+    if distinct == {NOT_STARTED}:
+        return NOT_STARTED
+    for status in (TIMEOUT, ERROR):
+        if status in distinct:
+            return status
+    return FAILED
+
+
+def is_stub_error(exc: BaseException, target: Path) -> bool:
+    """``NotImplementedError`` raised from a file in the target folder: an untouched stub."""
+    if not isinstance(exc, NotImplementedError):
+        return False
+    frames = extract_tb(exc.__traceback__)
+    if not frames:
+        return False
+    try:
+        Path(frames[-1].filename).resolve().relative_to(target.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def clip(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    return message if len(message) <= limit else message[: limit - 15] + "\n… (cut short)"

@@ -1,0 +1,283 @@
+"""The pytest plugin (entry point ``autograd_kata``): options, the ``kata`` marker, the
+``device`` and ``kata`` fixtures, learner-grade failure reports, and the per-kata summary.
+
+pytest loads this module on every run in an environment where the package is installed,
+so it imports neither torch nor hypothesis: they load when a kata check first needs them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from . import i18n, outcomes, settings as settings_mod
+from .course import Course, CourseError, find_course_file, load_course
+from .loader import KataLoadError, LearnerExit, display_path, load
+from .timeout import KataTimeout, time_limit
+
+MARKER = "kata"
+AMBIGUOUS = "Boolean value of Tensor with more than one"
+session_key = pytest.StashKey["KataSession"]()
+
+
+class KataSession:
+    """What the plugin knows during one run: the settings, and a result per kata check."""
+
+    def __init__(self, config: pytest.Config, kata_settings: settings_mod.KataSettings) -> None:
+        self.config = config
+        self.settings = kata_settings
+        self.results: list[outcomes.CheckResult] = []
+        self.courses: dict[str, Course] = {}  # kata id -> the course that defines it
+        self.devices_used: list[str] = []
+        self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
+
+    def course_for(self, item: pytest.Item) -> Course | None:
+        path = find_course_file(Path(item.path).parent)
+        if path is None:
+            return None
+        try:
+            return load_course(path)
+        except CourseError as err:
+            raise pytest.UsageError(str(err)) from None
+
+    def kata_results(self) -> list[outcomes.KataResult]:
+        """One result per kata, in course order (katas without course data after, by id)."""
+        by_id: dict[str, outcomes.KataResult] = {}
+        for check in self.results:
+            if check.kata not in by_id:
+                by_id[check.kata] = self._new_kata_result(check.kata)
+            by_id[check.kata].checks.append(check)
+        order = {kata_id: course.katas.index(course.get(kata_id)) for kata_id, course in self.courses.items()}
+        return sorted(by_id.values(), key=lambda r: (order.get(r.id, len(order)), r.id))
+
+    def _new_kata_result(self, kata_id: str) -> outcomes.KataResult:
+        course = self.courses.get(kata_id)
+        kata = course.find(kata_id) if course else None
+        points = self.marker_points.get(kata_id)
+        if kata is not None:
+            return outcomes.KataResult(kata_id, kata.text("title", self.settings.lang),
+                                       kata.points if points is None else points)
+        return outcomes.KataResult(kata_id, kata_id, 1.0 if points is None else points)
+
+
+def kata_id_of(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker(MARKER)
+    if marker is None:
+        return None
+    if not marker.args or not isinstance(marker.args[0], str):
+        raise pytest.UsageError(f"{item.nodeid}: use the marker as @pytest.mark.kata('k03', points=1)")
+    return marker.args[0]
+
+
+# ---------------------------------------------------------------- configuration
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    settings_mod.add_options(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{MARKER}(id, points=None): this check belongs to kata `id` (e.g. 'k03'); "
+                   "points default to the course's, else 1.")
+    kata_settings = settings_mod.resolve(config)
+    i18n.set_language(kata_settings.lang)
+    config.stash[session_key] = KataSession(config, kata_settings)
+    if kata_settings.profile and kata_settings.profile.startswith("kata-"):
+        # Hypothesis's own plugin loads the profile right after this hook: register ours first.
+        from . import profiles  # noqa: F401
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    s = config.stash[session_key].settings
+    profile = s.profile or "kata-learn (default)"
+    return i18n.t("header", target=display_path(s.target), devices=s.devices, language=s.lang,
+                  profile=profile, seed=s.seed)
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    kata_session = config.stash[session_key]
+    kata_items = [item for item in items if kata_id_of(item)]
+    if not kata_items:
+        return
+    for item in kata_items:
+        kata_id = kata_id_of(item)
+        course = kata_session.course_for(item)
+        if course is not None:
+            course.get(kata_id)  # an unknown id is a usage error, named
+            kata_session.courses[kata_id] = course
+        points = item.get_closest_marker(MARKER).kwargs.get("points")
+        if points is not None:
+            kata_session.marker_points[kata_id] = float(points)
+    _configure_hypothesis(kata_session.settings)
+
+
+def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
+    """Kata checks run under the learner profile unless one was chosen, with the seed the
+    header printed, so ``--hypothesis-seed=SEED`` repeats the run."""
+    from hypothesis import core, settings
+
+    from .profiles import DEFAULT_PROFILE
+
+    if not s.profile:
+        settings.load_profile(DEFAULT_PROFILE)
+    if not s.seed_given:
+        core.global_force_seed = int(s.seed)
+
+
+# ---------------------------------------------------------------- fixtures
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "device" not in metafunc.fixturenames:
+        return
+    from .devices import resolve
+
+    kata_session = metafunc.config.stash[session_key]
+    found = resolve(kata_session.settings.devices)
+    kata_session.devices_used = [d.name for d in found if not d.unavailable]
+    # Session scope: a device is the same for every check, and Hypothesis rejects
+    # function-scoped fixtures inside @given.
+    metafunc.parametrize("device", found, indirect=True, ids=[d.name for d in found], scope="session")
+
+
+@pytest.fixture(scope="session")
+def device(request: pytest.FixtureRequest) -> str:
+    """The device a check runs on: ``"cpu"``, ``"cuda"`` or ``"mps"``, one test per device."""
+    found = request.param
+    if found.unavailable:
+        pytest.skip(found.unavailable)
+    return found.name
+
+
+@pytest.fixture(scope="module")
+def kata(request: pytest.FixtureRequest):
+    """The learner's module for this check module's kata, loaded from ``--kata-target``.
+
+    Module-scoped so it can serve ``@given`` checks; mark the check module with
+    ``pytestmark = pytest.mark.kata("k03")``."""
+    kata_session = request.config.stash[session_key]
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        raise pytest.UsageError(f"{request.node.nodeid} uses the `kata` fixture but has no "
+                                f"pytestmark = pytest.mark.kata('kNN')")
+    kata_id = marker.args[0]
+    course = kata_session.courses.get(kata_id)
+    module = course.get(kata_id).module if course else _module_by_prefix(kata_session.settings.target, kata_id)
+    with time_limit(kata_session.settings.timeout):
+        return load(kata_session.settings.target, module, kata_id)
+
+
+def _module_by_prefix(target: Path, kata_id: str) -> str:
+    """Without course data, the kata's module is the one file named ``<id>*.py``."""
+    found = sorted(p.stem for p in target.glob(f"{kata_id}*.py"))
+    return found[0] if len(found) == 1 else kata_id
+
+
+# ---------------------------------------------------------------- running a check
+
+def _is_kata(item: pytest.Item) -> bool:
+    return item.get_closest_marker(MARKER) is not None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    if _is_kata(item):
+        from .torch_state import reset
+
+        reset()
+        with time_limit(item.config.stash[session_key].settings.timeout):
+            return (yield)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    if _is_kata(item):
+        with time_limit(item.config.stash[session_key].settings.timeout):
+            return (yield)
+    return (yield)
+
+
+def classify(excinfo: pytest.ExceptionInfo | None, when: str, target: Path) -> str:
+    if excinfo is None:
+        return outcomes.PASSED
+    exc = excinfo.value
+    if isinstance(exc, KataTimeout):
+        return outcomes.TIMEOUT
+    if outcomes.is_stub_error(exc, target):
+        return outcomes.NOT_STARTED
+    if isinstance(exc, KataLoadError) or when != "call":
+        return outcomes.ERROR
+    return outcomes.FAILED
+
+
+def _learner_message(excinfo: pytest.ExceptionInfo, status: str, settings: settings_mod.KataSettings) -> str:
+    exc = excinfo.value
+    if status == outcomes.TIMEOUT:
+        return i18n.t("timeout", seconds=exc.seconds)
+    if status == outcomes.NOT_STARTED:
+        frame = excinfo.traceback[-1]
+        return i18n.t("not_started", path=display_path(Path(frame.path)), function=frame.name)
+    from .assertions import KataFailure  # only reached once a check has failed
+
+    if isinstance(exc, (KataFailure, KataLoadError, LearnerExit)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _is_learner_facing(exc: BaseException, status: str) -> bool:
+    from .assertions import KataFailure
+
+    return status in (outcomes.TIMEOUT, outcomes.NOT_STARTED) or isinstance(
+        exc, (KataFailure, KataLoadError, LearnerExit))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if call.excinfo is not None and AMBIGUOUS in str(call.excinfo.value):
+        report.sections.append(("autograd-kata", i18n.t("ambiguous_bool")))
+    kata_id = kata_id_of(item)
+    if kata_id is None or report.skipped or (report.when != "call" and report.passed):
+        return report
+    kata_session = item.config.stash[session_key]
+    status = classify(call.excinfo, report.when, kata_session.settings.target)
+    message = ""
+    if call.excinfo is not None:
+        message = _learner_message(call.excinfo, status, kata_session.settings)
+        if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
+            notes = "\n".join(getattr(call.excinfo.value, "__notes__", []))
+            report.longrepr = "\n".join(filter(None, [message, notes]))
+    report.kata_status = status
+    kata_session.results.append(outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message)))
+    return report
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):
+    if getattr(report, "kata_status", None) == outcomes.NOT_STARTED:
+        return "not started", "N", ("NOT STARTED", {"yellow": True})
+    return None
+
+
+# ---------------------------------------------------------------- end of the run
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    kata_session = config.stash[session_key]
+    katas = kata_session.kata_results()
+    if not katas:
+        return
+    from .summary import progress_lines
+
+    terminalreporter.section("autograd-kata")
+    for line in progress_lines(katas, kata_session.settings):
+        terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    kata_session = session.config.stash.get(session_key, None)
+    if kata_session is None or not (kata_session.settings.report or kata_session.settings.gradescope):
+        return
+    from . import report
+
+    report.write_all(kata_session.kata_results(), kata_session.settings)

@@ -1,0 +1,39 @@
+"""Hypothesis profiles for the three ways the checks run; choose one with pytest's own
+``--hypothesis-profile NAME``.
+
+``kata-learn`` is the default for kata checks: a learner reruns them after every edit, so
+they must answer in seconds, and 25 examples per check still find the classic mistakes.
+"""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+
+LEARN, CI, GRADE = "kata-learn", "kata-ci", "kata-grade"
+DEFAULT_PROFILE = LEARN
+
+settings.register_profile(
+    LEARN,
+    max_examples=25,
+    # torch's first call on a new shape can take a while; a deadline would flag that, not the learner.
+    deadline=None,
+    # The learner sees the smallest failing input, but shrinking a tensor check must not take long.
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    CI,
+    max_examples=200,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    GRADE,
+    max_examples=25,
+    # Every submission sees the same inputs, and a rerun gives the same gradebook.
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+PROFILES = (LEARN, CI, GRADE)

@@ -1,0 +1,117 @@
+"""The plugin's options, ini keys and environment variables, resolved once per run.
+
+Precedence for each: the command-line option, then the ini key, then the environment
+variable, then the default. Nothing here imports torch or hypothesis.
+"""
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from . import devices, i18n
+
+DEFAULT_TARGET = "katas"
+DEFAULT_TIMEOUT = 20.0
+
+#: name: (environment variable, ini help)
+INI = {
+    "kata_target": ("KATA_TARGET", "folder whose kata modules the checks import (default: katas)"),
+    "kata_devices": ("KATA_DEVICES", "auto, or a comma list of cpu,cuda,mps (default: auto)"),
+    "kata_lang": ("KATA_LANG", "language of messages: en or zh (default: the locale, else en)"),
+    "kata_timeout": ("KATA_TIMEOUT", f"seconds one check may run, 0 for no limit (default: {DEFAULT_TIMEOUT:g})"),
+}
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("autograd-kata", "autograd katas (pytest-autograd-kata)")
+    group.addoption("--kata-target", metavar="DIR",
+                    help="folder whose kata modules the checks import, e.g. katas, solutions "
+                         "or a learner's folder; only the kata modules in it are loaded. "
+                         "Env: KATA_TARGET. Default: katas under the rootdir.")
+    group.addoption("--kata-devices", metavar="SPEC",
+                    help="auto (every device present) or a comma list of cpu,cuda,mps; "
+                         "named devices that are absent are skipped. Env: KATA_DEVICES.")
+    group.addoption("--kata-lang", metavar="LANG", choices=i18n.LANGS,
+                    help="language of kata messages: en or zh. Default: ini, then KATA_LANG, "
+                         "then the locale, then en.")
+    group.addoption("--kata-timeout", metavar="SECONDS", type=float,
+                    help=f"stop a check after this many seconds (0: no limit). Env: KATA_TIMEOUT. "
+                         f"Default: {DEFAULT_TIMEOUT:g}.")
+    group.addoption("--kata-report", metavar="PATH",
+                    help="write a JSON report: score, max_score, and per kata its checks.")
+    group.addoption("--kata-gradescope", metavar="PATH",
+                    help="write Gradescope's results.json.")
+    for name, (env, help_text) in INI.items():
+        parser.addini(name, f"{help_text}. Env: {env}.")
+
+
+def _raw(config: pytest.Config, name: str) -> tuple[str | None, str]:
+    """The value of setting ``name`` and where it came from."""
+    option = config.getoption(name)
+    if option is not None:
+        return str(option), "option"
+    ini = config.getini(name)
+    if ini:
+        return ini, "ini"
+    env = INI[name][0]
+    if os.environ.get(env):
+        return os.environ[env], "env"
+    return None, "default"
+
+
+@dataclass(frozen=True)
+class KataSettings:
+    target: Path
+    target_given: bool
+    devices: str
+    lang: str
+    timeout: float
+    #: the seed Hypothesis uses when --hypothesis-seed was not given, printed so a run can be repeated
+    seed: str
+    seed_given: bool
+    profile: str | None
+    report: Path | None
+    gradescope: Path | None
+
+
+def resolve(config: pytest.Config) -> KataSettings:
+    """Read and check every setting, raising ``pytest.UsageError`` that names the fix."""
+    target_value, target_source = _raw(config, "kata_target")
+    if target_source == "option":
+        target = Path(config.invocation_params.dir, target_value)
+    else:
+        target = config.rootpath / (target_value or DEFAULT_TARGET)
+    target = target.resolve()
+    if target_source != "default" and not target.is_dir():
+        raise pytest.UsageError(f"kata target folder {target} ({target_source}) does not exist; "
+                                f"pass the folder that holds your kata modules, e.g. --kata-target katas")
+
+    device_spec = _raw(config, "kata_devices")[0] or devices.AUTO
+    try:
+        devices.parse_spec(device_spec)
+        lang = i18n.resolve_lang(config.getoption("kata_lang"), config.getini("kata_lang") or None)
+    except ValueError as err:
+        raise pytest.UsageError(str(err)) from None
+
+    timeout_value, timeout_source = _raw(config, "kata_timeout")
+    try:
+        timeout = DEFAULT_TIMEOUT if timeout_value is None else float(timeout_value)
+    except ValueError:
+        raise pytest.UsageError(f"kata timeout ({timeout_source}) must be a number of seconds, "
+                                f"not {timeout_value!r}") from None
+
+    seed_option = config.getoption("hypothesis_seed", None)
+    report, gradescope = config.getoption("kata_report"), config.getoption("kata_gradescope")
+    return KataSettings(
+        target=target, target_given=target_source != "default", devices=device_spec, lang=lang,
+        timeout=timeout,
+        seed=str(seed_option) if seed_option is not None else str(random.Random().getrandbits(32)),
+        seed_given=seed_option is not None,
+        profile=config.getoption("hypothesis_profile", None),
+        report=Path(report) if report else None,
+        gradescope=Path(gradescope) if gradescope else None,
+    )
