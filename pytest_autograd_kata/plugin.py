@@ -193,10 +193,15 @@ def pytest_runtest_setup(item: pytest.Item):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    if _is_kata(item):
+    if not _is_kata(item):
+        return (yield)
+    try:
         with time_limit(item.config.stash[session_key].settings.timeout):
             return (yield)
-    return (yield)
+    finally:
+        # Hypothesis would turn a failing example into a patch file under .hypothesis/patches,
+        # parsing the check with libcst: slow, and of no use to a learner, who reads the example.
+        item.__dict__.pop("_hypothesis_failing_examples", None)
 
 
 def classify(excinfo: pytest.ExceptionInfo | None, when: str, target: Path) -> str:

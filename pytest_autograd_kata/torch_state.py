@@ -12,5 +12,4 @@ def reset() -> None:
     torch.set_grad_enabled(True)
     torch.set_default_dtype(torch.float32)
     torch.autograd.set_detect_anomaly(False)
-    torch.use_deterministic_algorithms(False)
     torch.manual_seed(SEED)

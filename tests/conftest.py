@@ -1,0 +1,43 @@
+"""Shared helpers for the project's own tests."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+# pytester's in-process runs drop every module first imported during the run; re-importing
+# numpy's and torch's compiled extensions afterwards crashes the interpreter. Import them
+# here, before any run, so they stay.
+import numpy.random  # noqa: F401  (hypothesis draws seeds with it)
+import torch.testing  # noqa: F401
+import pytest_autograd_kata.assertions  # noqa: F401
+import pytest_autograd_kata.strategies  # noqa: F401
+from pytest_autograd_kata.course import load_course
+
+REPO = Path(__file__).resolve().parents[1]
+KATAS = REPO / "katas"
+SOLUTIONS = REPO / "solutions"
+COURSE = load_course(KATAS)
+
+
+def checks_file(kata_id: str) -> Path:
+    return KATAS / f"test_{COURSE.get(kata_id).module}.py"
+
+
+@pytest.fixture
+def run_kata(pytester: pytest.Pytester):
+    """Run one kata's checks in-process against a module file; return the kata's JSON result."""
+
+    def run(kata_id: str, module_file: Path, *args: str) -> dict:
+        target = pytester.path / "target"
+        target.mkdir(exist_ok=True)
+        shutil.copy(module_file, target / COURSE.get(kata_id).filename)
+        report = pytester.path / "report.json"
+        pytester.runpytest_inprocess(str(checks_file(kata_id)), f"--kata-target={target}",
+                                     f"--kata-report={report}", "-p", "no:cacheprovider", *args)
+        katas = json.loads(report.read_text(encoding="utf-8"))["katas"]
+        return next(k for k in katas if k["id"] == kata_id)
+
+    return run
