@@ -27,7 +27,7 @@ def parse_spec(spec: str) -> list[str]:
     unknown = [n for n in names if n not in KNOWN]
     if unknown or not names:
         raise DeviceSpecError(
-            f"--kata-devices: unknown device {', '.join(unknown) or repr(spec)}; "
+            f"unknown device {', '.join(unknown) or repr(spec)}; "
             f"use auto or a comma list of {', '.join(KNOWN)}")
     return list(dict.fromkeys(names))
 

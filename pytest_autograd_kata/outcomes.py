@@ -52,6 +52,17 @@ class KataResult:
                 "status": self.status, "message": self.forced_message,
                 "checks": [c.to_json() for c in self.checks]}
 
+    @classmethod
+    def from_json(cls, data: dict) -> KataResult:
+        """The inverse of :meth:`to_json`: a kata read back from a report (the command line
+        runs the checks in a child pytest and reads its ``--kata-report``)."""
+        result = cls(data["id"], data["title"], float(data["points"]),
+                     [CheckResult(**check) for check in data["checks"]],
+                     forced_message=data.get("message", ""))
+        if result.status != data["status"]:  # only a forced status disagrees with the checks
+            result.forced_status = data["status"]
+        return result
+
 
 def kata_status(check_statuses: list[str]) -> str:
     """All passed: passed. All not started: not_started. Otherwise the gravest of the rest."""

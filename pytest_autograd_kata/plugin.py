@@ -6,6 +6,7 @@ so it imports neither torch nor hypothesis: they load when a kata check first ne
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from .loader import KataLoadError, LearnerExit, display_path, load
 from .timeout import KataTimeout, time_limit
 
 MARKER = "kata"
+MARKER_IN_SOURCE = f"mark.{MARKER}(".encode()
 AMBIGUOUS = "Boolean value of Tensor with more than one"
 session_key = pytest.StashKey["KataSession"]()
 
@@ -50,14 +52,19 @@ class KataSession:
         order = {kata_id: course.katas.index(course.get(kata_id)) for kata_id, course in self.courses.items()}
         return sorted(by_id.values(), key=lambda r: (order.get(r.id, len(order)), r.id))
 
-    def _new_kata_result(self, kata_id: str) -> outcomes.KataResult:
+    def _kata(self, kata_id: str):
         course = self.courses.get(kata_id)
-        kata = course.find(kata_id) if course else None
-        points = self.marker_points.get(kata_id)
-        if kata is not None:
-            return outcomes.KataResult(kata_id, kata.text("title", self.settings.lang),
-                                       kata.points if points is None else points)
-        return outcomes.KataResult(kata_id, kata_id, 1.0 if points is None else points)
+        return course.find(kata_id) if course else None
+
+    def points(self, kata_id: str) -> float:
+        """The marker's points, else the course's, else 1."""
+        kata = self._kata(kata_id)
+        return self.marker_points.get(kata_id, kata.points if kata is not None else 1.0)
+
+    def _new_kata_result(self, kata_id: str) -> outcomes.KataResult:
+        kata = self._kata(kata_id)
+        title = kata.text("title", self.settings.lang) if kata is not None else kata_id
+        return outcomes.KataResult(kata_id, title, self.points(kata_id))
 
 
 def kata_id_of(item: pytest.Item) -> str | None:
@@ -81,11 +88,30 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", f"{MARKER}(id, points=None): this check belongs to kata `id` (e.g. 'k03'); "
                    "points default to the course's, else 1.")
     kata_settings = settings_mod.resolve(config)
+    _restore_global_state_on_unconfigure(config)
     i18n.set_language(kata_settings.lang)
     config.stash[session_key] = KataSession(config, kata_settings)
     if kata_settings.profile and kata_settings.profile.startswith("kata-"):
         # Hypothesis's own plugin loads the profile right after this hook: register ours first.
         from . import profiles  # noqa: F401
+
+
+def _restore_global_state_on_unconfigure(config: pytest.Config) -> None:
+    """The language, Hypothesis profile and seed are process-wide: put them back when the run
+    ends, so a run nested in another (pytester, an IDE) does not change the outer one."""
+    language = i18n.current_language()
+    config.add_cleanup(lambda: i18n.set_language(language))
+    if "hypothesis" not in sys.modules:
+        return  # a process without Hypothesis has no profile to lose; importing it costs every run
+    from hypothesis import core, settings
+
+    profile, seed = settings.get_current_profile_name(), core.global_force_seed
+
+    def restore_hypothesis() -> None:
+        settings.load_profile(profile)
+        core.global_force_seed = seed
+
+    config.add_cleanup(restore_hypothesis)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -110,7 +136,19 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         points = item.get_closest_marker(MARKER).kwargs.get("points")
         if points is not None:
             kata_session.marker_points[kata_id] = float(points)
+    for item in kata_items:
+        # --junitxml writes these as <property> elements, so a CI can total points per kata.
+        kata_id = kata_id_of(item)
+        item.user_properties += [("kata", kata_id), ("points", f"{kata_session.points(kata_id):g}")]
     _configure_hypothesis(kata_session.settings)
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    # Hypothesis fixes a check's settings when @given runs, at the import of its module, so the
+    # learner profile must be loaded before the first module of kata checks is imported; the
+    # marker in its source is the only sign of one before then.
+    if isinstance(collector, pytest.Module) and MARKER_IN_SOURCE in collector.path.read_bytes():
+        _configure_hypothesis(collector.config.stash[session_key].settings)
 
 
 def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
@@ -250,10 +288,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     status = classify(call.excinfo, report.when, kata_session.settings.target)
     message = ""
     if call.excinfo is not None:
-        message = _learner_message(call.excinfo, status, kata_session.settings)
+        # The notes hold Hypothesis's falsifying example: the report keeps it for `autograd-kata run`.
+        notes = "\n".join(getattr(call.excinfo.value, "__notes__", []))
+        message = "\n".join(filter(None, [_learner_message(call.excinfo, status, kata_session.settings), notes]))
         if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
-            notes = "\n".join(getattr(call.excinfo.value, "__notes__", []))
-            report.longrepr = "\n".join(filter(None, [message, notes]))
+            report.longrepr = message
     report.kata_status = status
     kata_session.results.append(outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message)))
     return report
@@ -274,8 +313,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         return
     from .summary import progress_lines
 
+    target = kata_session.settings.target
+    files = {kata_id: display_path(target / course.get(kata_id).filename)
+             for kata_id, course in kata_session.courses.items()}
     terminalreporter.section("autograd-kata")
-    for line in progress_lines(katas, kata_session.settings):
+    for line in progress_lines(katas, files):
         terminalreporter.write_line(line)
 
 

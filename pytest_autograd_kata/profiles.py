@@ -6,7 +6,15 @@ they must answer in seconds, and 25 examples per check still find the classic mi
 """
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
+
+#: For the profiles whose reports a learner reads:
+#: - every phase but ``explain``, which reruns a failing check over a hundred times under a line
+#:   tracer (seconds with torch, more with gradcheck) to annotate the check's source: nothing a
+#:   learner can use, and an untouched stub, failing every check, paid it every time;
+#: - one failure, the first found: "2 distinct failures" in an ExceptionGroup confuses a learner.
+FOR_LEARNERS = {"phases": tuple(phase for phase in Phase if phase is not Phase.explain),
+                "report_multiple_bugs": False}
 
 LEARN, CI, GRADE = "kata-learn", "kata-ci", "kata-grade"
 DEFAULT_PROFILE = LEARN
@@ -18,6 +26,7 @@ settings.register_profile(
     deadline=None,
     # The learner sees the smallest failing input, but shrinking a tensor check must not take long.
     suppress_health_check=[HealthCheck.too_slow],
+    **FOR_LEARNERS,
 )
 settings.register_profile(
     CI,
@@ -34,6 +43,7 @@ settings.register_profile(
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
+    **FOR_LEARNERS,
 )
 
 PROFILES = (LEARN, CI, GRADE)

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from . import outcomes
+from .i18n import t
 
 REPORT_VERSION = 1
 
@@ -30,7 +31,7 @@ def gradescope_results(katas: list[outcomes.KataResult]) -> dict:
             "score": k.score,
             "max_score": k.points,
             "status": "passed" if k.status == outcomes.PASSED else "failed",
-            "output": output or "all checks passed",
+            "output": output or t("report_all_passed"),
             "visibility": "visible",
         })
     return {"score": sum(k.score for k in katas), "max_score": sum(k.points for k in katas),

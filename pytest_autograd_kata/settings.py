@@ -50,17 +50,19 @@ def add_options(parser: pytest.Parser) -> None:
 
 
 def _raw(config: pytest.Config, name: str) -> tuple[str | None, str]:
-    """The value of setting ``name`` and where it came from."""
+    """The value of setting ``name`` and where it came from, spelled as the user wrote it
+    (``--kata-timeout``, ``ini kata_timeout``, ``KATA_TIMEOUT``; "" for the default), so an
+    error message points at the place to fix."""
     option = config.getoption(name)
     if option is not None:
-        return str(option), "option"
+        return str(option), "--" + name.replace("_", "-")
     ini = config.getini(name)
     if ini:
-        return ini, "ini"
+        return ini, f"ini {name}"
     env = INI[name][0]
     if os.environ.get(env):
-        return os.environ[env], "env"
-    return None, "default"
+        return os.environ[env], env
+    return None, ""
 
 
 @dataclass(frozen=True)
@@ -81,18 +83,21 @@ class KataSettings:
 def resolve(config: pytest.Config) -> KataSettings:
     """Read and check every setting, raising ``pytest.UsageError`` that names the fix."""
     target_value, target_source = _raw(config, "kata_target")
-    if target_source == "option":
+    if target_source.startswith("--"):
         target = Path(config.invocation_params.dir, target_value)
     else:
         target = config.rootpath / (target_value or DEFAULT_TARGET)
     target = target.resolve()
-    if target_source != "default" and not target.is_dir():
-        raise pytest.UsageError(f"kata target folder {target} ({target_source}) does not exist; "
+    if target_source and not target.is_dir():
+        raise pytest.UsageError(f"{target_source}: the kata target folder {target} does not exist; "
                                 f"pass the folder that holds your kata modules, e.g. --kata-target katas")
 
-    device_spec = _raw(config, "kata_devices")[0] or devices.AUTO
+    device_spec, device_source = _raw(config, "kata_devices")
     try:
-        devices.parse_spec(device_spec)
+        devices.parse_spec(device_spec or devices.AUTO)
+    except ValueError as err:
+        raise pytest.UsageError(f"{device_source}: {err}") from None
+    try:
         lang = i18n.resolve_lang(config.getoption("kata_lang"), config.getini("kata_lang") or None)
     except ValueError as err:
         raise pytest.UsageError(str(err)) from None
@@ -101,13 +106,13 @@ def resolve(config: pytest.Config) -> KataSettings:
     try:
         timeout = DEFAULT_TIMEOUT if timeout_value is None else float(timeout_value)
     except ValueError:
-        raise pytest.UsageError(f"kata timeout ({timeout_source}) must be a number of seconds, "
-                                f"not {timeout_value!r}") from None
+        raise pytest.UsageError(f"{timeout_source}: the kata timeout must be a number of seconds "
+                                f"(0 for no limit), not {timeout_value!r}") from None
 
     seed_option = config.getoption("hypothesis_seed", None)
     report, gradescope = config.getoption("kata_report"), config.getoption("kata_gradescope")
     return KataSettings(
-        target=target, target_given=target_source != "default", devices=device_spec, lang=lang,
+        target=target, target_given=bool(target_source), devices=device_spec or devices.AUTO, lang=lang,
         timeout=timeout,
         seed=str(seed_option) if seed_option is not None else str(random.Random().getrandbits(32)),
         seed_given=seed_option is not None,

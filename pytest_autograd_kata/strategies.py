@@ -45,14 +45,25 @@ def _width(dtype: torch.dtype) -> int:
     return {torch.float16: 16, torch.float32: 32}.get(dtype, 64)
 
 
+def _representable(value: float, dtype: torch.dtype, toward: float) -> float:
+    """``value`` if ``dtype`` holds it exactly, else its neighbour in ``dtype`` on the side of
+    ``toward``: Hypothesis refuses a bound that the drawn width cannot represent (1e-3 in float32)."""
+    np_type = _NUMPY_DTYPES.get(dtype, np.float64)
+    rounded = float(np_type(value))  # compared as Python floats: numpy would round value too
+    if (rounded < value < toward) or (toward < value < rounded):
+        rounded = float(np.nextafter(np_type(rounded), np_type(toward)))
+    return rounded
+
+
 def elements(dtype: torch.dtype = torch.float32, min_value: float = -DEFAULT_BOUND,
              max_value: float = DEFAULT_BOUND, min_magnitude: float = 0.0) -> st.SearchStrategy[float]:
     """Finite floats representable in ``dtype``, within ``[min_value, max_value]`` and, when
     ``min_magnitude`` > 0, at least that far from zero. Subnormals are left out: GPUs may
     flush them to zero, and a check must give the same verdict on every device."""
     def floats(lo: float, hi: float) -> st.SearchStrategy[float]:
-        return st.floats(lo, hi, allow_nan=False, allow_infinity=False,
-                         allow_subnormal=False, width=_width(dtype))
+        return st.floats(_representable(lo, dtype, toward=hi), _representable(hi, dtype, toward=lo),
+                         allow_nan=False, allow_infinity=False, allow_subnormal=False,
+                         width=_width(dtype))
 
     if min_magnitude <= 0:
         return floats(min_value, max_value)
@@ -85,7 +96,8 @@ def tensors(shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None =
     arrays = hnp.arrays(_NUMPY_DTYPES[dtype], shape if shape is not None else shapes(), elements=values)
 
     def to_tensor(array: np.ndarray) -> torch.Tensor:
-        tensor = torch.from_numpy(np.ascontiguousarray(array)).to(device)
+        # copy(), not ascontiguousarray(): the latter turns a 0-dim array into shape (1,).
+        tensor = torch.from_numpy(array.copy()).to(device)
         return tensor.requires_grad_(True) if requires_grad else tensor
 
     return arrays.map(to_tensor)

@@ -1,5 +1,11 @@
-"""The per-kata progress lines printed at the end of a run (and by the board)."""
+"""The progress view: a bar, ``N/total``, one line per kata, and where the next kata is.
+
+pytest's end-of-run summary and the ``autograd-kata`` board print the same lines, from here.
+"""
 from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
 
 from . import outcomes
 from .i18n import t
@@ -9,18 +15,49 @@ WORD = {outcomes.PASSED: "status_done", outcomes.FAILED: "status_failing",
         outcomes.TIMEOUT: "status_timeout"}
 MARK = {outcomes.PASSED: "✔", outcomes.FAILED: "✘", outcomes.NOT_STARTED: "·",
         outcomes.ERROR: "!", outcomes.TIMEOUT: "⏱"}
+BAR_WIDTH = 24
 
 
 def status_word(status: str, lang: str | None = None) -> str:
     return t(WORD[status], lang)
 
 
-def progress_lines(katas: list[outcomes.KataResult], kata_settings=None, lang: str | None = None) -> list[str]:
+def bar(done: int, total: int, cells: int = BAR_WIDTH) -> str:
+    filled = round(cells * done / total) if total else 0
+    return "[" + "█" * filled + "░" * (cells - filled) + "]"
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * (columns - width(text))
+
+
+def kata_line(kata: outcomes.KataResult, title_columns: int = 0, lang: str | None = None) -> str:
+    """``✘ k03  Backward  failing (1/3)``; the check count only once checks have run."""
+    line = f"  {MARK[kata.status]} {kata.id}  {pad(kata.title, title_columns)}  {status_word(kata.status, lang)}"
+    if kata.checks:
+        passed = sum(c.status == outcomes.PASSED for c in kata.checks)
+        line += f" ({passed}/{len(kata.checks)})"
+    return line
+
+
+def next_unfinished(katas: list[outcomes.KataResult]) -> outcomes.KataResult | None:
+    return next((k for k in katas if k.status != outcomes.PASSED), None)
+
+
+def progress_lines(katas: list[outcomes.KataResult], files: Mapping[str, str] | None = None,
+                   lang: str | None = None) -> list[str]:
+    """The progress view of ``katas`` (in course order); ``files`` maps a kata id to the path of
+    the learner's file, shown for the next unfinished kata."""
     done = sum(k.status == outcomes.PASSED for k in katas)
-    lines = [t("summary_title", lang, done=done, total=len(katas))]
-    width = max(len(k.title) for k in katas)
-    for k in katas:
-        passed = sum(c.status == outcomes.PASSED for c in k.checks)
-        lines.append(f"  {MARK[k.status]} {k.id}  {k.title:<{width}}  "
-                     f"{status_word(k.status, lang)} ({passed}/{len(k.checks)})")
+    lines = [t("summary_title", lang, bar=bar(done, len(katas)), done=done, total=len(katas))]
+    columns = max(width(k.title) for k in katas)
+    lines += [kata_line(k, columns, lang) for k in katas]
+    upcoming = next_unfinished(katas)
+    if upcoming is not None and files and upcoming.id in files:
+        lines.append(t("summary_next", lang, kata=upcoming.id, title=upcoming.title, path=files[upcoming.id]))
     return lines

@@ -12,6 +12,9 @@ import pytest
 # here, before any run, so they stay.
 import numpy.random  # noqa: F401  (hypothesis draws seeds with it)
 import torch.testing  # noqa: F401
+# torch imports this (and sympy with it, ~0.5 s) on the first backward(gradient=...): dropped
+# after each run, it would be imported again by every run that passes a gradient (k05, k10).
+import torch.fx.experimental.symbolic_shapes  # noqa: F401
 import pytest_autograd_kata.assertions  # noqa: F401
 import pytest_autograd_kata.strategies  # noqa: F401
 from pytest_autograd_kata.course import load_course

@@ -1,0 +1,30 @@
+"""k02 · Build y = 2·xᵀx · 构建计算图：y = 2·xᵀx
+
+Take the function y = 2·xᵀx of a column vector x. Once x records gradients (k01), every
+torch operation on it is written down in a computation graph, and the result remembers the
+operation that produced it in y.grad_fn. For x = torch.arange(4.0) the book prints
+tensor(28., grad_fn=<MulBackward0>): the last step of 2 * (dot product) is a multiplication.
+
+Write two_x_dot_x(x): x is a vector that already records gradients. Return y = 2·xᵀx as a
+0-dim tensor (a scalar), computed from x with torch operations so that the graph is recorded.
+Do not call backward() yet: building the graph leaves x.grad at None. This kata teaches what a
+recorded graph is and where to see it (y.grad_fn).
+
+考虑列向量 x 的函数 y = 2·xᵀx。一旦 x 开始记录梯度（k01），对它的每个 torch 运算都会被记入
+计算图，结果会在 y.grad_fn 中记住产生它的那一步运算。对 x = torch.arange(4.0)，书中打印出
+tensor(28., grad_fn=<MulBackward0>)：2 *（点积）的最后一步是乘法。
+
+编写 two_x_dot_x(x)：x 是一个已经记录梯度的向量。返回 0 维张量（标量）y = 2·xᵀx，要用 torch
+运算由 x 计算得到，这样计算图才会被记录下来。先不要调用 backward()：只构建计算图时，x.grad 仍是 None。
+本练习讲的是什么是被记录的计算图，以及在哪里看到它（y.grad_fn）。
+
+Hints / 提示: autograd-kata hint k02    Check / 检查: autograd-kata run k02
+"""
+
+import torch
+
+
+def two_x_dot_x(x: torch.Tensor) -> torch.Tensor:
+    """Return ``y = 2·xᵀx`` for the vector ``x`` (which records gradients) as a 0-dim tensor
+    that autograd has recorded; do not run a backward pass."""
+    raise NotImplementedError("k02 is not started: write `two_x_dot_x`")

@@ -1,0 +1,28 @@
+"""k03 · Backward · 反向传播
+
+Calling y.backward() on a scalar y makes autograd walk the recorded graph backwards and
+store dy/dx in x.grad, for every tensor x that records gradients. For y = 2·xᵀx the gradient is
+4·x: the book checks x.grad == 4 * x and gets True for every element.
+
+Write backward_two_x_dot_x(x): x is a vector that records gradients, and x.grad is still None.
+Compute y = 2·xᵀx and run the backward pass; return nothing. The checks read x.grad, compare it
+with 4·x exactly, and make sure autograd wrote it: a gradient worked out by hand and stored in
+x.grad does not count. This kata teaches how backward() fills in x.grad.
+
+对标量 y 调用 y.backward()，自动求导会沿着记录下来的计算图反向计算，并把 dy/dx 存进每个
+记录梯度的张量 x 的 x.grad 中。对 y = 2·xᵀx，梯度是 4·x：书中验证 x.grad == 4 * x，每个元素都是 True。
+
+编写 backward_two_x_dot_x(x)：x 是一个记录梯度的向量，x.grad 目前还是 None。计算 y = 2·xᵀx 并执行
+反向传播，不需要返回任何值。检查会读取 x.grad，与 4·x 做精确比较，并确认它是自动求导写进去的：
+自己手算梯度再存进 x.grad 是不算数的。本练习讲的是 backward() 如何填写 x.grad。
+
+Hints / 提示: autograd-kata hint k03    Check / 检查: autograd-kata run k03
+"""
+
+import torch
+
+
+def backward_two_x_dot_x(x: torch.Tensor) -> None:
+    """Compute ``y = 2·xᵀx`` and run the backward pass, so that ``x.grad`` holds dy/dx.
+    Return nothing: backward() writes the gradient into ``x.grad``."""
+    raise NotImplementedError("k03 is not started: write `backward_two_x_dot_x`")

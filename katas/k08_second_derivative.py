@@ -1,0 +1,45 @@
+"""k08 · Second derivatives · 二阶导数
+
+The section's first exercise asks why the second derivative costs much more than the first.
+To differentiate a derivative, autograd must have recorded how that derivative was computed:
+torch.autograd.grad(y, x, create_graph=True) returns dy/dx together with a graph of the backward
+pass itself, which a plain backward pass (create_graph=False) throws away. Recording that graph
+takes time and memory, and the second pass then runs backward through the forward and the backward
+operations together, a larger graph than the forward one alone.
+
+torch.autograd.grad returns the gradient instead of adding it into x.grad, so x.grad stays None.
+
+Write first_derivative(f, x), for a function f that acts element by element (like torch.sin or
+lambda t: t ** 3): return dy/dx for y = f(x), element by element, as a tensor that carries a
+grad_fn. Then second_derivative(f, x): d²y/dx², the derivative of the first derivative. For
+f(x) = x³ it is 6x; for sin x it is -sin x.
+
+本节的第一道练习问：为什么计算二阶导数比一阶导数的开销大得多？要对导数再求导，自动求导必须记录下这个导数是如何
+计算出来的：torch.autograd.grad(y, x, create_graph=True) 在返回 dy/dx 的同时，还记录了反向传播本身的计算图，
+而普通的反向传播（create_graph=False）会把它丢掉。记录这张图需要时间和内存，而第二次求导要反向经过正向运算和
+反向运算合在一起的计算图，它比单独的正向计算图更大。
+
+torch.autograd.grad 直接返回梯度，而不是把它累加到 x.grad 中，所以 x.grad 仍然是 None。
+
+编写 first_derivative(f, x)，其中 f 是逐元素作用的函数（例如 torch.sin 或 lambda t: t ** 3）：逐元素返回
+y = f(x) 的 dy/dx，而且结果要带有 grad_fn。再编写 second_derivative(f, x)：d²y/dx²，即一阶导数的导数。
+对 f(x) = x³ 结果是 6x；对 sin x 结果是 -sin x。
+
+Hints / 提示: autograd-kata hint k08    Check / 检查: autograd-kata run k08
+"""
+
+from typing import Callable
+import torch
+
+
+def first_derivative(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """``f`` acts elementwise (like ``torch.sin``) and ``x`` records gradients. Return dy/dx
+    for ``y = f(x)``, element by element, using ``torch.autograd.grad`` so that the result is
+    itself part of a recorded graph and can be differentiated again. Leave ``x.grad`` alone."""
+    raise NotImplementedError("k08 is not started: write `first_derivative`")
+
+
+def second_derivative(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """Return d²y/dx² for ``y = f(x)``, element by element: the derivative of
+    ``first_derivative(f, x)``, again with ``torch.autograd.grad``. Leave ``x.grad`` alone."""
+    raise NotImplementedError("k08 is not started: write `second_derivative`")

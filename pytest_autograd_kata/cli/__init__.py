@@ -1,0 +1,49 @@
+"""The ``autograd-kata`` command. Each subcommand lives in its own module of this package,
+listed in :data:`COMMANDS`, and exposes ``add_parser(subparsers)`` (which sets
+``func=run`` on its parser) and ``run(args) -> int``.
+
+Like the plugin, this module imports no torch: each subcommand imports what it needs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+#: subcommand modules, in the order ``--help`` lists them
+COMMANDS = ("board", "run", "hint", "watch", "reset", "solution", "list", "dev", "grade", "gradescope-bundle")
+#: what plain ``autograd-kata`` does
+DEFAULT_COMMAND = "board"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="autograd-kata",
+        description="Learn PyTorch autograd one kata at a time; grade a class with the same checks.")
+    parser.add_argument("--lang", choices=("en", "zh"),
+                        help="language (default: KATA_LANG, then the locale, then en)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(f"{__name__}.{name.replace('-', '_')}").add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), DEFAULT_COMMAND])
+    from ..i18n import LanguageError, resolve_lang, set_language
+    from .workspace import CliError
+
+    try:
+        args.lang = resolve_lang(args.lang)
+        set_language(args.lang)
+        return args.func(args)
+    except (CliError, LanguageError) as err:
+        print(err, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

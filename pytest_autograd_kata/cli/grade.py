@@ -1,0 +1,67 @@
+"""``autograd-kata grade SUBMISSION_DIR... --out OUT_DIR``: grade a class with the course's checks."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    from ..grading.plan import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT
+
+    parser = sub.add_parser(
+        "grade", help="teachers: grade learners' folders; writes gradebook.csv, reports and a class summary",
+        description="Grade each submission folder against the course's checks, each kata in its own "
+                    "process, and write OUT_DIR/gradebook.csv, OUT_DIR/<folder>/report.json and "
+                    "results.json (Gradescope), and a class summary.")
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_DIR",
+                        help="one folder per learner, holding their kata modules")
+    parser.add_argument("--out", required=True, metavar="OUT_DIR", help="where the reports go (created if missing)")
+    parser.add_argument("--course", default="katas", metavar="DIR",
+                        help="the folder with course.toml and the checks (default: katas)")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"seconds one kata of one submission may take (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MIB, metavar="MIB",
+                        help=f"memory one kata may add, in MiB; 0 for no cap (default: {DEFAULT_MEMORY_MIB})")
+    parser.add_argument("--katas", metavar="IDS", help="grade only these katas, e.g. k01,k02 (default: all)")
+    parser.add_argument("--no-reuse", action="store_true",
+                        help="run every kata of every submission, even a file identical to one "
+                             "already graded (by default identical files are run once)")
+    parser.add_argument("--require-pass", action="store_true",
+                        help="exit with status 1 unless every graded kata of every submission passed "
+                             "(for CI, e.g. GitHub Classroom)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import i18n
+    from ..grading import class_summary, gradebook
+    from ..grading.grade import grade
+    from ..grading.plan import GradeError, make_plan
+    from ..grading.progress import Progress
+
+    lang = i18n.resolve_lang(args.lang)
+    i18n.set_language(lang)
+    try:
+        plan = make_plan(args.submissions, args.out, args.course, args.jobs, args.timeout, args.memory,
+                         lang, args.katas.split(",") if args.katas else None, not args.no_reuse)
+        graded = grade(plan, Progress(len(plan.submissions)).submission_done)
+    except GradeError as err:
+        print(f"autograd-kata grade: {err}", file=sys.stderr)
+        return 2
+    if graded.left_out:
+        print(i18n.t("grade_left_out", katas=", ".join(graded.left_out), folder=plan.course.root), file=sys.stderr)
+    book = gradebook.write(graded, plan.out)
+    summaries = class_summary.summarize(graded, lang)
+    summary = plan.out / class_summary.SUMMARY_TEXT
+    summary.write_text(class_summary.table(summaries, len(graded.submissions)), encoding="utf-8")
+    print(summary.read_text(encoding="utf-8"))
+    print(i18n.t("grade_wrote", gradebook=book, summary=summary, out=plan.out))
+    chart = plan.out / class_summary.SUMMARY_CHART
+    if class_summary.write_chart(summaries, chart):
+        print(i18n.t("grade_chart_wrote", path=chart))
+    else:
+        print(i18n.t("grade_no_matplotlib"))
+    if args.require_pass and any(k.status != "passed" for s in graded.submissions for k in s.katas):
+        return 1
+    return 0

@@ -1,0 +1,67 @@
+"""The learner's working copy of the course: the folder that holds ``katas/course.toml``,
+found by walking up from the current folder, as git finds its repository."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..course import COURSE_FILE, Course, CourseError, Kata, load_course
+from ..dev import stub_for
+from ..i18n import t
+
+KATAS_DIR, SOLUTIONS_DIR, STATE_DIR = "katas", "solutions", ".kata"
+
+
+class CliError(Exception):
+    """A problem the learner can fix; the message names it and the fix. Printed without a traceback."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    course: Course
+
+    @property
+    def katas(self) -> Path:
+        return self.root / KATAS_DIR
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / SOLUTIONS_DIR
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def kata(self, kata_id: str) -> Kata:
+        found = self.course.find(kata_id.strip().lower())
+        if found is None:
+            raise CliError(t("cli_unknown_kata", kata=kata_id, known=", ".join(k.id for k in self.course.katas)))
+        return found
+
+    def kata_file(self, kata: Kata) -> Path:
+        """The learner's file for ``kata``."""
+        return self.katas / kata.filename
+
+    def checks_file(self, kata: Kata) -> Path:
+        return self.katas / f"test_{kata.filename}"
+
+    def solution_file(self, kata: Kata) -> Path:
+        return self.solutions / kata.filename
+
+    def stub(self, kata: Kata) -> str | None:
+        """The pristine stub of ``kata``, made from its reference solution (None without one)."""
+        if not self.solution_file(kata).exists():
+            return None
+        return stub_for(kata, self.solutions)
+
+
+def find(start: Path | None = None) -> Workspace:
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / KATAS_DIR / COURSE_FILE).is_file():
+            try:
+                return Workspace(folder, load_course(folder / KATAS_DIR))
+            except CourseError as err:
+                raise CliError(str(err)) from None
+    raise CliError(t("cli_no_course", start=start))

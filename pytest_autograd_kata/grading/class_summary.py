@@ -1,0 +1,91 @@
+"""The class summary: per kata the pass rate, the count of each status and the most common
+failure messages, as a text table and, with matplotlib (extra ``plot``), a bar chart."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import outcomes
+from ..i18n import t
+from .grade import ClassResult
+
+SUMMARY_TEXT, SUMMARY_CHART = "summary.txt", "summary.png"
+#: failure messages listed per kata
+COMMON = 3
+#: a failure message is its first line, cut to this length
+MESSAGE_WIDTH = 100
+COLUMNS = (outcomes.FAILED, outcomes.NOT_STARTED, outcomes.ERROR, outcomes.TIMEOUT)
+
+
+@dataclass
+class KataSummary:
+    id: str
+    title: str
+    counts: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rate(self) -> float:
+        return self.counts[outcomes.PASSED] / self.total if self.total else 0.0
+
+    def common_failures(self) -> list[tuple[str, int]]:
+        """Most frequent first; ties in alphabetical order, so the summary is repeatable."""
+        return sorted(self.failures.items(), key=lambda item: (-item[1], item[0]))[:COMMON]
+
+
+def _failure_lines(kata: outcomes.KataResult) -> set[str]:
+    """The first line of each distinct failure of one submission's kata (not started is no failure)."""
+    if kata.forced_message:
+        messages = [kata.forced_message]
+    else:
+        messages = [c.message for c in kata.checks if c.status not in (outcomes.PASSED, outcomes.NOT_STARTED)]
+    return {m.strip().splitlines()[0][:MESSAGE_WIDTH] for m in messages if m.strip()}
+
+
+def summarize(graded: ClassResult, lang: str) -> list[KataSummary]:
+    summaries = [KataSummary(k.id, k.text("title", lang)) for k in graded.katas]
+    for sub in graded.submissions:
+        for summary, kata in zip(summaries, sub.katas):
+            summary.counts[kata.status] += 1
+            summary.failures.update(_failure_lines(kata))
+    return summaries
+
+
+def table(summaries: list[KataSummary], count: int) -> str:
+    header = t("grade_summary_header").split("|")
+    rows = [[s.id, s.title, f"{s.counts[outcomes.PASSED]}/{s.total}", f"{s.rate:.0%}",
+             *(str(s.counts[c]) for c in COLUMNS)] for s in summaries]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [t("grade_summary_title", count=count), ""]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    failing = [s for s in summaries if s.failures]
+    if failing:
+        lines += ["", t("grade_common_failures")]
+        for s in failing:
+            lines += [f"  {s.id}"] + [f"    {n}× {message}" for message, n in s.common_failures()]
+    return "\n".join(lines) + "\n"
+
+
+def write_chart(summaries: list[KataSummary], path: Path) -> bool:
+    """A bar chart of the pass rate per kata; False when matplotlib is not installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")  # no display on a grading server
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(max(4.0, 0.6 * len(summaries) + 1), 3))
+    axes.bar([s.id for s in summaries], [100 * s.rate for s in summaries], color="#4c72b0")
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("%")
+    axes.set_title(t("grade_chart_title"))
+    figure.tight_layout()
+    figure.savefig(path, dpi=100, metadata={"Software": None})  # no version stamp: same input, same file
+    pyplot.close(figure)
+    return True

@@ -1,0 +1,30 @@
+"""k07 reference solution."""
+import torch
+
+
+def f(a: torch.Tensor) -> torch.Tensor:
+    """The book's function: ``b = a * 2``; while the norm of b is below 1000, double b;
+    then ``c = b`` if the sum of b is positive, else ``c = 100 * b``. Return c."""
+    b = a * 2
+    while b.norm() < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+def gradient_of_f(a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``a`` is a scalar that records gradients. Compute ``d = f(a)``, run the backward
+    pass, and return ``(a.grad, d)``."""
+    d = f(a)
+    d.backward()
+    return a.grad, d
+
+
+def agrees_with_d_over_a(grad: torch.Tensor, d: torch.Tensor, a: torch.Tensor) -> bool:
+    """Return True when ``grad`` equals ``d / a`` up to floating-point rounding, and False
+    when it is really a different number."""
+    # d / a is rounded twice (once computing d, once dividing), so == is too strict.
+    return torch.isclose(grad, d / a).item()

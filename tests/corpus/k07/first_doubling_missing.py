@@ -1,0 +1,23 @@
+"""Starts the loop from b = a, not b = a * 2: f is off by 2 whenever |a| >= 500."""
+import torch
+
+
+def f(a):
+    b = a
+    while b.norm() < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+def gradient_of_f(a):
+    d = f(a)
+    d.backward()
+    return a.grad, d
+
+
+def agrees_with_d_over_a(grad, d, a):
+    return torch.isclose(grad, d / a).item()

@@ -1,0 +1,50 @@
+"""`autograd-kata run` (check one kata, say briefly what is wrong) and `autograd-kata solution`
+(only once the kata passes)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cli_course import K01, cli, course, solve  # noqa: F401  (fixtures)
+
+#: a plausible wrong k01: torch.arange(n) without a float dtype
+WRONG_K01 = Path(__file__).with_name("corpus") / "k01" / "int_dtype.py"
+
+
+def test_run_shows_the_wrong_quantity_the_example_and_a_nudge(cli, course) -> None:
+    shutil.copy(WRONG_K01, course / "katas" / K01.filename)
+    ran = cli("run", "k01")
+    assert ran.code == 1
+    assert "failing" in ran.out.splitlines()[0]
+    assert "x has dtype torch.int64" in ran.out  # the quantity, and what is wrong with it
+    assert "Falsifying example" in ran.out and "n=" in ran.out
+    assert "autograd-kata hint k01" in ran.out
+    assert "Traceback" not in ran.out and "def test_" not in ran.out  # not pytest's wall
+    # The solution stays locked: the result just found for these very files is trusted.
+    ran = cli("solution", "k01")
+    assert ran.code == 1 and "failing" in ran.err
+    assert (course / "solutions" / K01.filename).read_text(encoding="utf-8") not in ran.out
+
+
+def test_run_of_an_untouched_stub_says_to_start(cli) -> None:
+    ran = cli("run", "k01")
+    assert ran.code == 1
+    assert "not started" in ran.out and f"katas/{K01.filename}" in ran.out
+    assert ran.out.count("NotImplementedError") == 1  # said once, not once per check
+
+
+def test_run_passes_with_v_showing_pytest_output(cli, course) -> None:
+    solve(course, "k01")
+    ran = cli("run", "k01", "-v")
+    assert ran.code == 0
+    assert "PASSED" in ran.out  # pytest's own verbose lines
+    assert "k01 passes every check" in ran.out
+
+
+def test_solution_opens_only_once_the_kata_passes(cli, course) -> None:
+    reference = (course / "solutions" / K01.filename).read_text(encoding="utf-8")
+    ran = cli("solution", "k01")
+    assert ran.code == 1 and "not started" in ran.err and reference not in ran.out
+    solve(course, "k01")  # `solution` runs the checks itself: no `run` needed first
+    ran = cli("solution", "k01")
+    assert ran.code == 0 and reference in ran.out

@@ -1,0 +1,65 @@
+"""``autograd-kata gradescope-bundle OUT.zip``: the zip's layout, and its run_autograder
+grading a submission when pointed at local folders instead of /autograder."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, KATAS, SOLUTIONS, checks_file
+from pytest_autograd_kata.cli import main
+
+#: the course in the bundle: k01's checks only, so run_autograder grades quickly
+KATA = "k01"
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bundle")
+    course = root / "course"
+    course.mkdir()
+    shutil.copy(KATAS / "course.toml", course)
+    shutil.copy(checks_file(KATA), course)
+    shutil.copy(KATAS / COURSE.get(KATA).filename, course)  # a stub: must stay out of the zip
+    assert main(["gradescope-bundle", str(root / "autograder.zip"), "--course", str(course)]) == 0
+    return root / "autograder.zip"
+
+
+def test_bundle_holds_the_scripts_the_checks_and_the_package(bundle: Path) -> None:
+    with zipfile.ZipFile(bundle) as zipped:
+        names = set(zipped.namelist())
+        modes = {info.filename: info.external_attr >> 16 for info in zipped.infolist()}
+    assert {"setup.sh", "run_autograder", "course/course.toml", f"course/{checks_file(KATA).name}",
+            "package/pyproject.toml", "package/pytest_autograd_kata/plugin.py",
+            "package/pytest_autograd_kata/grading/worker.py"} <= names
+    assert f"course/{COURSE.get(KATA).filename}" not in names  # learners' stubs are not the grader's business
+    assert not any("__pycache__" in name for name in names)
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+
+
+def test_setup_installs_a_cpu_torch_and_the_package(bundle: Path) -> None:
+    setup = zipfile.ZipFile(bundle).read("setup.sh").decode()
+    assert "download.pytorch.org/whl/cpu" in setup
+    assert "/autograder/source/package" in setup
+
+
+def test_run_autograder_grades_the_submission_into_results_json(bundle: Path, tmp_path: Path) -> None:
+    autograder = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as zipped:
+        zipped.extractall(autograder / "source")
+    (autograder / "submission" / "katas").mkdir(parents=True)  # a learner who uploaded the folder
+    shutil.copy(SOLUTIONS / COURSE.get(KATA).filename, autograder / "submission" / "katas")
+    script = autograder / "source" / "run_autograder"
+    script.chmod(0o755)
+    env = {**os.environ, "AUTOGRADER": str(autograder), "KATA_GRADER": shutil.which("autograd-kata")}
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((autograder / "results" / "results.json").read_text(encoding="utf-8"))
+    assert (results["score"], results["max_score"]) == (COURSE.get(KATA).points,) * 2
+    assert [t["name"].split()[0] for t in results["tests"]] == [KATA]

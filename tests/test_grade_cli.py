@@ -1,0 +1,167 @@
+"""``autograd-kata grade`` as a teacher uses it: the gradebook, the per-submission reports,
+the class summary, progress, determinism, exit status, and clear errors for bad input."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sys
+from collections import Counter
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, KATAS, SOLUTIONS
+from pytest_autograd_kata import outcomes
+from pytest_autograd_kata.cli import main
+from pytest_autograd_kata.grading import class_summary
+from pytest_autograd_kata.grading.grade import ClassResult, SubmissionResult
+
+CORPUS = Path(__file__).with_name("corpus")
+#: graded in this order on the command line; the gradebook lists them in course order
+GRADED = ("k02", "k01")
+
+
+def _submission(folder: Path, modules: dict[str, Path]) -> str:
+    folder.mkdir(parents=True)
+    for kata_id, source in modules.items():
+        shutil.copy(source, folder / COURSE.get(kata_id).filename)
+    return str(folder)
+
+
+@pytest.fixture(scope="module")
+def a_class(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """alice: both right; bob: untouched stubs; carol: k01 wrong (int64), k02 right."""
+    root = tmp_path_factory.mktemp("class")
+    solution = {k: SOLUTIONS / COURSE.get(k).filename for k in GRADED}
+    return {
+        "alice": _submission(root / "alice", solution),
+        "bob": _submission(root / "bob", {k: KATAS / COURSE.get(k).filename for k in GRADED}),
+        "carol": _submission(root / "carol", {**solution, "k01": CORPUS / "k01" / "int_dtype.py"}),
+    }
+
+
+def grade(folders, out: Path, *options: str) -> int:
+    return main(["--lang", "en", "grade", *folders, "--out", str(out), "--course", str(KATAS),
+                 "--katas", ",".join(GRADED), "--jobs", "2", "--timeout", "30", *options])
+
+
+@pytest.fixture(scope="module")
+def graded_twice(a_class, tmp_path_factory: pytest.TempPathFactory):
+    """The class graded twice: the second time running every file, even those identical to
+    one already graded (no reuse). Returns the output folders and what each run printed."""
+    root = tmp_path_factory.mktemp("graded")
+    outs = [root / "first", root / "no-reuse"]
+    printed = []
+    for out, options in zip(outs, [(), ("--no-reuse",)]):
+        stdout, stderr = StringIO(), StringIO()
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            code = grade(a_class.values(), out, "--require-pass", *options)
+        printed.append((code, stdout.getvalue(), stderr.getvalue()))
+    return outs, printed
+
+
+def _rows(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "gradebook.csv").open(encoding="utf-8") as book:
+        return {row["submission"]: row for row in csv.DictReader(book)}
+
+
+def test_gradebook_has_a_column_per_kata_in_course_order(graded_twice) -> None:
+    out = graded_twice[0][0]
+    header = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[0]
+    in_course_order = [k.id for k in COURSE.katas if k.id in GRADED]
+    assert header == ",".join(["submission", *in_course_order, "total", "max_total", "status"])
+    rows = _rows(out)
+    assert [rows[name]["total"] for name in ("alice", "bob", "carol")] == ["2", "0", "1"]
+    assert (rows["carol"]["k01"], rows["carol"]["k02"]) == ("0", "1")
+    assert [rows[name]["status"] for name in ("alice", "bob", "carol")] == ["complete", "incomplete", "incomplete"]
+    assert {row["max_total"] for row in rows.values()} == {"2"}
+
+
+def test_grading_twice_writes_byte_identical_gradebooks(graded_twice) -> None:
+    first, second = (out / "gradebook.csv" for out in graded_twice[0])
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_each_submission_gets_a_report_and_gradescope_results(graded_twice) -> None:
+    out = graded_twice[0][0]
+    carol = json.loads((out / "carol" / "report.json").read_text(encoding="utf-8"))
+    assert (carol["score"], carol["max_score"]) == (1, 2)
+    assert {k["id"]: k["status"] for k in carol["katas"]} == {"k01": "failed", "k02": "passed"}
+    bob = json.loads((out / "bob" / "results.json").read_text(encoding="utf-8"))
+    assert bob["score"] == 0 and [t["status"] for t in bob["tests"]] == ["failed", "failed"]
+    assert "not started" in bob["tests"][0]["output"]
+
+
+def test_progress_goes_to_stderr_and_the_summary_ends_the_run(graded_twice) -> None:
+    code, stdout, stderr = graded_twice[1][0]
+    assert code == 1  # --require-pass: bob and carol lost points
+    assert "graded 3/3 submissions" in stderr
+    summary = (graded_twice[0][0] / class_summary.SUMMARY_TEXT).read_text(encoding="utf-8")
+    assert summary in stdout
+    k01 = next(line for line in summary.splitlines() if line.startswith("k01"))
+    assert "1/3" in k01 and "33%" in k01
+    assert "1× x has dtype torch.int64" in summary  # carol's mistake, counted once
+
+
+def test_require_pass_exits_zero_when_everyone_passed(a_class, tmp_path: Path, capsys) -> None:
+    assert grade([a_class["alice"]], tmp_path / "out", "--require-pass") == 0
+
+
+@pytest.mark.parametrize("problem, says", [
+    ("missing", "does not exist"),
+    ("out_inside", "inside the submission"),
+    ("same_name", "share the folder name"),
+    ("unknown_kata", "no kata k99"),
+    ("no_course", "no course file"),
+    ("jobs", "--jobs must be a positive number"),
+])
+def test_bad_input_is_a_clear_error(a_class, tmp_path: Path, capsys, problem: str, says: str) -> None:
+    alice = a_class["alice"]
+    (tmp_path / "other" / "alice").mkdir(parents=True)
+    args = {
+        "missing": [str(tmp_path / "nobody"), "--out", str(tmp_path / "out")],
+        "out_inside": [alice, "--out", str(Path(alice) / "out")],
+        "same_name": [alice, str(tmp_path / "other" / "alice"), "--out", str(tmp_path / "out")],
+        "unknown_kata": [alice, "--out", str(tmp_path / "out"), "--katas", "k99"],
+        "no_course": [alice, "--out", str(tmp_path / "out"), "--course", str(tmp_path)],
+        "jobs": [alice, "--out", str(tmp_path / "out"), "--jobs", "0"],
+    }[problem]
+    assert main(["--lang", "en", "grade", *args]) == 2
+    assert says in capsys.readouterr().err
+    assert not (Path(alice) / "out").exists()
+
+
+def _class_result() -> ClassResult:
+    def kata(kata_id: str, status: str, message: str = "") -> outcomes.KataResult:
+        return outcomes.KataResult(kata_id, kata_id, 1.0, [outcomes.CheckResult(kata_id, "test", status, message)])
+
+    wrong = "x.grad is not what it should be.\n  expected: 4·x"
+    katas = [COURSE.get("k01"), COURSE.get("k02")]
+    submissions = [SubmissionResult(Path(name), [kata("k01", status), kata("k02", "failed", message)])
+                   for name, status, message in [("a", "passed", wrong), ("b", "passed", wrong),
+                                                 ("c", "not_started", "y is None")]]
+    return ClassResult(katas, submissions, [])
+
+
+def test_summary_counts_statuses_and_ranks_failures() -> None:
+    summaries = class_summary.summarize(_class_result(), "en")
+    assert summaries[0].counts == Counter({"passed": 2, "not_started": 1})
+    assert summaries[1].common_failures() == [("x.grad is not what it should be.", 2), ("y is None", 1)]
+    table = class_summary.table(summaries, 3)
+    assert "2/3" in table.splitlines()[3] and "67%" in table.splitlines()[3]
+    assert "    2× x.grad is not what it should be." in table
+
+
+def test_without_matplotlib_there_is_no_chart(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    assert class_summary.write_chart(class_summary.summarize(_class_result(), "en"), tmp_path / "c.png") is False
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_with_matplotlib_the_chart_is_a_png(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    assert class_summary.write_chart(class_summary.summarize(_class_result(), "en"), tmp_path / "c.png")
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

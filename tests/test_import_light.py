@@ -1,0 +1,32 @@
+"""pytest loads the plugin on every run in an environment where it is installed: loading it,
+the package and the command line must not import torch, Hypothesis or NumPy (seconds of
+start-up for a project that never runs a kata)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("torch", "hypothesis", "numpy")
+
+
+def test_importing_the_package_plugin_and_command_loads_nothing_heavy() -> None:
+    code = ("import sys, pytest_autograd_kata, pytest_autograd_kata.plugin, pytest_autograd_kata.cli\n"
+            "pytest_autograd_kata.cli.build_parser()\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_collecting_an_unrelated_project_loads_nothing_heavy(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_one():\n    assert 1 + 1 == 2\n")
+    pytester.makeconftest(
+        "import sys\n\n"
+        "def pytest_unconfigure(config):\n"
+        f"    print('heavy:', sorted(m for m in {HEAVY!r} if m in sys.modules))\n")
+    # Hypothesis's own pytest plugin imports hypothesis at the end of every run: leave it out to
+    # see what this plugin loads.
+    result = pytester.runpytest_subprocess("--co", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+    assert "autograd-kata:" in result.stdout.str()  # the plugin was loaded
+    result.stdout.fnmatch_lines(["*<Module test_plain.py>", "heavy: []"])
