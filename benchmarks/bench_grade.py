@@ -5,8 +5,8 @@ Hypothesis profile (derandomized, 25 examples). The scores must be the same. Goa
 
 The grader is measured twice: as it runs by default (a kata module that several submissions
 share byte for byte is run once), and with ``--no-reuse`` (warm workers and a fork per kata
-only). Peak memory is the largest sum of resident memory over the grader's processes,
-sampled every 50 ms. ``python benchmarks/bench_grade.py`` runs it alone.
+only). Peak memory is the largest sum of proportional set sizes (PSS) over each side's
+processes, sampled every 50 ms. ``python benchmarks/bench_grade.py`` runs it alone.
 """
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ JOBS = 2
 COURSE = REPO / "katas"
 SOLUTIONS = REPO / "solutions"
 CORPUS = REPO / "tests" / "corpus"
-PAGE = 4096
 
 
 def _katas() -> list:
@@ -58,32 +57,41 @@ def make_class(root: Path, katas: list) -> list[Path]:
 
 
 class PeakMemory:
-    """Samples the resident memory of a process and all its descendants (Linux /proc)."""
+    """Samples the memory of a process and all its descendants (Linux /proc): the sum of
+    their proportional set sizes, so pages a forked child shares with its worker count once."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _tree_rss(self) -> int:
-        parents, rss = {}, {}
+    def _tree(self) -> set[int]:
+        parents = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
+                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
                 continue
-            pid = int(stat.parent.name)
-            parents[pid], rss[pid] = int(fields[1]), int(fields[21]) * PAGE
         tree, grew = {self.pid}, True
         while grew:
             found = {pid for pid, parent in parents.items() if parent in tree} - tree
             tree |= found
             grew = bool(found)
-        return sum(rss.get(pid, 0) for pid in tree)
+        return tree
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        return 0
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            self.peak = max(self.peak, self._tree_rss())
+            self.peak = max(self.peak, sum(self._pss(pid) for pid in self._tree()))
 
     def stop(self) -> int:
         self._stop.set()

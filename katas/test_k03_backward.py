@@ -19,9 +19,10 @@ def test_x_grad_is_exactly_4_x_from_a_backward_pass(kata, device, data):
     with watch_backward(x) as watch:
         kata.backward_two_x_dot_x(x)
     watch.assert_grad_from_backward(
-        name="x.grad", nudge=Text("compute y from the x you were given (not from a copy of it) and call y.backward(): "
-                                  "autograd then fills x.grad by itself.",
-                                  "用传进来的 x 本身（而不是它的副本）计算 y，再调用 y.backward()：自动求导会自己填写 x.grad。"))
+        name="x.grad", nudge=Text("compute y from the x you were given (not from a copy of it) and call "
+                                  "y.backward(): autograd then fills x.grad by itself.",
+                                  "用传进来的 x 本身（而不是它的副本）计算 y，再调用 y.backward()："
+                                  "自动求导会自己填写 x.grad。"))
     assert_tensor_equal(x.grad, 4 * x.detach(), name="x.grad",
                         expected_words=Text("4·x, the gradient of y = 2·xᵀx", "4·x，即 y = 2·xᵀx 的梯度"),
                         nudge=Text("the derivative of xᵀx is 2·x; is the factor 2 of y there, and did "

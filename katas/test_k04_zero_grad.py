@@ -9,8 +9,8 @@ from pytest_autograd_kata import (Text, assert_shares_storage, assert_tensor_equ
 pytestmark = pytest.mark.kata("k04")
 
 SUM_GRADIENT = Text("ones: the gradient of y = x.sum()", "全 1：即 y = x.sum() 的梯度")
-CLEAR_FIRST = Text("clear the old gradient first, then run the backward pass of x.sum() and leave x.grad as it "
-                   "leaves it.",
+CLEAR_FIRST = Text("clear the old gradient first, then run the backward pass of x.sum() and leave x.grad "
+                   "as it leaves it.",
                    "先清除旧梯度，再对 x.sum() 执行反向传播，并保留反向传播留下的 x.grad。")
 
 
@@ -43,12 +43,13 @@ def test_clearing_keeps_the_memory_of_x_grad(kata, device, data):
     # gradient cannot be allocated at the same address and pass for the old one.
     old_grad = x.grad.detach()
     kata.clear_then_backward_sum(x)
-    assert_shares_storage(x.grad, old_grad, name="x.grad", other_name="the x.grad it held before",
-                          nudge=Text("x.grad = None or a new tensor of zeros also drops the old values, but the "
-                                     "next backward pass then allocates new memory. Clear the existing x.grad "
-                                     "in place, with a method whose name ends in _.",
-                                     "x.grad = None 或新建一个全 0 张量也能去掉旧值，但下一次反向传播就要分配新内存。"
-                                     "请就地清零已有的 x.grad，用名字以 _ 结尾的方法。"))
+    assert_shares_storage(x.grad, old_grad, name="x.grad",
+                          other_name=Text("the x.grad it held before", "原来的 x.grad"),
+                          nudge=Text("x.grad = None or a new tensor of zeros also drops the old values, but "
+                                     "the next backward pass then allocates new memory. Clear the existing "
+                                     "x.grad in place, with a method whose name ends in _.",
+                                     "x.grad = None 或新建一个全 0 张量也能去掉旧值，但下一次反向传播就要"
+                                     "分配新内存。请就地清零已有的 x.grad，用名字以 _ 结尾的方法。"))
 
 
 @given(data=st.data())

@@ -79,7 +79,8 @@ def run_route(route, x):
         call_route(route, x)
     watch.assert_grad_from_backward(name="x.grad")
     assert_tensor_close(x.grad, 2 * x.detach(), name="x.grad", expected_words=TWICE_X,
-                        nudge=Text("sum the partial derivatives: a mean, or a second backward pass, changes the scale.",
+                        nudge=Text("sum the partial derivatives: a mean, or a second backward pass, "
+                                   "changes the scale.",
                                    "要的是偏导数之和：取平均，或者多做一次反向传播，都会改变大小。"))
     return calls.starts
 
@@ -112,10 +113,11 @@ def test_both_routes_give_the_same_gradient(kata, device, data):
     x_ones = x_sum.detach().clone().requires_grad_(True)
     call_route(kata.backward_square_by_sum, x_sum)
     call_route(kata.backward_square_with_ones, x_ones)
-    assert_tensor_equal(x_ones.grad, x_sum.grad, name="x.grad (gradient= route vs sum route)",
+    assert_tensor_equal(x_ones.grad, x_sum.grad, name="x.grad (gradient=ones vs .sum())",
                         expected_words=Text("the same in both routes: a gradient of ones weighs every element "
                                             "of y as y.sum() does",
-                                            "两种做法结果相同：全 1 的 gradient 对 y 每个元素的加权与 y.sum() 一样"),
+                                            "两种做法结果相同：全 1 的 gradient 对 y 每个元素的加权"
+                                            "与 y.sum() 一样"),
                         nudge=Text("the checks of each route say which of the two is off.",
                                    "每种做法各自的检查会指出是哪一个不对。"))
 
@@ -151,6 +153,7 @@ def test_plain_backward_on_a_non_scalar_raises(kata, device, data):
                   "y = x * x, which has as many elements as x.",
                   f"返回的错误说的是别的问题（{err}）：请对与 x 元素个数相同的 y = x * x 不带参数地调用 backward()。"),
              name="non_scalar_backward_error(x)")
-    assert_grad_is_none(x, name="x", nudge=Text("the failed backward() wrote nothing; return the error without "
-                                                "running another backward pass.",
-                                                "失败的 backward() 什么也没写入；返回错误即可，不要再做别的反向传播。"))
+    assert_grad_is_none(x, name="x", nudge=Text("the failed backward() wrote nothing; return the error "
+                                                "without running another backward pass.",
+                                                "失败的 backward() 什么也没写入；返回错误即可，"
+                                                "不要再做别的反向传播。"))

@@ -60,10 +60,12 @@ def pieces(kata) -> list[tuple[float, float]]:
 
 
 def point_in(piece: tuple[float, float], device: str) -> st.SearchStrategy[torch.Tensor]:
-    """0-dim float64 x in the piece (gradcheck's finite differences need float64). Drawn as a
-    number, so a failing example reads ``x: 1.0``."""
-    return kst.elements(torch.float64, min_value=piece[0], max_value=piece[1]).map(
-        lambda value: torch.tensor(value, dtype=torch.float64, device=device, requires_grad=True))
+    """0-dim x in the piece, made from a drawn number so that shrinking moves toward simple
+    values such as 1.0. float64, as gradcheck's finite differences need; MPS has none, so
+    there x is float32 and assert_gradcheck redoes it in float64 on the CPU."""
+    dtype = torch.float32 if device == "mps" else torch.float64
+    return kst.elements(dtype, min_value=piece[0], max_value=piece[1]).map(
+        lambda value: torch.tensor(value, dtype=dtype, device=device, requires_grad=True))
 
 
 def path_of(kata, x: torch.Tensor) -> tuple[int, ...]:

@@ -222,8 +222,12 @@ def watch_backward(tensor: _Tensor) -> Iterator[BackwardWatch]:
 
 
 def _float64(inputs: Sequence[Any]) -> tuple:
-    return tuple(i.detach().double().requires_grad_(True) if _is_tensor(i) and i.is_floating_point()
-                 else i for i in inputs)
+    """Floating-point inputs as float64 leaves; MPS has no float64, so those move to the CPU."""
+    def convert(tensor: _Tensor) -> _Tensor:
+        device = "cpu" if tensor.device.type == "mps" else tensor.device
+        return tensor.detach().to(device=device, dtype=torch.float64).requires_grad_(True)
+
+    return tuple(convert(i) if _is_tensor(i) and i.is_floating_point() else i for i in inputs)
 
 
 def _run_check(checker: Callable, key: str, fn: Callable, inputs: Sequence[Any], name: str,

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .course import Course, Kata, fingerprint
+from .course import Course, CourseError, Kata, fingerprint
 from .i18n import catalog
 from .stubgen import make_stub
 
 
 def stub_for(kata: Kata, solutions: Path) -> str:
-    return make_stub(kata, (solutions / kata.filename).read_text(encoding="utf-8"))
+    """The pristine stub of ``kata``, made from its reference solution in ``solutions``."""
+    path = solutions / kata.filename
+    try:
+        return make_stub(kata, path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError(f"{path} is missing: every kata in course.toml needs its reference "
+                          f"solution there to make its stub from") from None
 
 
 def write_stubs(course: Course, solutions: Path, katas: Path) -> list[Path]:
@@ -34,27 +40,3 @@ def stale_translations(course: Course) -> list[str]:
               f"once the Chinese matches the English"
               for key, entry in catalog().items() if entry.get("zh_source") != fingerprint(entry["en"])]
     return stale
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    from .course import load_course
-
-    parser = argparse.ArgumentParser(prog="python -m pytest_autograd_kata.dev")
-    parser.add_argument("command", choices=["stubs", "translations"])
-    parser.add_argument("--course", default="katas", help="folder with course.toml (default: katas)")
-    parser.add_argument("--solutions", default="solutions")
-    args = parser.parse_args(argv)
-    course = load_course(Path(args.course))
-    if args.command == "stubs":
-        for path in write_stubs(course, Path(args.solutions), course.root):
-            print(f"wrote {path}")
-        return 0
-    stale = stale_translations(course)
-    print("\n".join(stale) or "every translation is up to date")
-    return 1 if stale else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -71,8 +71,11 @@ def kata_id_of(item: pytest.Item) -> str | None:
     marker = item.get_closest_marker(MARKER)
     if marker is None:
         return None
-    if not marker.args or not isinstance(marker.args[0], str):
-        raise pytest.UsageError(f"{item.nodeid}: use the marker as @pytest.mark.kata('k03', points=1)")
+    points = marker.kwargs.get("points", 0)
+    if not marker.args or not isinstance(marker.args[0], str) or not isinstance(points, (int, float)) \
+            or points < 0:
+        raise pytest.UsageError(f"{item.nodeid}: use the marker as @pytest.mark.kata('k03', points=1), "
+                                f"with the kata's id and a number of points >= 0")
     return marker.args[0]
 
 
@@ -131,7 +134,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         kata_id = kata_id_of(item)
         course = kata_session.course_for(item)
         if course is not None:
-            course.get(kata_id)  # an unknown id is a usage error, named
+            try:
+                course.get(kata_id)
+            except CourseError as unknown_id:
+                raise pytest.UsageError(f"{item.nodeid}: {unknown_id}") from None
             kata_session.courses[kata_id] = course
         points = item.get_closest_marker(MARKER).kwargs.get("points")
         if points is not None:
@@ -202,8 +208,8 @@ def kata(request: pytest.FixtureRequest):
     kata_id = marker.args[0]
     course = kata_session.courses.get(kata_id)
     module = course.get(kata_id).module if course else _module_by_prefix(kata_session.settings.target, kata_id)
-    with time_limit(kata_session.settings.timeout):
-        return load(kata_session.settings.target, module, kata_id)
+    # A module that loops at import is stopped by the time limit pytest_runtest_setup sets.
+    return load(kata_session.settings.target, module, kata_id)
 
 
 def _module_by_prefix(target: Path, kata_id: str) -> str:
@@ -266,14 +272,30 @@ def _learner_message(excinfo: pytest.ExceptionInfo, status: str, settings: setti
 
     if isinstance(exc, (KataFailure, KataLoadError, LearnerExit)):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    message = f"{type(exc).__name__}: {exc}"
+    frame = _learner_frame(excinfo, settings.target)
+    if frame is not None:
+        message += "\n" + i18n.t("raised_in_learner_code", path=display_path(Path(frame.path)),
+                                  line=frame.lineno + 1, code=str(frame.statement).strip())
+    return message
 
 
-def _is_learner_facing(exc: BaseException, status: str) -> bool:
+def _learner_frame(excinfo: pytest.ExceptionInfo, target: Path):
+    """The innermost traceback entry in the learner's own file, if the error passed through it."""
+    for entry in reversed(excinfo.traceback):
+        if Path(entry.path).is_relative_to(target):
+            return entry
+    return None
+
+
+def _is_learner_facing(excinfo: pytest.ExceptionInfo, status: str, target: Path) -> bool:
+    """Whether the learner is better served by our short message than by pytest's traceback:
+    our own failures, and errors raised inside the learner's code (a traceback through torch's
+    internals tells a learner nothing the line of their code that called it does not)."""
     from .assertions import KataFailure
 
     return status in (outcomes.TIMEOUT, outcomes.NOT_STARTED) or isinstance(
-        exc, (KataFailure, KataLoadError, LearnerExit))
+        excinfo.value, (KataFailure, KataLoadError, LearnerExit)) or _learner_frame(excinfo, target) is not None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -291,7 +313,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         # The notes hold Hypothesis's falsifying example: the report keeps it for `autograd-kata run`.
         notes = "\n".join(getattr(call.excinfo.value, "__notes__", []))
         message = "\n".join(filter(None, [_learner_message(call.excinfo, status, kata_session.settings), notes]))
-        if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
+        if _is_learner_facing(call.excinfo, status, kata_session.settings.target) \
+                and item.config.getoption("verbose") <= 0:
             report.longrepr = message
     report.kata_status = status
     kata_session.results.append(outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message)))

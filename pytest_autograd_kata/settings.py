@@ -5,6 +5,7 @@ variable, then the default. Nothing here imports torch or hypothesis.
 """
 from __future__ import annotations
 
+import math
 import os
 import random
 from dataclasses import dataclass
@@ -68,7 +69,6 @@ def _raw(config: pytest.Config, name: str) -> tuple[str | None, str]:
 @dataclass(frozen=True)
 class KataSettings:
     target: Path
-    target_given: bool
     devices: str
     lang: str
     timeout: float
@@ -106,14 +106,15 @@ def resolve(config: pytest.Config) -> KataSettings:
     try:
         timeout = DEFAULT_TIMEOUT if timeout_value is None else float(timeout_value)
     except ValueError:
+        timeout = math.nan
+    if not 0 <= timeout < math.inf:  # NaN fails this too
         raise pytest.UsageError(f"{timeout_source}: the kata timeout must be a number of seconds "
-                                f"(0 for no limit), not {timeout_value!r}") from None
+                                f"(0 for no limit), not {timeout_value!r}")
 
     seed_option = config.getoption("hypothesis_seed", None)
     report, gradescope = config.getoption("kata_report"), config.getoption("kata_gradescope")
     return KataSettings(
-        target=target, target_given=bool(target_source), devices=device_spec or devices.AUTO, lang=lang,
-        timeout=timeout,
+        target=target, devices=device_spec or devices.AUTO, lang=lang, timeout=timeout,
         seed=str(seed_option) if seed_option is not None else str(random.Random().getrandbits(32)),
         seed_given=seed_option is not None,
         profile=config.getoption("hypothesis_profile", None),

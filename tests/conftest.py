@@ -25,6 +25,15 @@ SOLUTIONS = REPO / "solutions"
 COURSE = load_course(KATAS)
 
 
+@pytest.fixture(autouse=True)
+def no_kata_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs inside a test read KATA_* and the locale: start each test from none of them, so a
+    developer's KATA_LANG=zh or Chinese locale does not change what the tests see."""
+    for name in ("KATA_TARGET", "KATA_DEVICES", "KATA_LANG", "KATA_TIMEOUT", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LC_ALL", "C")
+
+
 def checks_file(kata_id: str) -> Path:
     return KATAS / f"test_{COURSE.get(kata_id).module}.py"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, KATAS, SOLUTIONS
-from pytest_autograd_kata import outcomes
+from pytest_autograd_kata import i18n, outcomes
 from pytest_autograd_kata.cli import main
 from pytest_autograd_kata.grading import class_summary
 from pytest_autograd_kata.grading.grade import ClassResult, SubmissionResult
@@ -22,6 +22,14 @@ from pytest_autograd_kata.grading.grade import ClassResult, SubmissionResult
 CORPUS = Path(__file__).with_name("corpus")
 #: graded in this order on the command line; the gradebook lists them in course order
 GRADED = ("k02", "k01")
+
+
+@pytest.fixture(autouse=True)
+def keep_language():
+    """The command sets the process's language (--lang): put it back for the next test."""
+    language = i18n.current_language()
+    yield
+    i18n.set_language(language)
 
 
 def _submission(folder: Path, modules: dict[str, Path]) -> str:
@@ -132,6 +140,23 @@ def test_bad_input_is_a_clear_error(a_class, tmp_path: Path, capsys, problem: st
     assert main(["--lang", "en", "grade", *args]) == 2
     assert says in capsys.readouterr().err
     assert not (Path(alice) / "out").exists()
+
+
+def test_checks_that_do_not_collect_stop_grading_with_the_reason(a_class, tmp_path: Path, capsys) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(KATAS / "course.toml", course)
+    (course / "test_k01_grad_storage.py").write_text("def test_k01(:\n    pass\n", encoding="utf-8")
+    assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"),
+                 "--course", str(course), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "could not run the course's checks" in err and "test_k01_grad_storage.py" in err
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_errors_speak_the_chosen_language(tmp_path: Path, capsys) -> None:
+    assert main(["--lang", "zh", "grade", str(tmp_path / "nobody"), "--out", str(tmp_path / "out")]) == 2
+    assert "不存在" in capsys.readouterr().err
 
 
 def _class_result() -> ClassResult:

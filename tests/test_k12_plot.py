@@ -70,16 +70,9 @@ def with_plot(tmp_path, plot_source: str):
 def test_plot_check_is_skipped_with_a_reason_without_matplotlib(pytester, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import matplotlib` meets when it is absent
     result = pytester.runpytest_inprocess(str(checks_file("k12")), f"--kata-target={SOLUTIONS}",
-                                          "-p", "no:cacheprovider", "-rs")
+                                          "--kata-lang=en", "-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(passed=2, skipped=1)
     result.stdout.fnmatch_lines(["*matplotlib is not installed, so the plot is not checked*"])
-
-
-def test_plot_check_draws_the_reference_png(pytester):
-    pytest.importorskip("matplotlib")
-    result = pytester.runpytest_inprocess(str(checks_file("k12")), f"--kata-target={SOLUTIONS}",
-                                          "-p", "no:cacheprovider", "-k", "plot")
-    result.assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize("mistake", PLOT_MISTAKES)
@@ -91,11 +84,10 @@ def test_plot_mistake_fails_the_plot_check(run_kata, tmp_path, mistake):
     assert words in result["checks"][0]["message"]
 
 
-# One learner raises inside the watched call, the other fails the check after it.
-@pytest.mark.parametrize("wrong", ["backward_on_non_scalar", "returns_torch_cos"])
-def test_cos_spies_are_gone_after_a_failing_check(run_kata, wrong):
+def test_cos_spies_are_gone_after_a_check_fails_inside_them(run_kata):
     originals = (torch.cos, torch.cos_, math.cos, numpy.cos)
-    result = run_kata("k12", CORPUS / f"{wrong}.py")
+    # y.backward() raises inside the watched call, and the check fails from there.
+    result = run_kata("k12", CORPUS / "backward_on_non_scalar.py")
     assert result["status"] == "failed"
     assert (torch.cos, torch.cos_, math.cos, numpy.cos) == originals
     assert "cos" not in vars(torch.Tensor) and "cos_" not in vars(torch.Tensor)

@@ -30,14 +30,6 @@ def test_draws(kata, n):
 """
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The settings read KATA_* and the locale: start every test from none of them."""
-    for name in ENV_VARS + ("LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LC_ALL", "C")
-
-
 @pytest.fixture
 def one_kata(pytester: pytest.Pytester) -> pytest.Pytester:
     """A folder with the recording check and a right answer in katas/."""
@@ -55,6 +47,7 @@ def header_fields(result: pytest.RunResult) -> dict[str, str]:
 
 
 def drawn(pytester: pytest.Pytester) -> list[int]:
+    """The values the last run drew; the record is cleared for the next run."""
     path = pytester.path / "drawn.jsonl"
     values = [json.loads(line) for line in path.read_text().splitlines()]
     path.unlink()
@@ -139,6 +132,9 @@ def test_timeout_option_beats_ini_beats_environment(pytester: pytest.Pytester,
     ("KATA_TARGET", "nowhere", ["KATA_TARGET", "does not exist"]),
     ("KATA_TIMEOUT", "soon", ["KATA_TIMEOUT", "number of seconds", "'soon'"]),
     ("kata_timeout", "1min", ["kata_timeout", "number of seconds", "'1min'"]),
+    ("--kata-timeout", "-1", ["--kata-timeout", "number of seconds (0 for no limit), not '-1.0'"]),
+    ("KATA_TIMEOUT", "inf", ["KATA_TIMEOUT", "not 'inf'"]),
+    ("KATA_TIMEOUT", "nan", ["KATA_TIMEOUT", "not 'nan'"]),
 ])
 def test_bad_value_is_a_usage_error_that_names_the_fix(
         pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
@@ -177,11 +173,21 @@ def test_kata_marker_is_registered_and_gives_points(one_kata: pytest.Pytester) -
     assert report["katas"][0]["points"] == 2 and report["score"] == 2
 
 
-def test_misused_marker_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile("import pytest\n\n@pytest.mark.kata(3)\ndef test_x():\n    pass\n")
+@pytest.mark.parametrize("marker", ["kata(3)", "kata()", "kata('k01', points='two')", "kata('k01', points=-1)"])
+def test_misused_marker_is_a_usage_error(pytester: pytest.Pytester, marker: str) -> None:
+    pytester.makepyfile(f"import pytest\n\n@pytest.mark.{marker}\ndef test_x():\n    pass\n")
     result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "@pytest.mark.kata('k03', points=1)" in result.stderr.str()
+
+
+def test_kata_unknown_to_the_course_is_a_usage_error(one_kata: pytest.Pytester) -> None:
+    one_kata.makefile(".toml", course='[[kata]]\nid = "k02"\nmodule = "k02_a"\n'
+                                     'title.en = "A"\nstatement.en = "S"\nhints.en = ["h"]\n')
+    result = one_kata.runpytest_inprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "test_k01.py::test_draws: no kata 'k01' in" in result.stderr.str()
+    assert "the course has: k02" in result.stderr.str()
 
 
 def test_header_names_everything_needed_to_repeat_a_run(one_kata: pytest.Pytester) -> None:

@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), DEFAULT_COMMAND])
+    from ..course import CourseError
     from ..i18n import LanguageError, resolve_lang, set_language
     from .workspace import CliError
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         args.lang = resolve_lang(args.lang)
         set_language(args.lang)
         return args.func(args)
-    except (CliError, LanguageError) as err:
+    except (CliError, CourseError, LanguageError) as err:
         print(err, file=sys.stderr)
         return 2
 

@@ -83,8 +83,7 @@ def write_chart(summaries: list[KataSummary], path: Path) -> bool:
     figure, axes = pyplot.subplots(figsize=(max(4.0, 0.6 * len(summaries) + 1), 3))
     axes.bar([s.id for s in summaries], [100 * s.rate for s in summaries], color="#4c72b0")
     axes.set_ylim(0, 100)
-    axes.set_ylabel("%")
-    axes.set_title(t("grade_chart_title"))
+    axes.set_ylabel("%")  # no words: the default fonts have no Chinese glyphs, and summary.txt explains it
     figure.tight_layout()
     figure.savefig(path, dpi=100, metadata={"Software": None})  # no version stamp: same input, same file
     pyplot.close(figure)

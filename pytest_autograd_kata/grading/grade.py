@@ -11,7 +11,7 @@ from typing import Callable
 from .. import outcomes
 from ..course import Kata
 from ..i18n import t
-from .plan import GradePlan
+from .plan import GradeError, GradePlan
 from .pool import Pool
 
 COMPLETE, INCOMPLETE, REVIEW = "complete", "incomplete", "review"
@@ -100,6 +100,8 @@ def grade(plan: GradePlan, on_submission: Callable[[SubmissionResult], None] = l
     # More workers than jobs would only add startups; a check module holds at most one kata.
     with Pool(plan, min(plan.jobs, len(plan.submissions) * len(plan.check_files))) as pool:
         katas = [k for k in wanted if k.id in pool.checks]
+        if not katas:
+            raise GradeError(t("grade_no_checks", plan.lang, folder=plan.course.root))
         by_id = {k.id: k for k in katas}
         sharing: dict[tuple[str, str], list[Path]] = {}
         for sub, kata in product(plan.submissions, katas):

@@ -8,6 +8,7 @@ job, so nothing a check prints can be mistaken for a result.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import select
 import signal
@@ -21,8 +22,9 @@ from . import child, protocol
 
 #: how much a child may send back; a real reply is a few kilobytes
 REPLY_LIMIT = 4 * 2**20
-#: how often the worker looks whether a child has ended while its pipe stays open
-POLL = 0.05
+#: how often the worker looks whether a child has ended while its pipe stays open (a
+#: grandchild may hold it), and once the pipe has closed
+WAIT, EXIT_POLL = 0.25, 0.002
 
 
 class JobServer:
@@ -57,17 +59,18 @@ class JobServer:
         protocol.send(self.result_fd, {"type": "ready", "points": marker_points,
                                        "checks": {k: [i.name for i in v] for k, v in items.items()}})
         for line in sys.stdin:
-            job = protocol.LineReader().feed(line.encode("utf-8"))[0]
+            job = json.loads(line)
             reply = self.run_job(session, items[job["kata"]], job)
             protocol.send(self.result_fd, {"type": "done", "job": job["id"], **reply})
         return True
 
     def run_job(self, session: pytest.Session, items: list[pytest.Item], job: dict) -> dict:
         read_fd, write_fd = os.pipe()
+        worker = os.getpid()
         pid = os.fork()
         if pid == 0:
             os.close(read_fd)
-            child.main(session, items, job, write_fd, (self.result_fd,), self.memory_mib)
+            child.main(session, items, job, write_fd, (self.result_fd,), self.memory_mib, worker)
         os.close(write_fd)
         try:
             os.setpgid(pid, pid)  # also done by the child: whichever runs first wins the race
@@ -85,24 +88,27 @@ class JobServer:
     def _collect(self, pid: int, read_fd: int) -> tuple[dict | None, int]:
         """Read the child's reply until it ends, or kill it at the deadline."""
         deadline = time.monotonic() + self.timeout
-        reader, replies, received, open_ = protocol.LineReader(), [], 0, True
+        reader, replies, received, pipe_open = protocol.LineReader(), [], 0, True
         while True:
-            if open_ and select.select([read_fd], [], [], POLL)[0]:
-                chunk = os.read(read_fd, 65536)
-                open_ = bool(chunk)
-                received += len(chunk)
-                if chunk and received <= REPLY_LIMIT:
-                    replies += reader.feed(chunk)
-                    continue
-            elif not open_:
-                time.sleep(POLL)  # the pipe is closed but the child still runs
-            ended, status = os.waitpid(pid, os.WNOHANG)
-            if ended:
-                break
-            if time.monotonic() > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 _kill_group(pid)
                 os.waitpid(pid, 0)
                 return {"outcome": "timeout"}, 0
+            if pipe_open:
+                if select.select([read_fd], [], [], min(remaining, WAIT))[0]:
+                    chunk = os.read(read_fd, 65536)
+                    received += len(chunk)
+                    if chunk and received <= REPLY_LIMIT:
+                        replies += reader.feed(chunk)
+                    pipe_open = bool(chunk)
+                    if pipe_open:
+                        continue
+            else:
+                time.sleep(EXIT_POLL)  # the reply is in; the child is on its way out
+            ended, status = os.waitpid(pid, os.WNOHANG)
+            if ended:
+                break
         found = next((r for r in replies if isinstance(r, dict) and "checks" in r), None)
         return ({"outcome": "ran", **found} if found else None), status
 

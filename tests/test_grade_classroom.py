@@ -1,0 +1,47 @@
+"""The GitHub Classroom example: the workflow has one step per kata worth the kata's points,
+grades with the teacher's checks, and its step command passes exactly when the kata passed."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import COURSE, REPO
+from pytest_autograd_kata import outcomes, report
+
+EXAMPLE = REPO / "examples" / "github-classroom"
+yaml = pytest.importorskip("yaml")
+
+
+def test_workflow_has_a_step_per_kata_worth_its_points() -> None:
+    workflow = yaml.safe_load((EXAMPLE / "classroom.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    graders = {s["id"]: s["with"] for s in steps if s.get("uses", "").startswith("education/autograding-command")}
+    assert {kata_id: g["max-score"] for kata_id, g in graders.items()} == {k.id: k.points for k in COURSE.katas}
+    grade = next(s["run"] for s in steps if s.get("name") == "Grade")
+    assert "--course .teacher/katas" in grade  # the checks never come from the learner's repository
+    reporter = next(s for s in steps if s.get("uses", "").startswith("education/autograding-grading-reporter"))
+    assert reporter["with"]["runners"].split(",") == [k.id for k in COURSE.katas]
+
+
+@pytest.fixture
+def kata_passed(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    monkeypatch.setenv("KATA_LANG", "en")
+    import kata_passed
+
+    yield kata_passed.main
+    sys.modules.pop("kata_passed", None)
+
+
+def test_step_command_passes_only_when_its_kata_passed(kata_passed, tmp_path: Path, capsys) -> None:
+    katas = [outcomes.KataResult("k01", "Where gradients live", 1.0, [outcomes.CheckResult("k01", "t", "passed")]),
+             outcomes.KataResult("k02", "Build y", 1.0, [outcomes.CheckResult("k02", "t", "failed", "y is None")])]
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report.kata_report(katas, "katas")), encoding="utf-8")
+    assert kata_passed(str(path), "k01") == 0
+    assert kata_passed(str(path), "k02") == 1
+    assert "y is None" in capsys.readouterr().out  # the learner sees why in the Actions log
+    assert kata_passed(str(path), "k99") == 1
