@@ -11,13 +11,13 @@ import pytest
 # numpy's and torch's compiled extensions afterwards crashes the interpreter. Import them
 # here, before any run, so they stay.
 import numpy.random  # noqa: F401  (hypothesis draws seeds with it)
-import torch.testing  # noqa: F401
-# torch imports this (and sympy with it, ~0.5 s) on the first backward(gradient=...): dropped
-# after each run, it would be imported again by every run that passes a gradient (k05, k10).
-import torch.fx.experimental.symbolic_shapes  # noqa: F401
-import pytest_autograd_kata.assertions  # noqa: F401
+import pytest_autograd_kata.assertions
 import pytest_autograd_kata.strategies  # noqa: F401
 from pytest_autograd_kata.course import load_course
+
+# torch's own lazy imports (torch.distributed, sympy) too: dropped after each run, they would
+# be imported again by every run, and some of them do not survive that.
+pytest_autograd_kata.assertions.warm_up()
 
 REPO = Path(__file__).resolve().parents[1]
 KATAS = REPO / "katas"

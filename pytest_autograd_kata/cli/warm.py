@@ -48,6 +48,9 @@ class WarmChecker:
                         + ["--collect-only"])
         for name in RUN_TIME_MODULES:
             import_module(name)
+        from ..assertions import warm_up
+
+        warm_up()
         # Every object so far is the parent's for good: the child's garbage collector then
         # leaves them alone instead of touching (and so copying) every page of torch's heap.
         gc.freeze()

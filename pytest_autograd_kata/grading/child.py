@@ -39,12 +39,12 @@ def _die_with_the_worker(worker: int) -> None:
 def _isolate(job: dict, close_fds: tuple[int, ...], memory_mib: int) -> None:
     os.setpgid(0, 0)  # the worker kills the whole group, grandchildren included
     for fd in close_fds:
-        os.close(fd)  # the job channel and the grader's pipe are not the learner's to write to
+        os.close(fd)  # the worker's pipe to the grader is not the learner's to write to
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)  # megabytes of prints cost nothing
     os.close(devnull)
-    if memory_mib:
+    if memory_mib and sys.platform.startswith("linux"):  # /proc, and an address-space limit that holds
         limit = _address_space() + memory_mib * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # Messages then name the learner's files as they know them: "k03_backward.py".

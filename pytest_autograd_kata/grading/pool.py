@@ -97,11 +97,15 @@ class Pool:
         self.pending: deque[dict] = deque()
 
     def __enter__(self) -> "Pool":
-        for _ in range(self.size):
-            self._start()
-        while not all(w.ready for w in self.workers):
-            for key, _ in self.selector.select():
-                self._handle(key.data, lambda job, reply: None)
+        try:
+            for _ in range(self.size):
+                self._start()
+            while not all(w.ready for w in self.workers):
+                for key, _ in self.selector.select():
+                    self._handle(key.data, lambda job, reply: None)
+        except BaseException:
+            self.__exit__()  # the workers that did start must not outlive a failed start
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
