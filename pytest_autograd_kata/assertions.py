@@ -203,12 +203,15 @@ class BackwardWatch:
     def remove(self) -> None:
         self._handle.remove()
 
-    def assert_grad_from_backward(self, *, name: str = "x.grad", nudge: Text | None = None) -> None:
-        """At least one backward pass reached the tensor, and ``.grad`` still holds what the
-        last one left (it was not replaced or edited by hand afterwards)."""
+    def assert_grad_from_backward(self, *, name: str = "x.grad", passes: int | None = None,
+                                  nudge: Text | None = None) -> None:
+        """At least one backward pass reached the tensor (exactly ``passes`` when given), and
+        ``.grad`` still holds what the last one left (not replaced or edited by hand since)."""
         __tracebackhide__ = True
         if self.accumulations == 0:
             _fail("no_backward", name, nudge)
+        if passes is not None and self.accumulations != passes:
+            _fail("wrong_backward_count", name, nudge, obtained=self.accumulations, expected=passes)
         grad = self.tensor.grad
         if grad is None or not _equal(grad.detach(), self.last_seen):
             _fail("grad_edited_after_backward", name, nudge)

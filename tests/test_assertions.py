@@ -167,6 +167,19 @@ def test_watch_catches_an_edit_after_backward(edit) -> None:
     assert "was changed after the backward pass" in str(failure(watch.assert_grad_from_backward, name="x.grad"))
 
 
+@pytest.mark.parametrize("passes, expected, ok", [(1, 1, True), (2, 2, True), (2, 1, False), (1, 2, False)])
+def test_watch_counts_backward_passes_when_asked(passes: int, expected: int, ok: bool) -> None:
+    x = leaf(1.0, 2.0)
+    with watch_backward(x) as watch:
+        for _ in range(passes):
+            (x * x).sum().backward()
+    if ok:
+        watch.assert_grad_from_backward(name="x.grad", passes=expected)
+    else:
+        message = str(failure(watch.assert_grad_from_backward, name="x.grad", passes=expected))
+        assert f"{passes} backward pass(es) reached it" in message and f"exactly {expected}" in message
+
+
 def test_watch_stops_listening_when_the_block_ends() -> None:
     x = leaf(1.0)
     with watch_backward(x) as watch:
