@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from ..assertions import warm_up
 from ..plugin import kata_id_of, session_key
 from . import child, protocol
 
@@ -51,6 +52,9 @@ class JobServer:
             if kata_id:
                 items.setdefault(kata_id, []).append(item)
         marker_points = session.config.stash[session_key].marker_points
+        # torch's first-use imports (torch.distributed for assert_close, sympy for a gradient
+        # argument) would otherwise cost every child about half a second.
+        warm_up()
         # Objects that exist before the first fork are never collected in a child: otherwise the
         # child's first garbage collection writes to every object's header and so copies every
         # page it shares with the worker (about a second per child with torch loaded).
