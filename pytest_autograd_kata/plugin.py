@@ -342,6 +342,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.section("autograd-kata")
     for line in progress_lines(katas, files):
         terminalreporter.write_line(line)
+    if kata_session.devices_used:
+        # The header says what was asked (auto); this says what that meant on this machine.
+        terminalreporter.write_line(i18n.t("devices_checked", devices=", ".join(kata_session.devices_used)))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

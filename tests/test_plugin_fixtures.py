@@ -64,9 +64,10 @@ def test_device_ids_and_given_work_together(pytester: pytest.Pytester, spec: str
     result = pytester.runpytest_inprocess("-v", f"--kata-devices={spec}")
     result.stdout.fnmatch_lines(["*test_on[[]cpu[]] PASSED*", "*test_inside_given[[]cpu[]] PASSED*"])
     result.stdout.no_fnmatch_line("*FailedHealthCheck*")
-    accelerators = [torch.cuda.is_available(), torch.backends.mps.is_available()]
-    devices = 1 + (sum(accelerators) if spec == "auto" else 0)
-    result.assert_outcomes(passed=2 * devices)
+    present = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
+    devices = ["cpu"] + ([name for name, there in present.items() if there] if spec == "auto" else [])
+    result.assert_outcomes(passed=2 * len(devices))
+    result.stdout.fnmatch_lines([f"checked on: {', '.join(devices)}"])
 
 
 ABSENT_REASONS = {
