@@ -7,6 +7,7 @@ Like the plugin, this module imports no torch: each subcommand imports what it n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, CourseError, LanguageError) as err:
         print(err, file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `autograd-kata | head`: the reader left; say nothing more (the Python docs' recipe).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":
