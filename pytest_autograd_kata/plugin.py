@@ -119,7 +119,7 @@ def _restore_global_state_on_unconfigure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     s = config.stash[session_key].settings
-    profile = s.profile or "kata-learn (default)"
+    profile = s.profile or i18n.t("default_profile", name=settings_mod.DEFAULT_PROFILE)
     return i18n.t("header", target=display_path(s.target), devices=s.devices, language=s.lang,
                   profile=profile, seed=s.seed)
 
@@ -162,10 +162,10 @@ def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
     header printed, so ``--hypothesis-seed=SEED`` repeats the run."""
     from hypothesis import core, settings
 
-    from .profiles import DEFAULT_PROFILE
+    from . import profiles  # noqa: F401  (registers the profiles)
 
     if not s.profile:
-        settings.load_profile(DEFAULT_PROFILE)
+        settings.load_profile(settings_mod.DEFAULT_PROFILE)
     if not s.seed_given:
         core.global_force_seed = int(s.seed)
 

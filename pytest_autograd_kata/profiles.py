@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, settings
 
+from .settings import DEFAULT_PROFILE
+
 #: For the profiles whose reports a learner reads:
 #: - every phase but ``explain``, which reruns a failing check over a hundred times under a line
 #:   tracer (seconds with torch, more with gradcheck) to annotate the check's source: nothing a
@@ -21,8 +23,7 @@ FOR_LEARNERS = {"phases": tuple(phase for phase in Phase if phase is not Phase.e
 #: from this one instead, so it means the same on a laptop and in CI.
 BASE = settings.get_profile("default")
 
-LEARN, CI, GRADE = "kata-learn", "kata-ci", "kata-grade"
-DEFAULT_PROFILE = LEARN
+LEARN, CI, GRADE = DEFAULT_PROFILE, "kata-ci", "kata-grade"
 
 settings.register_profile(
     LEARN,

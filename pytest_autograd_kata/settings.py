@@ -15,6 +15,9 @@ import pytest
 
 from . import devices, i18n
 
+#: the Hypothesis profile kata checks run under unless --hypothesis-profile names another; named
+#: here, where the header can read it without importing Hypothesis (profiles.py registers it)
+DEFAULT_PROFILE = "kata-learn"
 DEFAULT_TARGET = "katas"
 DEFAULT_TIMEOUT = 20.0
 
