@@ -45,6 +45,19 @@ def test_lang_zh_shows_the_chinese_board(cli) -> None:
     assert cli("board", "--lang", "zh").out == ran.out  # the option works after the command too
 
 
+@pytest.mark.parametrize("config, text", [
+    ("pyproject.toml", "[tool.pytest.ini_options]\nkata_lang = \"zh\"\n"),
+    ("pytest.ini", "[pytest]\nkata_lang = zh\n"),
+])
+def test_language_defaults_to_the_pytest_ini_key_like_pytest_katas(cli, course, monkeypatch, config, text) -> None:
+    monkeypatch.delenv("KATA_LANG")
+    (course / config).write_text(text, encoding="utf-8")
+    assert "自动求导练习" in cli().out
+    monkeypatch.setenv("KATA_LANG", "en")  # the ini key comes before the environment, as in pytest
+    assert "自动求导练习" in cli().out
+    assert "autograd katas" in cli("--lang", "en").out
+
+
 def test_everything_solved_exits_zero(cli, course) -> None:
     for kata in COURSE.katas:
         solve(course, kata.id)

@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="autograd-kata",
         description="Learn PyTorch autograd one kata at a time; grade a class with the same checks.")
     parser.add_argument("--lang", choices=("en", "zh"),
-                        help="language (default: KATA_LANG, then the locale, then en)")
+                        help="language (default: the pytest ini key kata_lang, then KATA_LANG, then the locale, then en)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         import_module(f"{__name__}.{name.replace('-', '_')}").add_parser(sub)
@@ -36,10 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), DEFAULT_COMMAND])
     from ..course import CourseError
     from ..i18n import LanguageError, resolve_lang, set_language
-    from .workspace import CliError
+    from .workspace import CliError, ini_language
 
     try:
-        args.lang = resolve_lang(args.lang)
+        args.lang = resolve_lang(args.lang, ini_language())
         set_language(args.lang)
         return args.func(args)
     except (CliError, CourseError, LanguageError) as err:

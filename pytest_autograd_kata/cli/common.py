@@ -13,7 +13,7 @@ from . import workspace
 def add_lang(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS: a subcommand's unset --lang must not hide `autograd-kata --lang zh COMMAND`.
     parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                        help="language: en or zh (default: KATA_LANG, then the locale, then en)")
+                        help="language: en or zh (default: the pytest ini key kata_lang, then KATA_LANG, then the locale, then en)")
 
 
 def add_kata(parser: argparse.ArgumentParser, **kwargs) -> None:

@@ -2,6 +2,8 @@
 found by walking up from the current folder, as git finds its repository."""
 from __future__ import annotations
 
+import configparser
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +67,31 @@ def find(start: Path | None = None) -> Workspace:
             except CourseError as err:
                 raise CliError(str(err)) from None
     raise CliError(t("cli_no_course", start=start))
+
+
+#: where pytest reads ini keys, in the order it looks, with the section that holds them
+PYTEST_CONFIGS = (("pytest.ini", "pytest"), ("pyproject.toml", None), ("tox.ini", "pytest"),
+                  ("setup.cfg", "tool:pytest"))
+
+
+def ini_language(start: Path | None = None) -> str | None:
+    """The ``kata_lang`` ini key of the working copy's pytest configuration, so the command's
+    default language is the one ``pytest katas`` uses there."""
+    start = Path(start or Path.cwd()).resolve()
+    root = next((f for f in (start, *start.parents) if (f / KATAS_DIR / COURSE_FILE).is_file()), None)
+    if root is None:
+        return None
+    for name, section in PYTEST_CONFIGS:
+        path = root / name
+        if not path.is_file():
+            continue
+        if section is None:
+            options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
+            if "ini_options" in options:
+                return options["ini_options"].get("kata_lang")
+            continue
+        parser = configparser.ConfigParser()
+        parser.read(path, encoding="utf-8")
+        if parser.has_section(section):
+            return parser.get(section, "kata_lang", fallback=None)
+    return None
