@@ -72,10 +72,6 @@ class Course:
     def find(self, kata_id: str) -> Kata | None:
         return next((k for k in self.katas if k.id == kata_id), None)
 
-    @property
-    def max_points(self) -> float:
-        return sum(k.points for k in self.katas)
-
 
 def _kata_from_table(table: dict, path: Path) -> Kata:
     where = f"{path}: kata {table.get('id', '?')!r}"

@@ -54,5 +54,3 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     **FOR_LEARNERS,
 )
-
-PROFILES = (LEARN, CI, GRADE)
