@@ -7,8 +7,6 @@ these records, so they never disagree.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from traceback import extract_tb
 
 PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT = "passed", "failed", "not_started", "error", "timeout"
 STATUSES = (PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT)
@@ -77,20 +75,6 @@ def kata_status(check_statuses: list[str]) -> str:
         if status in distinct:
             return status
     return FAILED
-
-
-def is_stub_error(exc: BaseException, target: Path) -> bool:
-    """``NotImplementedError`` raised from a file in the target folder: an untouched stub."""
-    if not isinstance(exc, NotImplementedError):
-        return False
-    frames = extract_tb(exc.__traceback__)
-    if not frames:
-        return False
-    try:
-        Path(frames[-1].filename).resolve().relative_to(target.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def clip(message: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -127,11 +127,10 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
                                   items: list[pytest.Item]) -> None:
     kata_session = config.stash[session_key]
-    kata_items = [item for item in items if kata_id_of(item)]
+    kata_items = [(item, kata_id) for item in items if (kata_id := kata_id_of(item))]
     if not kata_items:
         return
-    for item in kata_items:
-        kata_id = kata_id_of(item)
+    for item, kata_id in kata_items:
         course = kata_session.course_for(item)
         if course is not None:
             try:
@@ -142,9 +141,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         points = item.get_closest_marker(MARKER).kwargs.get("points")
         if points is not None:
             kata_session.marker_points[kata_id] = float(points)
-    for item in kata_items:
+    for item, kata_id in kata_items:
         # --junitxml writes these as <property> elements, so a CI can total points per kata.
-        kata_id = kata_id_of(item)
         item.user_properties += [("kata", kata_id), ("points", f"{kata_session.points(kata_id):g}")]
     _configure_hypothesis(kata_session.settings)
 
@@ -254,8 +252,8 @@ def classify(excinfo: pytest.ExceptionInfo | None, when: str, target: Path) -> s
     exc = excinfo.value
     if isinstance(exc, KataTimeout):
         return outcomes.TIMEOUT
-    if outcomes.is_stub_error(exc, target):
-        return outcomes.NOT_STARTED
+    if isinstance(exc, NotImplementedError) and _in_target(excinfo.traceback[-1].path, target):
+        return outcomes.NOT_STARTED  # raised by the learner's file itself: an untouched stub
     if isinstance(exc, KataLoadError) or when != "call":
         return outcomes.ERROR
     return outcomes.FAILED
@@ -280,12 +278,14 @@ def _learner_message(excinfo: pytest.ExceptionInfo, status: str, settings: setti
     return message
 
 
+def _in_target(path: str | Path, target: Path) -> bool:
+    """Whether a traceback entry's file is in the learner's folder."""
+    return Path(path).resolve().is_relative_to(target.resolve())
+
+
 def _learner_frame(excinfo: pytest.ExceptionInfo, target: Path):
     """The innermost traceback entry in the learner's own file, if the error passed through it."""
-    for entry in reversed(excinfo.traceback):
-        if Path(entry.path).is_relative_to(target):
-            return entry
-    return None
+    return next((entry for entry in reversed(excinfo.traceback) if _in_target(entry.path, target)), None)
 
 
 def _is_learner_facing(excinfo: pytest.ExceptionInfo, status: str, target: Path) -> bool:
