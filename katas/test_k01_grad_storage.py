@@ -1,7 +1,7 @@
 """Checks for k01 · where gradients live (梯度存在哪里)."""
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from pytest_autograd_kata import Text, assert_grad_is_none, assert_is_tensor, assert_tensor_equal, fail
 
@@ -11,21 +11,40 @@ pytestmark = pytest.mark.kata("k01")
 lengths = st.integers(min_value=1, max_value=1000)
 
 
-@given(n=lengths)
-def test_x_holds_0_to_n_minus_1_as_floats(kata, device, n):
+def made_x(kata, n, device):
+    """The learner's ``make_x(n, device)``, checked to be a tensor on the device first."""
+    __tracebackhide__ = True
     x = kata.make_x(n, device)
-    assert_is_tensor(x, name="x", shape=(n,), device=device)
+    assert_is_tensor(x, name="x", device=device)
+    return x
+
+
+# The book's x = torch.arange(4.0); and 257, the first integer float16 and bfloat16 cannot hold,
+# so a half-precision x is told apart by its values as well as by its dtype.
+@example(n=4)
+@example(n=257)
+@given(n=lengths)
+def test_x_holds_0_to_n_minus_1_as_float32(kata, device, n):
+    x = made_x(kata, n, device)
+    assert_is_tensor(x, name="x", shape=(n,))
     if not x.is_floating_point():
-        fail(Text(f"x has dtype {x.dtype}; only floating-point tensors can record gradients.",
-                  f"x 的数据类型是 {x.dtype}；只有浮点型张量才能记录梯度。"), name="x")
-    assert_tensor_equal(x, torch.arange(n, dtype=x.dtype, device=device), name="x",
+        fail(Text(f"x has dtype {x.dtype}; only floating-point tensors can record gradients, and the "
+                  "kata asks for float32, the dtype of the book's torch.arange(4.0).",
+                  f"x 的数据类型是 {x.dtype}；只有浮点型张量才能记录梯度，本题要求 float32，"
+                  "即书中 torch.arange(4.0) 的数据类型。"), name="x")
+    if x.dtype != torch.float32:
+        fail(Text(f"x has dtype {x.dtype}; the kata asks for float32, the dtype of the book's "
+                  "torch.arange(4.0) and of every parameter PyTorch creates by default.",
+                  f"x 的数据类型是 {x.dtype}；本题要求 float32，即书中 torch.arange(4.0) 的数据类型，"
+                  "也是 PyTorch 默认创建参数时使用的类型。"), name="x")
+    # Built here from n alone, never from what the learner returned.
+    assert_tensor_equal(x, torch.arange(n, dtype=torch.float32, device=device), name="x",
                         expected_words=Text("0., 1., …, n-1", "0., 1., …, n-1"))
 
 
 @given(n=lengths)
 def test_x_is_a_leaf_that_records_gradients(kata, device, n):
-    x = kata.make_x(n, device)
-    assert_is_tensor(x, name="x", device=device)
+    x = made_x(kata, n, device)
     if not x.requires_grad:
         fail(Text("x.requires_grad is False: autograd will not record operations on x.",
                   "x.requires_grad 是 False：自动求导不会记录对 x 的运算。"), name="x.requires_grad")
@@ -38,6 +57,4 @@ def test_x_is_a_leaf_that_records_gradients(kata, device, n):
 
 @given(n=lengths)
 def test_x_grad_is_none_before_backward(kata, device, n):
-    x = kata.make_x(n, device)
-    assert_is_tensor(x, name="x", device=device)
-    assert_grad_is_none(x, name="x")
+    assert_grad_is_none(made_x(kata, n, device), name="x")

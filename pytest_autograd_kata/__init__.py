@@ -22,8 +22,7 @@ _EXPORTS = {
     "assert_shares_storage": "assertions",
     "assert_gradcheck": "assertions",
     "assert_gradgradcheck": "assertions",
-    "watch_backward": "assertions",
-    "BackwardWatch": "assertions",
+    "assert_grad_from_backward": "assertions",
     "Text": "i18n",
     "strategies": None,
 }

@@ -4,25 +4,26 @@ Each helper names the quantity (``x.grad``), says in words what was expected, sh
 obtained vs expected for the first few differing elements and the tolerance used, and hides
 its own frames from the traceback. Messages follow the current language (``--kata-lang``).
 
-The torch functions they rely on are bound here, at import, so learner code that later
-replaces ``torch.testing.assert_close``, ``torch.isclose`` or ``torch.equal`` cannot change a verdict.
+Each takes what the learner's code gave back (a :class:`~pytest_autograd_kata.remote.RemoteTensor`)
+as well as plain tensors; the verdict is computed here, in the check's process, which the
+learner's code never runs in.
 
 Example::
 
-    from pytest_autograd_kata import Text, assert_tensor_close, watch_backward
+    from pytest_autograd_kata import Text, assert_grad_from_backward, assert_tensor_close
 
     def test_backward(kata, device):
-        x = torch.arange(4.0, device=device, requires_grad=True)
-        with watch_backward(x) as watch:
-            kata.backward_of(x)
-        watch.assert_grad_from_backward(name="x.grad")
-        assert_tensor_close(x.grad, 4 * x.detach(), name="x.grad",
+        x = torch.arange(4.0, device=device)
+        learner_x = kata.tensor(x, requires_grad=True)
+        kata.backward_of(learner_x)
+        assert_grad_from_backward(learner_x, name="x.grad")
+        assert_tensor_close(learner_x.grad, 4 * x, name="x.grad",
                             expected_words=Text("4·x, the gradient of 2·xᵀx", "4·x，即 2·xᵀx 的梯度"))
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+import functools
+from typing import Any, Callable, Sequence
 
 import torch
 from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradcheck
@@ -30,6 +31,7 @@ from torch.testing import assert_close as _assert_close
 from torch.testing._comparison import default_tolerances as _default_tolerances
 
 from .i18n import Text, t
+from .remote import RemoteFunction, RemoteObject, RemoteTensor, differentiable
 
 #: how many differing elements a message lists
 SHOWN_ELEMENTS = 3
@@ -94,13 +96,27 @@ def _differences(name: str, actual: _Tensor, expected: _Tensor, mismatch: _Tenso
     return "\n".join(lines)
 
 
+def _values(value: Any) -> Any:
+    """The values of a tensor, whether the check's own or the learner's (a RemoteTensor)."""
+    return value.value if isinstance(value, RemoteTensor) else value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, RemoteObject):
+        return value.type_name.rsplit(".", 1)[-1]
+    return type(value).__name__
+
+
 def assert_is_tensor(value: Any, *, name: str, shape: Sequence[int] | None = None,
                      dtype: torch.dtype | None = None, device: Any = None,
                      nudge: Text | None = None) -> None:
-    """``value`` is a tensor, with the given shape, dtype and device where those are given."""
+    """``value`` is a plain tensor, with the given shape, dtype and device where those are given."""
     __tracebackhide__ = True
+    if isinstance(value, RemoteTensor) and value.subclass is not None:
+        _fail("tensor_subclass", name, nudge, kind=value.subclass.rsplit(".", 1)[-1])
+    value = _values(value)
     if not _is_tensor(value):
-        _fail("not_a_tensor", name, nudge, kind=type(value).__name__)
+        _fail("not_a_tensor", name, nudge, kind=_kind(value))
     if shape is not None and tuple(value.shape) != tuple(shape):
         _fail("wrong_shape", name, nudge, obtained=tuple(value.shape), expected=tuple(shape))
     if dtype is not None and value.dtype != dtype:
@@ -109,22 +125,24 @@ def assert_is_tensor(value: Any, *, name: str, shape: Sequence[int] | None = Non
         _fail("wrong_device", name, nudge, obtained=value.device, expected=torch.device(device))
 
 
-def _comparable(actual: Any, expected: _Tensor, name: str, nudge: Text | None) -> None:
+def _comparable(actual: Any, expected: Any, name: str, nudge: Text | None) -> tuple[_Tensor, _Tensor]:
+    """Both as plain tensors, once ``actual`` is known to match ``expected``'s shape, dtype and device."""
     __tracebackhide__ = True
     if actual is None:
         _fail("is_none", name, nudge)
+    expected = _values(expected)
     assert_is_tensor(actual, name=name, shape=expected.shape, dtype=expected.dtype,
                      device=expected.device, nudge=nudge)
+    return _values(actual).detach(), expected.detach()
 
 
-def assert_tensor_close(actual: Any, expected: _Tensor, *, name: str, expected_words: Text | None = None,
+def assert_tensor_close(actual: Any, expected: Any, *, name: str, expected_words: Text | None = None,
                         rtol: float | None = None, atol: float | None = None,
                         nudge: Text | None = None) -> None:
     """``actual`` equals ``expected`` within the tolerance ``torch.testing.assert_close`` uses
     for their dtype (or ``rtol``/``atol`` when given). Shape, dtype and device must match."""
     __tracebackhide__ = True
-    _comparable(actual, expected, name, nudge)
-    actual, expected = actual.detach(), expected.detach()
+    actual, expected = _comparable(actual, expected, name, nudge)
     if (rtol is None) != (atol is None):
         raise ValueError("give both rtol and atol, or neither (dtype defaults)")
     if rtol is None:
@@ -141,19 +159,18 @@ def assert_tensor_close(actual: Any, expected: _Tensor, *, name: str, expected_w
               rtol=rtol, atol=atol, dtype=str(actual.dtype).replace("torch.", ""))
 
 
-def assert_tensor_equal(actual: Any, expected: _Tensor, *, name: str, expected_words: Text | None = None,
+def assert_tensor_equal(actual: Any, expected: Any, *, name: str, expected_words: Text | None = None,
                         nudge: Text | None = None) -> None:
     """``actual`` equals ``expected`` exactly: same shape, dtype, device and every element."""
     __tracebackhide__ = True
-    _comparable(actual, expected, name, nudge)
-    actual, expected = actual.detach(), expected.detach()
+    actual, expected = _comparable(actual, expected, name, nudge)
     if not _equal(actual, expected):
         mismatch = actual != expected
         _fail("not_equal", name, nudge, expected_line=_expected_line(expected_words),
               differences=_differences(name, actual.cpu(), expected.cpu(), mismatch.cpu()))
 
 
-def assert_grad_is_none(tensor: _Tensor, *, name: str = "x", nudge: Text | None = None) -> None:
+def assert_grad_is_none(tensor: Any, *, name: str = "x", nudge: Text | None = None) -> None:
     """No backward pass has written ``tensor.grad`` yet."""
     __tracebackhide__ = True
     if tensor.grad is not None:
@@ -165,7 +182,8 @@ def assert_grad_fn(tensor: Any, expected: str | None, *, name: str, nudge: Text 
     when ``expected`` is None (a leaf, or a tensor cut from the graph)."""
     __tracebackhide__ = True
     assert_is_tensor(tensor, name=name, nudge=nudge)
-    obtained = None if tensor.grad_fn is None else type(tensor.grad_fn).__name__
+    obtained = tensor.grad_fn if isinstance(tensor, RemoteTensor) or tensor.grad_fn is None \
+        else type(tensor.grad_fn).__name__
     if obtained == expected:
         return
     if expected is None:
@@ -175,56 +193,36 @@ def assert_grad_fn(tensor: Any, expected: str | None, *, name: str, nudge: Text 
     _fail("grad_fn_wrong", name, nudge, obtained=obtained, expected=expected)
 
 
-def assert_shares_storage(tensor: Any, other: _Tensor, *, name: str, other_name: str,
+def assert_shares_storage(tensor: Any, other: Any, *, name: str, other_name: str,
                           nudge: Text | None = None) -> None:
-    """``tensor`` uses the same memory as ``other`` (a view or ``detach()``, not a copy)."""
+    """``tensor`` uses the same memory as ``other`` (a view or ``detach()``, not a copy): both
+    the learner's (RemoteTensors), or both the check's own."""
     __tracebackhide__ = True
     assert_is_tensor(tensor, name=name, nudge=nudge)
-    if tensor.untyped_storage().data_ptr() != other.untyped_storage().data_ptr():
+    if isinstance(tensor, RemoteTensor) != isinstance(other, RemoteTensor):
+        raise TypeError("assert_shares_storage compares two tensors of the same process")
+    if isinstance(tensor, RemoteTensor):
+        shared = tensor.storage is not None and tensor.storage == other.storage
+    else:
+        shared = tensor.untyped_storage().data_ptr() == other.untyped_storage().data_ptr()
+    if not shared:
         _fail("storage_not_shared", name, nudge, other=other_name)
 
 
-class BackwardWatch:
-    """Records every gradient that a backward pass accumulates into a leaf tensor.
-
-    A gradient written by hand (``x.grad = 4 * x``) never passes through autograd's
-    post-accumulate hook, so the watch can tell the two apart."""
-
-    def __init__(self, tensor: _Tensor) -> None:
-        self.tensor = tensor
-        self.accumulations = 0
-        self.last_seen: _Tensor | None = None
-        self._handle = tensor.register_post_accumulate_grad_hook(self._seen)
-
-    def _seen(self, tensor: _Tensor) -> None:
-        self.accumulations += 1
-        self.last_seen = tensor.grad.detach().clone()
-
-    def remove(self) -> None:
-        self._handle.remove()
-
-    def assert_grad_from_backward(self, *, name: str = "x.grad", passes: int | None = None,
-                                  nudge: Text | None = None) -> None:
-        """At least one backward pass reached the tensor (exactly ``passes`` when given), and
-        ``.grad`` still holds what the last one left (not replaced or edited by hand since)."""
-        __tracebackhide__ = True
-        if self.accumulations == 0:
-            _fail("no_backward", name, nudge)
-        if passes is not None and self.accumulations != passes:
-            _fail("wrong_backward_count", name, nudge, obtained=self.accumulations, expected=passes)
-        grad = self.tensor.grad
-        if grad is None or not _equal(grad.detach(), self.last_seen):
-            _fail("grad_edited_after_backward", name, nudge)
-
-
-@contextmanager
-def watch_backward(tensor: _Tensor) -> Iterator[BackwardWatch]:
-    """``with watch_backward(x) as watch: ...`` then ``watch.assert_grad_from_backward()``."""
-    watch = BackwardWatch(tensor)
-    try:
-        yield watch
-    finally:
-        watch.remove()
+def assert_grad_from_backward(tensor: RemoteTensor, *, name: str = "x.grad", passes: int | None = None,
+                              nudge: Text | None = None) -> None:
+    """``tensor`` is a leaf made with ``kata.tensor(..., requires_grad=True)``: at least one
+    backward pass accumulated into it (exactly ``passes`` when given), and its ``.grad`` is
+    still what the last one left (not replaced or edited by hand since)."""
+    __tracebackhide__ = True
+    if not isinstance(tensor, RemoteTensor) or tensor.passes is None:
+        raise TypeError("assert_grad_from_backward takes a leaf made with kata.tensor(..., requires_grad=True)")
+    if tensor.passes == 0:
+        _fail("grad_still_none" if tensor.grad is None else "no_backward", name, nudge)
+    if passes is not None and tensor.passes != passes:
+        _fail("wrong_backward_count", name, nudge, obtained=tensor.passes, expected=passes)
+    if not tensor.grad_as_left:
+        _fail("grad_edited_after_backward", name, nudge)
 
 
 def _float64(inputs: Sequence[Any]) -> tuple:
@@ -251,16 +249,25 @@ def _run_check(checker: Callable, key: str, fn: Callable, inputs: Sequence[Any],
     _fail(key, name, nudge, detail=detail)
 
 
+def _here(fn: Callable, inputs: Sequence[Any]) -> Callable:
+    """A function of the learner's (``kata.f`` or a partial of it) as a differentiable function
+    of this process: torch's own gradcheck then runs here, on values and derivatives that the
+    learner's process computes with autograd."""
+    learner = fn.func if isinstance(fn, functools.partial) else fn
+    return differentiable(learner.kata, fn) if isinstance(learner, RemoteFunction) else fn
+
+
 def assert_gradcheck(fn: Callable, inputs: Sequence[Any], *, name: str, nudge: Text | None = None) -> None:
-    """Autograd's gradient of ``fn`` matches finite differences at ``inputs`` (in float64)."""
+    """Autograd's gradient of ``fn`` matches finite differences at ``inputs`` (in float64).
+    ``fn`` may be the learner's function (``kata.g``): its one tensor input is differentiated."""
     __tracebackhide__ = True
-    _run_check(_gradcheck, "gradcheck_failed", fn, inputs, name, nudge)
+    _run_check(_gradcheck, "gradcheck_failed", _here(fn, inputs), inputs, name, nudge)
 
 
 def assert_gradgradcheck(fn: Callable, inputs: Sequence[Any], *, name: str, nudge: Text | None = None) -> None:
     """Autograd's second derivative of ``fn`` matches finite differences (in float64)."""
     __tracebackhide__ = True
-    _run_check(_gradgradcheck, "gradgradcheck_failed", fn, inputs, name, nudge)
+    _run_check(_gradgradcheck, "gradgradcheck_failed", _here(fn, inputs), inputs, name, nudge)
 
 
 def fail(message: Text, *, name: str = "") -> None:

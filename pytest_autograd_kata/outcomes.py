@@ -20,6 +20,8 @@ class CheckResult:
     name: str
     status: str
     message: str = ""
+    #: the start of what the learner's code printed during the check
+    output: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -1,20 +1,22 @@
 """The pytest plugin (entry point ``autograd_kata``): options, the ``kata`` marker, the
 ``device`` and ``kata`` fixtures, learner-grade failure reports, and the per-kata summary.
 
-pytest loads this module on every run in an environment where the package is installed,
-so it imports neither torch nor hypothesis: they load when a kata check first needs them.
+The checks run in this process; the learner's module runs in a sandboxed learner process
+that the ``kata`` fixture talks to (:mod:`.remote`, :mod:`.runner`). pytest loads this module
+on every run in an environment where the package is installed, so it imports neither torch
+nor hypothesis: they load when a kata check first needs them.
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from . import i18n, outcomes, settings as settings_mod
 from .course import Course, CourseError, find_course_file, load_course
-from .loader import KataLoadError, LearnerExit, display_path, load
-from .timeout import KataTimeout, time_limit
+from .paths import display_path
 
 MARKER = "kata"
 MARKER_IN_SOURCE = f"mark.{MARKER}(".encode()
@@ -23,7 +25,8 @@ session_key = pytest.StashKey["KataSession"]()
 
 
 class KataSession:
-    """What the plugin knows during one run: the settings, and a result per kata check."""
+    """What the plugin knows during one run: the settings, a result per kata check, and the
+    runner that starts learner processes."""
 
     def __init__(self, config: pytest.Config, kata_settings: settings_mod.KataSettings) -> None:
         self.config = config
@@ -32,6 +35,47 @@ class KataSession:
         self.courses: dict[str, Course] = {}  # kata id -> the course that defines it
         self.devices_used: list[str] = []
         self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
+        self.runner = None  # started when the first module of kata checks is collected
+        #: the learner's files for a kata: (course, module) -> KataSource; the grader replaces it
+        self.read_source: Callable = self._read_target
+        #: the time the learner's code has for one check; the grader gives a whole kata one budget
+        self.check_budget: Callable = self._budget_per_check
+
+    def start_runner(self):
+        if self.runner is None:
+            from .runner.client import Limits, shared
+
+            # A memory cap is an address-space limit, which CUDA's reservations would break.
+            uses_cuda = "cuda" in self.settings.devices or self.settings.devices == "auto" \
+                and "torch" in sys.modules and sys.modules["torch"].cuda.is_available()
+            self.runner = shared(self.settings.sandbox, Limits(memory_mib=0 if uses_cuda else 4096))
+        return self.runner
+
+    def _read_target(self, course: Course | None, module: str):
+        from .sources import kata_source
+
+        target = self.settings.target
+        return kata_source(course, target, module, lambda m: display_path(target / f"{m}.py"))
+
+    def _budget_per_check(self):
+        from .remote import Budget
+
+        return Budget(self.settings.timeout or None)
+
+    def remote_kata(self, kata_id: str, module: str):
+        """The learner's module for ``kata_id``, in a learner process started on first use."""
+        from .remote import RemoteKata
+        from .sources import SourceError
+
+        course = self.courses.get(kata_id)
+        try:
+            source, missing = self.read_source(course, module), ""
+        except FileNotFoundError:
+            source = None
+            missing = i18n.t("missing_file", path=display_path(self.settings.target / f"{module}.py"), kata=kata_id)
+        except SourceError as err:
+            source, missing = None, str(err)
+        return RemoteKata(self.start_runner(), source, kata_id, missing)
 
     def course_for(self, item: pytest.Item) -> Course | None:
         path = find_course_file(Path(item.path).parent)
@@ -150,9 +194,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 def pytest_collectstart(collector: pytest.Collector) -> None:
     # Hypothesis fixes a check's settings when @given runs, at the import of its module, so the
     # learner profile must be loaded before the first module of kata checks is imported; the
-    # marker in its source is the only sign of one before then.
+    # marker in its source is the only sign of one before then. The runner starts here too:
+    # its zygote imports torch while this process collects the rest.
     if isinstance(collector, pytest.Module) and MARKER_IN_SOURCE in collector.path.read_bytes():
-        _configure_hypothesis(collector.config.stash[session_key].settings)
+        kata_session = collector.config.stash[session_key]
+        _configure_hypothesis(kata_session.settings)
+        kata_session.start_runner()
 
 
 def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
@@ -194,7 +241,9 @@ def device(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="module")
 def kata(request: pytest.FixtureRequest):
-    """The learner's module for this check module's kata, loaded from ``--kata-target``.
+    """The learner's module for this check module's kata (from ``--kata-target``), running in a
+    sandboxed learner process: ``kata.f(...)`` calls the learner's ``f`` there (see
+    :mod:`pytest_autograd_kata.remote`).
 
     Module-scoped so it can serve ``@given`` checks; mark the check module with
     ``pytestmark = pytest.mark.kata("k03")``."""
@@ -206,8 +255,9 @@ def kata(request: pytest.FixtureRequest):
     kata_id = marker.args[0]
     course = kata_session.courses.get(kata_id)
     module = course.get(kata_id).module if course else _module_by_prefix(kata_session.settings.target, kata_id)
-    # A module that loops at import is stopped by the time limit pytest_runtest_setup sets.
-    return load(kata_session.settings.target, module, kata_id)
+    remote = kata_session.remote_kata(kata_id, module)
+    yield remote
+    remote.close()
 
 
 def _module_by_prefix(target: Path, kata_id: str) -> str:
@@ -223,79 +273,73 @@ def _is_kata(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item):
-    if _is_kata(item):
-        from .torch_state import reset
-
-        reset()
-        with time_limit(item.config.stash[session_key].settings.timeout):
-            return (yield)
-    return (yield)
-
-
-@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     if not _is_kata(item):
         return (yield)
+    remote = item.funcargs.get("kata")
+    if remote is not None:
+        remote.begin_check(item.config.stash[session_key].check_budget())
     try:
-        with time_limit(item.config.stash[session_key].settings.timeout):
-            return (yield)
+        return (yield)
     finally:
+        if remote is not None:
+            item.stash[printed_key] = remote.printed()
         # Hypothesis would turn a failing example into a patch file under .hypothesis/patches,
         # parsing the check with libcst: slow, and of no use to a learner, who reads the example.
         item.__dict__.pop("_hypothesis_failing_examples", None)
 
 
-def classify(excinfo: pytest.ExceptionInfo | None, when: str, target: Path) -> str:
+printed_key = pytest.StashKey[tuple[int, str]]()
+
+
+def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:
     if excinfo is None:
         return outcomes.PASSED
+    from .remote import KataLoadError, KataTimeout, LearnerCrashed, LearnerRaised
+
     exc = excinfo.value
     if isinstance(exc, KataTimeout):
         return outcomes.TIMEOUT
-    if isinstance(exc, NotImplementedError) and _in_target(excinfo.traceback[-1].path, target):
+    if isinstance(exc, LearnerRaised) and isinstance(exc, NotImplementedError) and exc.in_learner_file:
         return outcomes.NOT_STARTED  # raised by the learner's file itself: an untouched stub
-    if isinstance(exc, KataLoadError) or when != "call":
+    if isinstance(exc, (KataLoadError, LearnerCrashed)) or when != "call":
         return outcomes.ERROR
     return outcomes.FAILED
 
 
-def _learner_message(excinfo: pytest.ExceptionInfo, status: str, settings: settings_mod.KataSettings) -> str:
-    exc = excinfo.value
-    if status == outcomes.TIMEOUT:
-        return i18n.t("timeout", seconds=exc.seconds)
-    if status == outcomes.NOT_STARTED:
-        frame = excinfo.traceback[-1]
-        return i18n.t("not_started", path=display_path(Path(frame.path)), function=frame.name)
-    from .assertions import KataFailure  # only reached once a check has failed
-
-    if isinstance(exc, (KataFailure, KataLoadError, LearnerExit)):
-        return str(exc)
-    message = f"{type(exc).__name__}: {exc}"
-    frame = _learner_frame(excinfo, settings.target)
-    if frame is not None:
-        message += "\n" + i18n.t("raised_in_learner_code", path=display_path(Path(frame.path)),
-                                  line=frame.lineno + 1, code=str(frame.statement).strip())
-    return message
-
-
-def _in_target(path: str | Path, target: Path) -> bool:
-    """Whether a traceback entry's file is in the learner's folder."""
-    return Path(path).resolve().is_relative_to(target.resolve())
-
-
-def _learner_frame(excinfo: pytest.ExceptionInfo, target: Path):
-    """The innermost traceback entry in the learner's own file, if the error passed through it."""
-    return next((entry for entry in reversed(excinfo.traceback) if _in_target(entry.path, target)), None)
-
-
-def _is_learner_facing(excinfo: pytest.ExceptionInfo, status: str, target: Path) -> bool:
-    """Whether the learner is better served by our short message than by pytest's traceback:
-    our own failures, and errors raised inside the learner's code (a traceback through torch's
-    internals tells a learner nothing the line of their code that called it does not)."""
+def _learner_message(exc: BaseException, status: str, printed: tuple[int, str]) -> str:
     from .assertions import KataFailure
+    from .remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
+
+    lines, _ = printed
+    if status == outcomes.TIMEOUT:
+        message = i18n.t("timeout", seconds=exc.seconds)
+        return message + ("\n" + i18n.t("timeout_printed", lines=lines) if lines else "")
+    if status == outcomes.NOT_STARTED:
+        path, _, function, _ = exc.learner_frames[-1]
+        return i18n.t("not_started", path=path, function=function)
+    if isinstance(exc, (KataFailure, KataLoadError, LearnerExit, LearnerCrashed)):
+        return str(exc)
+    if isinstance(exc, LearnerRaised):
+        if exc.type_name == "BreakpointUnavailable":
+            return i18n.t("breakpoint_unavailable")
+        message = f"{exc.type_name}: {exc.message}"
+        if exc.learner_frames:
+            path, line, _, code = exc.learner_frames[-1]
+            message += "\n" + i18n.t("raised_in_learner_code", path=path, line=line, code=code)
+        return message
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _is_learner_facing(exc: BaseException, status: str) -> bool:
+    """Whether the learner is better served by our short message than by pytest's traceback:
+    our own failures, and everything the learner's code did (a traceback through the runner
+    tells a learner nothing the line of their code that raised does not)."""
+    from .assertions import KataFailure
+    from .remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
 
     return status in (outcomes.TIMEOUT, outcomes.NOT_STARTED) or isinstance(
-        excinfo.value, (KataFailure, KataLoadError, LearnerExit)) or _learner_frame(excinfo, target) is not None
+        exc, (KataFailure, KataLoadError, LearnerExit, LearnerCrashed, LearnerRaised))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -307,17 +351,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if kata_id is None or report.skipped or (report.when != "call" and report.passed):
         return report
     kata_session = item.config.stash[session_key]
-    status = classify(call.excinfo, report.when, kata_session.settings.target)
+    status = classify(call.excinfo, report.when)
+    printed = item.stash.get(printed_key, (0, ""))
     message = ""
     if call.excinfo is not None:
         # The notes hold Hypothesis's falsifying example: the report keeps it for `autograd-kata run`.
         notes = "\n".join(getattr(call.excinfo.value, "__notes__", []))
-        message = "\n".join(filter(None, [_learner_message(call.excinfo, status, kata_session.settings), notes]))
-        if _is_learner_facing(call.excinfo, status, kata_session.settings.target) \
-                and item.config.getoption("verbose") <= 0:
+        message = "\n".join(filter(None, [_learner_message(call.excinfo.value, status, printed), notes]))
+        if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
             report.longrepr = message
     report.kata_status = status
-    kata_session.results.append(outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message)))
+    kata_session.results.append(outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message),
+                                                     outcomes.clip(printed[1])))
     return report
 
 
@@ -344,12 +389,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(line)
     if kata_session.devices_used:
         # The header says what was asked (auto); this says what that meant on this machine.
-        terminalreporter.write_line(i18n.t("devices_checked", devices=", ".join(kata_session.devices_used)))
+        terminalreporter.write_line(i18n.t("devices_checked", devices=", ".join(kata_session.devices_used),
+                                           sandbox=kata_session.runner.level if kata_session.runner else "-"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     kata_session = session.config.stash.get(session_key, None)
-    if kata_session is None or not (kata_session.settings.report or kata_session.settings.gradescope):
+    if kata_session is None:
+        return
+    if not (kata_session.settings.report or kata_session.settings.gradescope):
         return
     from . import report
 

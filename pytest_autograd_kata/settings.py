@@ -26,8 +26,12 @@ INI = {
     "kata_target": ("KATA_TARGET", "folder whose kata modules the checks import (default: katas)"),
     "kata_devices": ("KATA_DEVICES", "auto, or a comma list of cpu,cuda,mps (default: auto)"),
     "kata_lang": ("KATA_LANG", "language of messages: en or zh (default: the locale, else en)"),
-    "kata_timeout": ("KATA_TIMEOUT", f"seconds one check may run, 0 for no limit (default: {DEFAULT_TIMEOUT:g})"),
+    "kata_timeout": ("KATA_TIMEOUT", f"seconds the learner's code may run in one check, 0 for no limit "
+                                     f"(default: {DEFAULT_TIMEOUT:g})"),
+    "kata_sandbox": ("KATA_SANDBOX", "how the learner's code is shut in: auto, namespaces, uid or process "
+                                     "(default: auto, the strongest this machine allows)"),
 }
+SANDBOX_LEVELS = ("auto", "namespaces", "uid", "process")
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -43,8 +47,11 @@ def add_options(parser: pytest.Parser) -> None:
                     help="language of kata messages: en or zh. Default: ini, then KATA_LANG, "
                          "then the locale, then en.")
     group.addoption("--kata-timeout", metavar="SECONDS", type=float,
-                    help=f"stop a check after this many seconds (0: no limit). Env: KATA_TIMEOUT. "
-                         f"Default: {DEFAULT_TIMEOUT:g}.")
+                    help=f"stop the learner's code once it has run this many seconds in one check "
+                         f"(0: no limit). Env: KATA_TIMEOUT. Default: {DEFAULT_TIMEOUT:g}.")
+    group.addoption("--kata-sandbox", metavar="LEVEL",
+                    help="how the learner's code is shut in: auto (the strongest this machine allows), "
+                         "namespaces, uid (root only) or process. Env: KATA_SANDBOX.")
     group.addoption("--kata-report", metavar="PATH",
                     help="write a JSON report: score, max_score, and per kata its checks.")
     group.addoption("--kata-gradescope", metavar="PATH",
@@ -81,6 +88,8 @@ class KataSettings:
     profile: str | None
     report: Path | None
     gradescope: Path | None
+    #: the sandbox level asked for, or None for the strongest available
+    sandbox: str | None = None
 
 
 def resolve(config: pytest.Config) -> KataSettings:
@@ -114,6 +123,12 @@ def resolve(config: pytest.Config) -> KataSettings:
         raise pytest.UsageError(f"{timeout_source}: the kata timeout must be a number of seconds "
                                 f"(0 for no limit), not {timeout_value!r}")
 
+    sandbox_value, sandbox_source = _raw(config, "kata_sandbox")
+    sandbox = (sandbox_value or "auto").strip().lower()
+    if sandbox not in SANDBOX_LEVELS:
+        raise pytest.UsageError(f"{sandbox_source}: unknown sandbox level {sandbox_value!r}; "
+                                f"use one of {', '.join(SANDBOX_LEVELS)}")
+
     seed_option = config.getoption("hypothesis_seed", None)
     report, gradescope = config.getoption("kata_report"), config.getoption("kata_gradescope")
     return KataSettings(
@@ -123,4 +138,5 @@ def resolve(config: pytest.Config) -> KataSettings:
         profile=config.getoption("hypothesis_profile", None),
         report=Path(report) if report else None,
         gradescope=Path(gradescope) if gradescope else None,
+        sandbox=None if sandbox == "auto" else sandbox,
     )

@@ -12,6 +12,7 @@ import pytest
 # here, before any run, so they stay.
 import numpy.random  # noqa: F401  (hypothesis draws seeds with it)
 import pytest_autograd_kata.assertions
+import pytest_autograd_kata.runner.client  # noqa: F401  (its shared runner outlives each run)
 import pytest_autograd_kata.strategies  # noqa: F401
 from pytest_autograd_kata.course import load_course
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..i18n import t
-from ..loader import display_path
+from ..paths import display_path
 from ..summary import next_unfinished, progress_lines
 from . import checks, common
 

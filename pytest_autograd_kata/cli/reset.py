@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..course import Kata
 from ..i18n import t
-from ..loader import display_path
+from ..paths import display_path
 from . import common
 from .workspace import CliError, Workspace
 

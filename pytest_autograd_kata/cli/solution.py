@@ -6,7 +6,7 @@ import sys
 
 from .. import outcomes
 from ..i18n import t
-from ..loader import display_path
+from ..paths import display_path
 from ..summary import status_word
 from . import checks, common
 from .workspace import CliError

@@ -14,7 +14,7 @@ import time
 from .. import outcomes
 from ..course import Kata
 from ..i18n import t
-from ..loader import display_path
+from ..paths import display_path
 from ..state import State
 from . import checks, common, feedback, filewatch
 from .warm import WarmChecker

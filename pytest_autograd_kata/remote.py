@@ -1,0 +1,621 @@
+"""The check API: the ``kata`` fixture, and what the learner's objects look like to a check.
+
+The learner's module runs in a sandboxed learner process; a check runs here and decides.
+``kata.f(...)`` calls the learner's ``f`` there and returns what it returned, as data:
+
+- a tensor comes back as a :class:`RemoteTensor`: its values (``.value``, a plain tensor) and
+  what autograd says of it in the learner's process (``.grad``, ``.grad_fn``, ``.requires_grad``,
+  ``.is_leaf``, ``.storage``, ``.version``), refreshed after every call;
+- numbers, strings, tuples, lists, dicts and NumPy values come back as themselves;
+- an exception object comes back as a :class:`RemoteException`; anything else as a
+  :class:`RemoteObject`. Both can be handed back to a later call.
+
+An exception the learner's code raises is raised here as a :class:`LearnerRaised` that is also
+an instance of the matching builtin class, so ``except RuntimeError`` works as it reads.
+
+Tensors a check hands to the learner's code are copies: ``kata.tensor(x, requires_grad=True)``
+makes the learner's own leaf (and watches the backward passes that reach it), and ``x`` itself
+stays the check's private, untouched copy to compute expected values from::
+
+    @given(x=kst.tensors(kst.shapes(max_dims=1)))
+    def test_backward(kata, device, x):
+        x = x.to(device)
+        learner_x = kata.tensor(x, requires_grad=True)
+        kata.backward_two_x_dot_x(learner_x)
+        assert_grad_from_backward(learner_x, name="x.grad")
+        assert_tensor_equal(learner_x.grad, 4 * x, name="x.grad")
+
+Facts only the learner's process can see travel as claims the check compares with values:
+``with kata.watch(backward_calls=True, forbid=("torch.cos",), trace=True) as seen: ...``.
+"""
+from __future__ import annotations
+
+import functools
+import time
+import weakref
+from contextlib import contextmanager
+from importlib import import_module
+from typing import Any, Callable, Iterator
+
+import torch
+
+from .i18n import t
+from .runner import codec, probes
+from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
+
+#: builtin exception classes that a learner's exception is re-raised as (most specific first)
+_BUILTIN_EXCEPTIONS = {cls.__name__: cls for cls in (
+    ArithmeticError, AssertionError, AttributeError, BufferError, EOFError, ImportError, LookupError,
+    MemoryError, NameError, OSError, ReferenceError, RuntimeError, StopIteration, SyntaxError,
+    SystemError, TypeError, ValueError, Warning, ZeroDivisionError, OverflowError, FloatingPointError,
+    IndexError, KeyError, ModuleNotFoundError, NotImplementedError, RecursionError, UnboundLocalError,
+    UnicodeError, FileNotFoundError, PermissionError, TimeoutError)}
+
+
+class LearnerStopped(BaseException):
+    """The learner's process was stopped; a BaseException, so neither Hypothesis (which would
+    run it again to shrink the example) nor the learner's ``except Exception`` takes it for an
+    ordinary failure."""
+
+
+class KataTimeout(LearnerStopped):
+    """The learner's code ran past the check's time limit and its process was ended."""
+
+    def __init__(self, seconds: float, printed: str = "") -> None:
+        super().__init__(seconds)
+        self.seconds, self.printed = seconds, printed
+
+
+class LearnerCrashed(LearnerStopped):
+    """The learner's process ended while it ran the learner's code (``os._exit``, a signal)."""
+
+    def __init__(self, how: dict, what: str) -> None:
+        super().__init__(t("learner_crashed", what=what, how=describe_end(how)))
+        self.how = how
+
+
+class KataLoadError(Exception):
+    """The kata's module is missing, cannot be imported, or lacks a function."""
+
+
+class MissingFunction(KataLoadError, AttributeError):
+    """An AttributeError too, so ``hasattr`` (and Hypothesis probing a fixture) still works."""
+
+
+class LearnerExit(Exception):
+    """The learner's code raised SystemExit or KeyboardInterrupt instead of returning."""
+
+
+class LearnerRaised(Exception):
+    """An exception the learner's code raised. Each instance is also an instance of the builtin
+    class it derives from (RuntimeError, ValueError...), so checks can catch it as such."""
+
+    description: dict
+
+    @property
+    def type_name(self) -> str:
+        return self.description["type"]
+
+    @property
+    def message(self) -> str:
+        return self.description["message"]
+
+    @property
+    def in_learner_file(self) -> bool:
+        """Raised by a line of the learner's own file (an untouched stub's NotImplementedError)."""
+        return self.description["in_learner"]
+
+    @property
+    def learner_frames(self) -> list[tuple[str, int, str, str]]:
+        """(file, line, function, code) of each frame in the learner's files, innermost last."""
+        return [tuple(frame) for frame in self.description["frames"]]
+
+
+@functools.lru_cache(maxsize=None)
+def _raised_class(base_name: str) -> type[LearnerRaised]:
+    base = _BUILTIN_EXCEPTIONS.get(base_name, Exception)
+    return type(f"Learner{base.__name__}", (LearnerRaised, base), {})
+
+
+def raised(description: dict) -> Exception:
+    """The exception to raise here for what the learner's code raised there."""
+    bases = description.get("bases", [])
+    if "SystemExit" in bases or "KeyboardInterrupt" in bases:
+        return LearnerExit(t("learner_exit", kind=description["type"], message=description["message"]))
+    base = next((name for name in bases if name in _BUILTIN_EXCEPTIONS), "Exception")
+    error = _raised_class(base)(f"{description['type']}: {description['message']}")
+    error.description = description
+    return error
+
+
+class RemoteException:
+    """An exception object the learner's code returned (not raised)."""
+
+    def __init__(self, description: dict) -> None:
+        self.description = description
+
+    type_name = LearnerRaised.type_name
+    message = LearnerRaised.message
+
+    def is_a(self, name: str) -> bool:
+        """Whether it is an instance of the builtin exception class ``name`` ("RuntimeError")."""
+        return name in self.description["bases"]
+
+    @property
+    def raised_through_backward(self) -> bool:
+        """The learner's process says it was raised inside torch's backward() (not made by hand)."""
+        return self.description["through_backward"]
+
+    @property
+    def was_raised(self) -> bool:
+        """It carries a traceback: it was raised, not only constructed."""
+        return bool(self.description["frames"]) or self.description["through_backward"]
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name}: {self.message[:80]} (in the learner's process)>"
+
+
+class RemoteObject:
+    """Any other object of the learner's process: its type, its repr, and a handle."""
+
+    def __init__(self, handle: int, type_name: str, shown: str) -> None:
+        self.handle, self.type_name, self.shown = handle, type_name, shown
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} in the learner's process: {self.shown}>"
+
+
+class RemoteTensor:
+    """A tensor of the learner's process, as its latest snapshot shows it.
+
+    ``value`` is a plain tensor with its values (on the check's device). ``grad`` is the
+    RemoteTensor of ``.grad`` (the same object for the same tensor: ``returned is x.grad``
+    means the learner returned ``x.grad`` itself). ``grad_fn`` is the name of its node
+    (``"MulBackward0"``) or None. ``storage`` tells whose memory it uses: two tensors with the
+    same ``storage`` share memory. ``passes`` counts the backward passes that accumulated into a
+    leaf made with ``kata.tensor(..., requires_grad=True)``, and ``grad_as_left`` says whether
+    its ``.grad`` is still what the last one left."""
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+        self.subclass: str | None = None
+        self.value: torch.Tensor = torch.empty(0)
+        self.requires_grad = False
+        self.is_leaf = True
+        self.grad_fn: str | None = None
+        self.grad: RemoteTensor | None = None
+        self.version = 0
+        self.storage: int | None = None
+        self.passes: int | None = None
+        self.grad_as_left: bool | None = None
+
+    @property
+    def shape(self) -> torch.Size:
+        return self.value.shape
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.value.dtype
+
+    @property
+    def device(self) -> torch.device:
+        return self.value.device
+
+    def dim(self) -> int:
+        return self.value.dim()
+
+    def numel(self) -> int:
+        return self.value.numel()
+
+    def is_floating_point(self) -> bool:
+        return self.value.is_floating_point()
+
+    def item(self) -> Any:
+        return self.value.item()
+
+    def __eq__(self, other: object) -> bool:
+        raise TypeError("a RemoteTensor is compared with assert_tensor_equal or assert_tensor_close "
+                        "(its values are in .value; `is` tells whether two are the same tensor)")
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        extra = f", grad_fn=<{self.grad_fn}>" if self.grad_fn else ""
+        return f"RemoteTensor({self.value.tolist()}{extra})"
+
+
+class Observed:
+    """What ``kata.watch(...)`` saw over the calls made inside it."""
+
+    def __init__(self, request: dict) -> None:
+        self.request = request
+        #: (which forbidden function, line of the learner's file), each once, in call order
+        self.forbidden: list[tuple[str, int]] = []
+        #: each backward pass started: {"kind": "backward" | "grad", "shape": [...], "gradient": bool}
+        self.backward_calls: list[dict] = []
+        #: per call, the branch path it took: (digest, steps)
+        self.paths: list[tuple[str, int]] = []
+
+    def add(self, found: dict) -> None:
+        for label, line in found.get("forbidden", []):
+            if (label, line) not in self.forbidden:
+                self.forbidden.append((label, line))
+        self.backward_calls += found.get("backward_calls", [])
+        if "path" in found:
+            self.paths.append(tuple(found["path"]))
+
+
+class Budget:
+    """Seconds the learner's code may still run (None: no limit), counted across the calls of
+    one check, or of one kata when the grader sets one for the whole kata."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds, self.left = seconds, seconds
+
+    def deadline(self) -> float | None:
+        return None if self.left is None else time.monotonic() + max(self.left, 0.0)
+
+    def spend(self, elapsed: float) -> None:
+        if self.left is not None:
+            self.left -= elapsed
+
+
+class KataSource:
+    """The learner's files as the runner sends them: each kata module's source by module name,
+    the name messages show for it, and the module the checks are about."""
+
+    def __init__(self, sources: dict[str, str], paths: dict[str, str], main: str) -> None:
+        self.sources, self.paths, self.main = sources, paths, main
+
+
+class RemoteKata:
+    """The learner's module for one kata, loaded in a learner process (started on first use,
+    and again after the learner's code crashed or ran out of time)."""
+
+    def __init__(self, runner: Runner, source: KataSource, kata_id: str, missing: str = "") -> None:
+        self.__dict__.update(_runner=runner, _source=source, _kata_id=kata_id, _missing=missing,
+                             _process=None, _functions=(), _scratch="", _budget=Budget(None),
+                             _tensors=weakref.WeakValueDictionary(), _released=[], _pending=[],
+                             _pending_blobs=[], _reset=True, _observing=[], _next_handle=0,
+                             _output_start=0, _printed_before_stop=(0, ""))
+
+    # ------------------------------------------------------------ the process
+    def _ensure(self) -> None:
+        if self._missing:
+            raise KataLoadError(self._missing)
+        if self._process is not None:
+            return
+        process = self._runner.spawn()
+        self.__dict__.update(_process=process, _output_start=0, _reset=True)
+        self.__dict__["_tensors"] = weakref.WeakValueDictionary()
+        self._released.clear()
+        source = self._source
+        reply, _ = self._request({"op": "load", "sources": source.sources, "paths": source.paths,
+                                  "main": source.main}, [], t("learner_importing", path=self.display_path))
+        if "raised" in reply:
+            self._stop()
+            raise KataLoadError(_load_error(reply["raised"], self.display_path))
+        self.__dict__.update(_functions=frozenset(reply["functions"]), _scratch=reply["scratch"])
+
+    @property
+    def display_path(self) -> str:
+        return self._source.paths[self._source.main]
+
+    @property
+    def scratch(self) -> str:
+        """A folder the learner's code may write to, as its own process names it."""
+        self._ensure()
+        return self._scratch
+
+    def _stop(self) -> None:
+        process = self.__dict__["_process"]
+        if process is not None:
+            # What it printed during this check stays readable once it is gone.
+            self.__dict__["_printed_before_stop"] = _printed(process, self._output_start)
+            self.__dict__["_process"] = None
+            process.close()
+
+    def close(self) -> None:
+        self._stop()
+
+    def _request(self, header: dict, blobs: list[bytes], what: str) -> tuple[dict, list[bytes]]:
+        budget = self._budget
+        if budget.left is not None and budget.left <= 0:
+            self._stop()
+            raise KataTimeout(budget.seconds)
+        started = time.monotonic()
+        try:
+            reply, reply_blobs = self._process.request(header, blobs, budget.deadline())
+        except LearnerTimeout:
+            self._stop()
+            raise KataTimeout(budget.seconds) from None
+        except LearnerGone as gone:
+            self._stop()
+            raise LearnerCrashed(gone.how, what) from None
+        except LearnerBroke as broke:
+            self._stop()
+            raise LearnerCrashed({"code": None}, f"{what} ({broke})") from None
+        finally:
+            budget.spend(time.monotonic() - started)
+        if "error" in reply:
+            raise KataLoadError(t("learner_request_failed", what=what, error=reply["error"]))
+        return reply, reply_blobs
+
+    # ------------------------------------------------------------ checks
+    def begin_check(self, budget: Budget) -> None:
+        """Called by the plugin before each check: torch's settings back to their defaults in
+        the learner's process, a time budget, and the output printed from here on."""
+        self.__dict__.update(_budget=budget, _reset=True, _printed_before_stop=(0, ""))
+        process = self._process
+        self.__dict__["_output_start"] = process.output_size() if process is not None else 0
+
+    def printed(self) -> tuple[int, str]:
+        """(lines printed since the check began, the first of them) by the learner's code."""
+        lines, head = self._printed_before_stop
+        if self._process is not None:
+            more, more_head = _printed(self._process, self._output_start)
+            lines, head = lines + more, head or more_head
+        return lines, head
+
+    # ------------------------------------------------------------ calls
+    def __getattr__(self, name: str) -> RemoteFunction:
+        if name.startswith("_") or name.startswith("hypothesis_"):
+            raise AttributeError(name)
+        self._ensure()
+        if name not in self._functions:
+            raise MissingFunction(t("missing_function", path=self.display_path, function=name))
+        return RemoteFunction(self, name)
+
+    def tensor(self, value: torch.Tensor, *, requires_grad: bool = False,
+               grad: torch.Tensor | None = None) -> RemoteTensor:
+        """A copy of ``value`` in the learner's process: a leaf that records gradients when
+        ``requires_grad``, with ``.grad`` set to a copy of ``grad`` when given."""
+        self.__dict__["_next_handle"] -= 1
+        handle = self._next_handle
+        spec = {"h": handle, "value": self._tensor_data(value), "requires_grad": requires_grad}
+        if grad is not None:
+            spec["grad"] = self._tensor_data(grad)
+        self._pending.append(spec)
+        remote = self._intern(handle)
+        remote.value = value.detach().clone()
+        remote.requires_grad = requires_grad
+        return remote
+
+    def _tensor_data(self, value: torch.Tensor) -> dict:
+        if type(value) is not torch.Tensor:
+            raise TypeError(f"kata.tensor() takes a plain torch.Tensor, not {type(value).__name__}")
+        self._pending_blobs.append(codec.tensor_bytes(value))
+        return {"t": "tensor", "dtype": str(value.dtype).removeprefix("torch."), "shape": list(value.shape),
+                "device": str(value.device), "blob": len(self._pending_blobs) - 1}
+
+    def _intern(self, handle: int) -> RemoteTensor:
+        remote = self._tensors.get(handle)
+        if remote is None:
+            remote = RemoteTensor(handle)
+            self._tensors[handle] = remote
+            weakref.finalize(remote, self._released.append, handle)
+        return remote
+
+    def call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run ``function(*args, **kwargs)`` in the learner's process and return its result.
+        ``function`` is the learner's (``kata.f``), a torch function, or a probe."""
+        self._ensure()
+        blobs = self._pending_blobs
+        header = {"op": "call", "fn": self._encode_function(function),
+                  "args": codec.encode(list(args), blobs, self._encode_tensor, self._encode_special),
+                  "kwargs": codec.encode(dict(kwargs), blobs, self._encode_tensor, self._encode_special),
+                  "create": list(self._pending), "release": list(self._released)}
+        if self._observing:
+            header["observe"] = self._observing[-1].request
+        self._pending.clear()
+        self._released.clear()
+        self.__dict__["_pending_blobs"] = []
+        what = f"{_function_name(function)}(...)"
+        if self._reset:
+            self._request({"op": "reset"}, [], what)
+            self.__dict__["_reset"] = False
+        reply, reply_blobs = self._request(header, blobs, what)
+        current = self._update(reply["tensors"], reply_blobs)
+        for observed in self._observing:
+            observed.add(reply.get("observed", {}))
+        if "raised" in reply:
+            raise raised(reply["raised"])
+        return codec.decode(reply["value"], reply_blobs, lambda data: _tensor_in(current, data),
+                            self._decode_special)
+
+    def _encode_function(self, function: Any) -> Any:
+        return self._encode_special(function)
+
+    def _encode_tensor(self, value: torch.Tensor) -> dict:
+        if type(value) is not torch.Tensor:
+            raise TypeError(f"cannot hand a {type(value).__name__} to the learner's code")
+        if value.requires_grad:
+            raise TypeError("a tensor that records gradients cannot be handed to the learner's code "
+                            "as it is: pass kata.tensor(x, requires_grad=True), the learner's own copy")
+        return self._tensor_data(value)
+
+    def _encode_special(self, value: Any) -> dict:
+        if isinstance(value, (RemoteTensor, RemoteObject)):
+            return {"t": "handle", "h": value.handle}
+        if isinstance(value, RemoteFunction):
+            return {"t": "learner", "name": value.name}
+        if isinstance(value, functools.partial):
+            blobs: list[bytes] = []
+            return {"t": "partial", "fn": self._encode_special(value.func),
+                    "args": codec.encode(list(value.args), blobs, self._encode_tensor, self._encode_special),
+                    "kwargs": codec.encode(dict(value.keywords), blobs, self._encode_tensor, self._encode_special)}
+        if callable(value):
+            return {"t": "function", "name": _dotted_name(value)}
+        raise TypeError(f"cannot hand a {type(value).__name__} to the learner's code")
+
+    def _update(self, snapshots: dict, blobs: list[bytes]) -> dict[int, RemoteTensor]:
+        """Every tensor the learner's process holds for this side, as it is now. The result
+        keeps them alive until the reply is decoded; those no value or check refers to then
+        are released in the learner's process with the next request."""
+        current = {int(handle): self._intern(int(handle)) for handle in snapshots}
+        for handle, snap in snapshots.items():
+            remote = current[int(handle)]
+            remote.value = codec.tensor_from_bytes(snap["dtype"], snap["shape"], snap["device"],
+                                                   codec.blob(blobs, snap["blob"]))
+            remote.subclass = snap["cls"]
+            remote.requires_grad, remote.is_leaf = bool(snap["requires_grad"]), bool(snap["is_leaf"])
+            remote.grad_fn, remote.version = snap["grad_fn"], snap["version"]
+            remote.storage, remote.passes, remote.grad_as_left = snap["storage"], snap["passes"], snap["grad_as_left"]
+        for handle, snap in snapshots.items():
+            current[int(handle)].grad = None if snap["grad"] is None else _tensor_in(current, {"h": snap["grad"]})
+        return current
+
+    def _decode_special(self, data: dict) -> Any:
+        if data["t"] == "exception":
+            return RemoteException(data)
+        if data["t"] == "object":
+            return RemoteObject(data["h"], str(data["type"]), str(data["repr"]))
+        raise codec.CodecError(f"cannot decode {data['t']!r}")
+
+    # ------------------------------------------------------------ observing
+    @contextmanager
+    def watch(self, *, forbid: tuple[str, ...] = (), backward_calls: bool = False,
+              trace: bool = False) -> Iterator[Observed]:
+        """Watch the calls made inside the block: ``forbid`` names functions whose calls from the
+        learner's files are recorded (``"torch.cos"``, ``"torch.Tensor.cos"``, ``"math.cos"``);
+        ``backward_calls`` records each backward pass started; ``trace`` the branch path of each
+        call (the sequence of bytecode the learner's files ran)."""
+        request: dict[str, Any] = {}
+        if forbid:
+            request["forbid"] = list(forbid)
+        if backward_calls:
+            request["backward_calls"] = True
+        if trace:
+            request["trace"] = True
+        observed = Observed(request)
+        self._observing.append(observed)
+        try:
+            yield observed
+        finally:
+            self._observing.remove(observed)
+
+    def describe_figure(self, figure: RemoteObject) -> dict:
+        """A matplotlib figure of the learner's process as data (see probes.describe_figure)."""
+        return self.call(probes.describe_figure, figure)
+
+    def read_file(self, path: str) -> bytes:
+        """A file the learner's code wrote, e.g. under :attr:`scratch` (b"" when there is none)."""
+        return self.call(probes.read_file, path)
+
+    def __repr__(self) -> str:
+        return f"<kata {self._kata_id} from {self.display_path}>"
+
+
+class RemoteFunction:
+    """A function of the learner's module; calling it runs it in the learner's process."""
+
+    def __init__(self, kata: RemoteKata, name: str) -> None:
+        self.kata, self.name = kata, name
+        self.__name__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        return self.kata.call(self, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<function {self.name} of {self.kata.display_path}>"
+
+
+def _function_name(function: Any) -> str:
+    if isinstance(function, RemoteFunction):
+        return function.name
+    if isinstance(function, functools.partial):
+        return _function_name(function.func)
+    return getattr(function, "__name__", "function")
+
+
+def _dotted_name(function: Any) -> str:
+    """``torch.sin`` -> "torch.sin": a name the learner's process resolves to the same function."""
+    module = getattr(function, "__module__", None) or "torch"
+    names = (getattr(function, "__qualname__", None), getattr(function, "__name__", None))
+    # torch's C functions have no module, and a qualname of the class that holds them
+    for candidate in dict.fromkeys(f"{m}.{n}" for m in (module, "torch") for n in names if n):
+        if _resolve(candidate) is function:
+            return candidate
+    raise TypeError(f"cannot hand {function!r} to the learner's code: use a torch function, "
+                    f"a function of the learner's module, or a partial of those")
+
+
+def _resolve(dotted: str) -> Any:
+    parts = dotted.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            found = import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            for part in parts[split:]:
+                found = getattr(found, part)
+        except AttributeError:
+            return None
+        return found
+    return None
+
+
+def _load_error(description: dict, path: str) -> str:
+    if description["type"] == "SyntaxError" or "line" in description:
+        detail = t("learner_syntax_error", line=description.get("line"), error=description.get("detail"))
+    else:
+        frames = description["frames"]
+        where = t("learner_at_line", line=frames[-1][1]) if frames else ""
+        detail = f"{description['type']}: {description['message']}{where}"
+    return t("import_error", path=path, error=detail)
+
+
+def _printed(process: Any, start: int) -> tuple[int, str]:
+    """(lines, the first 4000 bytes as text) that ``process`` printed from byte ``start`` on."""
+    size = process.output_size()
+    lines = sum(process.read_output(offset, 2**20).count(b"\n") for offset in range(start, size, 2**20))
+    return lines, process.read_output(start, 4000).decode("utf-8", "replace")
+
+
+def _tensor_in(current: dict[int, RemoteTensor], data: dict) -> RemoteTensor:
+    remote = current.get(data.get("h"))
+    if remote is None:
+        raise codec.CodecError(f"a tensor handle {data.get('h')!r} without a snapshot")
+    return remote
+
+
+def _values_of(result: Any, what: str) -> torch.Tensor:
+    if not isinstance(result, RemoteTensor):
+        raise TypeError(t("not_a_tensor", name=what, kind=type(result).__name__))
+    return result.value
+
+
+def differentiable(kata: RemoteKata, function: Any) -> Callable[[torch.Tensor], torch.Tensor]:
+    """The learner's function of one tensor (``kata.g``, or a partial of it) as a function of
+    this process that autograd differentiates twice: its values, vector-Jacobian products and
+    their derivatives all come from the learner's process, computed by autograd over the
+    learner's own graph. torch's gradcheck and gradgradcheck then compare them, here, with
+    finite differences of the values."""
+    name = f"{_function_name(function)}(x)"
+
+    class SecondOrder(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, v):
+            ctx.save_for_backward(x, v)
+            return _values_of(kata.call(probes.vjp, function, x.detach(), v.detach()), name)
+
+        @staticmethod
+        def backward(ctx, w):
+            x, v = ctx.saved_tensors
+            dx, dv = kata.call(probes.vjp_of_vjp, function, x.detach(), v.detach(), w.detach())
+            return _values_of(dx, name), _values_of(dv, name)
+
+    class FirstOrder(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return _values_of(kata.call(probes.value, function, x.detach()), name)
+
+        @staticmethod
+        def backward(ctx, v):
+            (x,) = ctx.saved_tensors
+            return SecondOrder.apply(x, v)
+
+    return FirstOrder.apply

@@ -1,0 +1,313 @@
+"""The trusted side's hold on learner processes: start them, talk to them with a time limit,
+tell how they ended, and end them.
+
+On Linux a :class:`Runner` starts one zygote (:mod:`.zygote`), which imports torch while the
+caller does its own work, and forks each learner process from it in a few milliseconds.
+Elsewhere (macOS, Windows) each learner process is a fresh Python started with a spare kept
+ready. Either way the trusted side holds a channel to the learner process and its output file,
+and nothing of the learner's reaches it except what :mod:`.wire` reads as data.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import sandbox, wire
+
+#: BOOT PATHS MODULE ARGS...: the runner's code is found where this process found it, and
+#: nothing from the environment (-I: no PYTHONPATH, no working folder, no user site by itself)
+BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+        "from importlib import import_module; "
+        "import_module('pytest_autograd_kata.runner.' + sys.argv[2]).main(sys.argv[1:2] + sys.argv[3:])")
+#: how long a learner process may take to say how it ended once its channel closed
+EXIT_WAIT = 5.0
+#: how long the zygote may take to start (importing torch on a busy machine)
+ZYGOTE_START = 120.0
+USE_FORK = sys.platform.startswith("linux")
+#: environment a learner process or zygote keeps; everything else (PYTHONPATH, KATA_*) is dropped
+KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "CUDA_VISIBLE_DEVICES")
+
+
+class RunnerError(Exception):
+    """The runner itself could not do its work (not something the learner's code did)."""
+
+
+class LearnerTimeout(Exception):
+    """The learner process did not answer in time and was ended."""
+
+
+class LearnerGone(Exception):
+    """The learner process ended while the trusted side waited for it. ``how`` is
+    ``{"code": n}`` or ``{"signal": n}``; ``killed_by_runner`` when the runner ended it."""
+
+    def __init__(self, how: dict, killed_by_runner: bool = False) -> None:
+        super().__init__(describe_end(how))
+        self.how, self.killed_by_runner = how, killed_by_runner
+
+
+class LearnerBroke(Exception):
+    """The learner process answered with something that is not a reply (too large, or not a
+    frame): it was ended."""
+
+
+def describe_end(how: dict) -> str:
+    if "signal" in how:
+        try:
+            return f"signal {signal.Signals(how['signal']).name}"
+        except ValueError:
+            return f"signal {how['signal']}"
+    return f"exit code {how.get('code')}"
+
+
+def code_paths() -> list[str]:
+    """Where a child Python finds this package, and the user's site-packages where this
+    process uses it: ``-I`` leaves out both."""
+    paths = [str(Path(__file__).resolve().parents[2])]
+    user_site = os.path.expanduser(f"~/.local/lib/python{sys.version_info.major}.{sys.version_info.minor}/site-packages")
+    if user_site in sys.path:
+        paths.append(user_site)
+    return paths
+
+
+def child_env() -> dict[str, str]:
+    return {name: os.environ[name] for name in KEPT_ENV if name in os.environ}
+
+
+@dataclass(frozen=True)
+class Limits:
+    #: MiB the learner's code may allocate (0: no cap; a cap breaks CUDA, which reserves
+    #: address space by the terabyte)
+    memory_mib: int = 4096
+    #: where learner processes outside a mount namespace get their scratch folders ("" : the
+    #: system's temporary folder)
+    scratch_root: str = ""
+
+
+class LearnerProcess:
+    """One learner process: requests with a time limit, its output, and how it ended."""
+
+    def __init__(self, runner: Runner, request_id: int, pid: int, read_fd: int, write_fd: int,
+                 output: int, popen: subprocess.Popen | None = None, scratch: str = "") -> None:
+        self.runner, self.id, self.pid = runner, request_id, pid
+        self.read_fd, self.write_fd, self.output = read_fd, write_fd, output
+        #: a fresh Python's process and scratch folder (a forked one's keeper handles its own)
+        self.popen, self.scratch = popen, scratch
+        self.killed_by_runner = False
+        self.ended: dict | None = None
+
+    def request(self, header: dict, blobs: list[bytes], deadline: float | None) -> tuple[dict, list[bytes]]:
+        """Send a request and read the reply before ``deadline`` (``time.monotonic()``; None: no limit)."""
+        if self.ended is not None:
+            raise LearnerGone(self.ended, self.killed_by_runner)
+        try:
+            wire.write_frame(self.write_fd, header, blobs)
+            return wire.read_frame(self.read_fd, deadline)
+        except wire.ChannelTimeout:
+            self.kill()
+            raise LearnerTimeout() from None
+        except (wire.ChannelClosed, BrokenPipeError, ConnectionResetError):
+            raise LearnerGone(self.wait_end(), self.killed_by_runner) from None
+        except wire.FrameTooLarge as err:
+            self.kill()
+            raise LearnerBroke(str(err)) from None
+
+    def kill(self) -> None:
+        if self.ended is None:
+            self.killed_by_runner = True
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def wait_end(self) -> dict:
+        """How the process ended (it must be ending: its channel closed, or it was killed)."""
+        if self.ended is None:
+            if self.popen is not None:
+                try:
+                    status = self.popen.wait(EXIT_WAIT)
+                    self.ended = {"signal": -status} if status < 0 else {"code": status}
+                except subprocess.TimeoutExpired:
+                    self.kill()
+                    self.ended = {"signal": signal.SIGKILL}
+            else:
+                self.ended = self.runner.wait_end(self.id, self)
+        return self.ended
+
+    def output_size(self) -> int:
+        return os.fstat(self.output).st_size
+
+    def read_output(self, start: int, limit: int) -> bytes:
+        return os.pread(self.output, limit, start)
+
+    def close(self) -> None:
+        """End the process (closing its channel ends a process that is waiting for requests)."""
+        if self.popen is not None:
+            self.popen.stdin.close()
+            self.popen.stdout.close()
+        else:
+            os.close(self.read_fd)
+        if self.ended is None:
+            try:
+                self.wait_end()
+            except RunnerError:
+                self.kill()
+        os.close(self.output)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+_shared: dict[tuple[str | None, Limits], Runner] = {}
+
+
+def shared(level: str | None = None, limits: Limits = Limits()) -> Runner:
+    """The process's runner for ``level`` and ``limits``, started once and kept until the process
+    ends: every pytest session in one process (an IDE's, pytester's) reuses its warm zygote."""
+    runner = _shared.get((level, limits))
+    if runner is None:
+        runner = _shared[level, limits] = Runner(level, limits)
+        atexit.register(runner.close)
+    runner.start()
+    return runner
+
+
+class Runner:
+    """Starts learner processes at a sandbox level (default: the best this machine allows)."""
+
+    def __init__(self, level: str | None = None, limits: Limits = Limits()) -> None:
+        self.level = level or sandbox.best_level()
+        if self.level not in sandbox.LEVELS:
+            raise RunnerError(f"unknown sandbox level {self.level!r}; use one of {', '.join(sandbox.LEVELS)}")
+        self.limits = limits
+        self.zygote: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.ready = False
+        self.next_id = 0
+        self.ended: dict[int, dict] = {}  # request id -> how its learner process ended
+        self.spare: LearnerProcess | None = None
+
+    # ------------------------------------------------------------ the zygote (Linux)
+    def start(self) -> None:
+        """Start the zygote now, so it imports torch while the caller does its own work."""
+        if not USE_FORK or self.zygote is not None:
+            return
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.zygote = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", BOOT, json.dumps(code_paths()), "zygote",
+             str(theirs.fileno()), self.level],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, env=child_env(), cwd=tempfile.gettempdir())
+        theirs.close()
+        self.control = ours
+
+    def _message(self, timeout: float | None) -> dict | None:
+        if timeout is not None:
+            self.control.settimeout(timeout)
+        try:
+            data = self.control.recv(65536)
+        except socket.timeout:
+            return None
+        finally:
+            self.control.settimeout(None)
+        if not data:
+            detail = self.zygote.stderr.read().decode("utf-8", "replace")[-3000:] if self.zygote.stderr else ""
+            raise RunnerError(f"the runner's zygote ended ({describe_end({'code': self.zygote.wait()})}). {detail}")
+        message = json.loads(data)
+        if "exited" in message:
+            self.ended[message["exited"]] = message["how"]
+        return message
+
+    def _wait_ready(self) -> None:
+        if self.ready:
+            return
+        self.start()
+        deadline = time.monotonic() + ZYGOTE_START
+        while not self.ready:
+            message = self._message(max(0.0, deadline - time.monotonic()))
+            if message is None:
+                raise RunnerError(f"the runner's zygote did not start within {ZYGOTE_START:g} s")
+            self.ready = bool(message.get("ready"))
+
+    def wait_end(self, request_id: int, process: LearnerProcess) -> dict:
+        deadline = time.monotonic() + EXIT_WAIT
+        while request_id not in self.ended:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                process.kill()
+                deadline = time.monotonic() + EXIT_WAIT
+            self._message(max(remaining, 0.01))
+        return self.ended.pop(request_id)
+
+    # ------------------------------------------------------------ learner processes
+    def spawn(self) -> LearnerProcess:
+        """A new learner process, ready for its first request (``load``)."""
+        if USE_FORK:
+            return self._fork()
+        process, self.spare = self.spare or self._start_fresh(), None
+        self.spare = self._start_fresh()
+        return process
+
+    def _output_file(self) -> int:
+        """A file with no name, for what the learner's code prints; only its descriptor exists."""
+        fd, path = tempfile.mkstemp(prefix="kata-output-", dir=self.limits.scratch_root or None)
+        os.unlink(path)
+        return fd
+
+    def _fork(self) -> LearnerProcess:
+        self._wait_ready()
+        self.next_id += 1
+        ours, theirs = socket.socketpair()
+        output = self._output_file()
+        request = {"id": self.next_id, "memory_mib": self.limits.memory_mib, "scratch": self.limits.scratch_root}
+        socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno(), output])
+        theirs.close()
+        while True:
+            message = self._message(ZYGOTE_START)
+            if message is None:
+                raise RunnerError("the runner's zygote did not answer")
+            if message.get("spawned") == self.next_id:
+                break
+        if message["pid"] is None:
+            raise RunnerError(f"the sandbox ({self.level}) could not be entered; "
+                              f"try another level (--kata-sandbox process)")
+        fd = ours.detach()
+        return LearnerProcess(self, self.next_id, message["pid"], fd, fd, output)
+
+    def _start_fresh(self) -> LearnerProcess:
+        """A learner process started as a new Python (where there is no fork)."""
+        output = self._output_file()
+        scratch = tempfile.mkdtemp(prefix="kata-scratch-", dir=self.limits.scratch_root or None)
+        popen = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", BOOT, json.dumps(code_paths()), "learner",
+             scratch, str(self.limits.memory_mib)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output, env=child_env(), cwd=scratch)
+        self.next_id += 1
+        return LearnerProcess(self, self.next_id, popen.pid, popen.stdout.fileno(), popen.stdin.fileno(),
+                              output, popen, scratch)
+
+    def close(self) -> None:
+        if self.spare is not None:
+            self.spare.close()
+            self.spare = None
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.zygote is not None:
+            try:
+                self.zygote.wait(EXIT_WAIT)
+            except subprocess.TimeoutExpired:
+                self.zygote.kill()
+                self.zygote.wait()
+            if self.zygote.stderr:
+                self.zygote.stderr.close()
+            self.zygote = None
+            self.ready = False

@@ -1,0 +1,134 @@
+"""Values as they cross between the trusted side and a learner process.
+
+Plain data travels as JSON (None, bools, numbers, strings, and tuples, lists and dicts of
+them); tensor and array values as raw bytes in the frame's blobs. What the learner's side
+sends is rebuilt here from bytes into plain tensors: a Tensor subclass, its
+``__torch_function__`` or any other code of the learner's never reaches the trusted side.
+Everything else (a matplotlib Figure, an exception object) travels as a description the
+trusted side can read, and a handle it can hand back.
+
+Both sides use :func:`encode` and :func:`decode`; what a tensor, an exception or another
+object becomes is up to the caller (``on_tensor``, ``on_special``).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy
+import torch
+
+#: dtypes that may cross, by the name torch prints without "torch."
+DTYPES = {str(d).removeprefix("torch."): d for d in (
+    torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128,
+    torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool)}
+#: numpy dtype kinds that may cross: bool, integers, floats, complex (never objects)
+NUMPY_KINDS = frozenset("biufc")
+#: how deep and how long nested containers may be
+MAX_DEPTH, MAX_ITEMS = 32, 100_000
+#: the longest string that crosses whole
+MAX_STRING = 200_000
+DEVICE_TYPES = ("cpu", "cuda", "mps")
+
+
+class CodecError(Exception):
+    """A value that cannot cross, or data that does not decode; the message says which."""
+
+
+def tensor_bytes(tensor: torch.Tensor) -> bytes:
+    """The values of ``tensor`` as raw bytes in its dtype, C order."""
+    flat = tensor.detach().to("cpu").contiguous().reshape(-1)
+    return flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+
+
+def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: bytes) -> torch.Tensor:
+    """A plain tensor rebuilt from :func:`tensor_bytes`; refuses anything inconsistent."""
+    dtype = DTYPES.get(dtype_name)
+    if dtype is None or not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
+        raise CodecError(f"a tensor of dtype {dtype_name!r} and shape {shape!r}")
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    if math.prod(shape) * itemsize != len(blob):
+        raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
+    if not isinstance(device, str) or device.split(":")[0] not in DEVICE_TYPES:
+        raise CodecError(f"a tensor on device {device!r}")
+    values = torch.frombuffer(bytearray(blob), dtype=dtype) if blob else torch.empty(0, dtype=dtype)
+    values = values.reshape(shape)
+    return values if device == "cpu" else values.to(device)
+
+
+def array_from_bytes(dtype_str: str, shape: list[int], blob: bytes, scalar: bool) -> Any:
+    try:
+        dtype = numpy.dtype(dtype_str)
+    except TypeError:
+        raise CodecError(f"an array of dtype {dtype_str!r}") from None
+    if dtype.kind not in NUMPY_KINDS or math.prod(shape) * dtype.itemsize != len(blob):
+        raise CodecError(f"an array of dtype {dtype_str!r}, shape {shape} and {len(blob)} bytes")
+    array = numpy.frombuffer(blob, dtype=dtype).reshape(shape).copy()
+    return array[()] if scalar else array
+
+
+def encode(value: Any, blobs: list[bytes], on_tensor: Callable[[torch.Tensor], dict],
+           on_special: Callable[[Any], dict], depth: int = 0) -> Any:
+    """``value`` as JSON data; tensors through ``on_tensor``, any value that is not plain data,
+    a numpy value or a container of them through ``on_special``."""
+    if depth > MAX_DEPTH:
+        raise CodecError(f"values nested more than {MAX_DEPTH} deep")
+    if value is None or type(value) in (bool, int, float):
+        return value
+    if type(value) is str:
+        if len(value) > MAX_STRING:
+            raise CodecError(f"a string of more than {MAX_STRING} characters")
+        return value
+    if isinstance(value, torch.Tensor):
+        return on_tensor(value)
+    if type(value) in (tuple, list):
+        if len(value) > MAX_ITEMS:
+            raise CodecError(f"a {type(value).__name__} of more than {MAX_ITEMS} items")
+        return {"t": type(value).__name__,
+                "items": [encode(v, blobs, on_tensor, on_special, depth + 1) for v in value]}
+    if type(value) is dict and len(value) <= MAX_ITEMS:
+        return {"t": "dict", "items": [[encode(k, blobs, on_tensor, on_special, depth + 1),
+                                        encode(v, blobs, on_tensor, on_special, depth + 1)]
+                                       for k, v in value.items()]}
+    if isinstance(value, (numpy.ndarray, numpy.generic)) and value.dtype.kind in NUMPY_KINDS:
+        array = numpy.ascontiguousarray(value)
+        blobs.append(array.tobytes())
+        return {"t": "ndarray", "dtype": array.dtype.str, "shape": list(array.shape),
+                "blob": len(blobs) - 1, "scalar": isinstance(value, numpy.generic)}
+    return on_special(value)
+
+
+def decode(data: Any, blobs: list[bytes], on_tensor: Callable[[dict], Any],
+           on_special: Callable[[dict], Any], depth: int = 0) -> Any:
+    """The inverse of :func:`encode`; ``on_tensor`` and ``on_special`` get the tagged dicts."""
+    if depth > MAX_DEPTH:
+        raise CodecError(f"values nested more than {MAX_DEPTH} deep")
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if not isinstance(data, dict) or "t" not in data:
+        raise CodecError(f"untagged data {str(data)[:80]!r}")
+    tag = data["t"]
+    if tag in ("tuple", "list"):
+        items = [decode(v, blobs, on_tensor, on_special, depth + 1) for v in data["items"]]
+        return tuple(items) if tag == "tuple" else items
+    if tag == "dict":
+        decoded = {}
+        for key, value in data["items"]:
+            key = decode(key, blobs, on_tensor, on_special, depth + 1)
+            try:
+                decoded[key] = decode(value, blobs, on_tensor, on_special, depth + 1)
+            except TypeError:
+                raise CodecError("a dict with a key that cannot be hashed") from None
+        return decoded
+    if tag == "ndarray":
+        return array_from_bytes(data["dtype"], data["shape"], blob(blobs, data["blob"]), data["scalar"])
+    if tag == "tensor":
+        return on_tensor(data)
+    return on_special(data)
+
+
+def blob(blobs: list[bytes], index: Any) -> bytes:
+    """Blob ``index`` of a frame, refusing an index the frame does not have."""
+    if not isinstance(index, int) or not 0 <= index < len(blobs):
+        raise CodecError(f"a reference to blob {index!r} of {len(blobs)}")
+    return blobs[index]

@@ -1,0 +1,454 @@
+"""The learner's side of the runner: what runs inside the sandboxed learner process.
+
+It loads the learner's kata module from source sent by the trusted side, then serves requests
+until the channel closes: call a function of the learner's module (or a torch function, or a
+probe) on values and on objects it already holds, and answer with the result, what the call
+raised, what was observed while it ran (backward passes, forbidden calls, the branch path),
+and a snapshot of every tensor the trusted side still holds a handle to.
+
+Nothing here decides a verdict. Whatever this process reports is what the learner's process
+claims; the trusted side compares it with what it computes itself.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.util
+import linecache
+import os
+import sys
+import types
+from array import array
+from typing import Any, Callable
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+# probes: imported here, in the warm process, because a sandboxed learner process cannot see
+# this package's files to import it later.
+from . import codec, probes, sandbox, wire  # noqa: F401
+
+TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
+#: how many of the learner's frames an exception's description lists
+FRAMES_SHOWN = 5
+MESSAGE_LIMIT = 4000
+
+
+class BreakpointUnavailable(RuntimeError):
+    """``breakpoint()`` in code under check: there is no terminal to stop at."""
+
+
+def _no_breakpoint(*args: Any, **kwargs: Any) -> None:
+    raise BreakpointUnavailable("breakpoint() cannot stop while the checks run")
+
+
+class Handles:
+    """Objects the trusted side refers to by number. The same object always gets the same
+    handle, so "the tensor returned is x.grad itself" can be told on the trusted side.
+    Handles the trusted side makes (the tensors it sends) are negative."""
+
+    def __init__(self) -> None:
+        self.objects: dict[int, Any] = {}
+        self.by_id: dict[int, int] = {}
+        self.next = 1
+
+    def ref(self, obj: Any) -> int:
+        handle = self.by_id.get(id(obj))
+        if handle is None or self.objects.get(handle) is not obj:
+            handle, self.next = self.next, self.next + 1
+            self.put(handle, obj)
+        return handle
+
+    def put(self, handle: int, obj: Any) -> None:
+        self.objects[handle] = obj
+        self.by_id[id(obj)] = handle
+
+    def get(self, handle: Any) -> Any:
+        if handle not in self.objects:
+            raise codec.CodecError(f"no object with handle {handle!r}")
+        return self.objects[handle]
+
+    def release(self, handles: list) -> None:
+        for handle in handles:
+            obj = self.objects.pop(handle, None)
+            if obj is not None and self.by_id.get(id(obj)) == handle:
+                del self.by_id[id(obj)]
+
+    def clear(self) -> None:
+        self.objects.clear()
+        self.by_id.clear()
+
+
+class LeafWatch:
+    """Counts the backward passes that accumulate into a leaf the trusted side sent, and keeps
+    what the last one left, so a gradient written or edited by hand afterwards shows."""
+
+    def __init__(self, tensor: torch.Tensor) -> None:
+        self.passes = 0
+        self.left: torch.Tensor | None = None  # the grad tensor the last pass left
+        self.values: torch.Tensor | None = None  # and a copy of its values
+        if tensor.requires_grad and tensor.is_leaf:
+            tensor.register_post_accumulate_grad_hook(self._seen)
+
+    def _seen(self, tensor: torch.Tensor) -> None:
+        self.passes += 1
+        self.left = tensor.grad
+        self.values = tensor.grad.detach().clone()
+
+    def grad_as_left(self, tensor: torch.Tensor) -> bool:
+        grad = tensor.grad
+        return grad is not None and grad is self.left and torch.equal(grad.detach(), self.values)
+
+
+class KataModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports the learner's kata modules from the sources sent, under their own names, so a
+    kata may import the learner's own earlier kata (``from k02_build_graph import ...``)."""
+
+    def __init__(self, sources: dict[str, str], paths: dict[str, str]) -> None:
+        self.sources, self.paths = sources, paths
+        for name, source in sources.items():  # tracebacks then show the learner's lines
+            lines = source.splitlines(keepends=True)
+            linecache.cache[paths[name]] = (len(source), None, lines, paths[name])
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None):
+        if name not in self.sources:
+            return None
+        return importlib.util.spec_from_loader(name, self, origin=self.paths[name])
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        name = module.__name__
+        module.__file__ = self.paths[name]
+        exec(compile(self.sources[name], self.paths[name], "exec", dont_inherit=True), module.__dict__)
+
+
+class BackwardCalls(TorchFunctionMode):
+    """Records each backward pass started while active: how (``backward`` or
+    ``autograd.grad``), the shape it started from, and whether a gradient was given."""
+
+    GRADIENT_KEYWORD = {torch.Tensor.backward: ("backward", "gradient"),
+                        torch.autograd.backward: ("backward", "grad_tensors"),
+                        torch.autograd.grad: ("grad", "grad_outputs")}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[dict] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func in self.GRADIENT_KEYWORD:
+            kind, keyword = self.GRADIENT_KEYWORD[func]
+            root = args[0] if args else kwargs.get("tensors", kwargs.get("outputs"))
+            root = root if isinstance(root, torch.Tensor) else next(iter(root), None)
+            given = kwargs.get(keyword)
+            if given is None and len(args) > 1 and kind == "backward":
+                given = args[1]
+            if given is None and len(args) > 2 and kind == "grad":
+                given = args[2]
+            self.starts.append({"kind": kind, "shape": list(getattr(root, "shape", [])),
+                                "gradient": given is not None})
+        return func(*args, **kwargs)
+
+
+def resolve(dotted: str) -> tuple[Any, str]:
+    """``"torch.Tensor.cos"`` -> (torch.Tensor, "cos"): the owner and the attribute name."""
+    owner_path, _, name = dotted.rpartition(".")
+    parts = owner_path.split(".")
+    owner = None
+    for split in range(len(parts), 0, -1):
+        module_name = ".".join(parts[:split])
+        try:
+            owner = sys.modules.get(module_name) or importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            owner = getattr(owner, attribute)
+        break
+    if owner is None:
+        raise codec.CodecError(f"cannot find {dotted!r}")
+    return owner, name
+
+
+class Observation:
+    """What the trusted side asked to watch during one call, and what was seen."""
+
+    def __init__(self, request: dict, learner_files: frozenset[str], modules: list[types.ModuleType]) -> None:
+        self.request, self.files, self.modules = request, learner_files, modules
+        self.forbidden: dict[tuple[str, int], None] = {}
+        self.backward = BackwardCalls() if request.get("backward_calls") else None
+        self.path = hashlib.sha256() if request.get("trace") else None
+        self.steps = 0
+        self._restore: list[Callable[[], None]] = []
+
+    def __enter__(self) -> Observation:
+        for label in self.request.get("forbid", []):
+            self._spy(label)
+        if self.backward is not None:
+            self.backward.__enter__()
+        if self.path is not None:
+            self._previous_trace = sys.gettrace()
+            sys.settrace(self._on_call)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path is not None:
+            sys.settrace(self._previous_trace)
+        if self.backward is not None:
+            self.backward.__exit__(*exc)
+        for restore in reversed(self._restore):
+            restore()
+
+    def _spy(self, label: str) -> None:
+        owner, name = resolve(label)
+        original = getattr(owner, name)
+        calls, files = self.forbidden, self.files
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            caller = sys._getframe(1)
+            if caller.f_code.co_filename in files:
+                calls[label, caller.f_lineno] = None
+            return original(*args, **kwargs)
+
+        held = vars(owner).get(name, _INHERITED) if isinstance(owner, type) else original
+        setattr(owner, name, spy)
+        self._restore.append(lambda: delattr(owner, name) if held is _INHERITED else setattr(owner, name, held))
+        for module in self.modules:  # names the learner imported: from math import cos
+            for key, value in list(vars(module).items()):
+                if value is original:
+                    setattr(module, key, spy)
+                    self._restore.append(lambda m=module, k=key, v=value: setattr(m, k, v))
+
+    def _on_call(self, frame, event, arg):
+        if frame.f_code.co_filename not in self.files:
+            return None
+        frame.f_trace_opcodes = True
+        return self._on_event
+
+    def _on_event(self, frame, event, arg):
+        # Every opcode run in the learner's files, in order: two inputs that take the same
+        # branches, and loop the same number of times, give the same sequence.
+        if event == "opcode":
+            self.steps += 1
+            self.path.update(array("i", (frame.f_code.co_firstlineno, frame.f_lasti)).tobytes())
+        return self._on_event
+
+    def report(self) -> dict:
+        found: dict[str, Any] = {}
+        if "forbid" in self.request:
+            found["forbidden"] = [[label, line] for label, line in self.forbidden]
+        if self.backward is not None:
+            found["backward_calls"] = self.backward.starts
+        if self.path is not None:
+            found["path"] = [self.path.hexdigest()[:16], self.steps]
+        return found
+
+
+_INHERITED = object()
+
+
+class Server:
+    def __init__(self, read_fd: int, write_fd: int, scratch: str) -> None:
+        self.read_fd, self.write_fd, self.scratch = read_fd, write_fd, scratch
+        self.handles = Handles()
+        self.watches: dict[int, LeafWatch] = {}
+        self.modules: list[types.ModuleType] = []
+        self.files: frozenset[str] = frozenset()
+        self.main: types.ModuleType | None = None
+
+    # ------------------------------------------------------------ encoding
+    def encode(self, value: Any, blobs: list[bytes]) -> Any:
+        return codec.encode(value, blobs, self._tensor_ref, self._special)
+
+    def _tensor_ref(self, tensor: torch.Tensor) -> dict:
+        return {"t": "tensor", "h": self.handles.ref(tensor)}
+
+    def _special(self, value: Any) -> dict:
+        if isinstance(value, BaseException):
+            return describe_exception(value, self.files)
+        try:
+            shown = repr(value)
+        except BaseException as err:  # a learner's __repr__ may fail: the type still says a lot
+            shown = f"<{type(value).__name__} (repr raised {type(err).__name__})>"
+        return {"t": "object", "h": self.handles.ref(value),
+                "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": shown[:500]}
+
+    def snapshot(self, handle: int, tensor: torch.Tensor, blobs: list[bytes]) -> dict:
+        grad = tensor.grad if tensor.is_leaf and tensor.requires_grad else None
+        watch = self.watches.get(handle)
+        try:
+            storage = tensor.untyped_storage().data_ptr()
+        except (RuntimeError, NotImplementedError):
+            storage = None
+        blobs.append(codec.tensor_bytes(tensor))
+        return {
+            "cls": None if type(tensor) in (torch.Tensor, torch.nn.Parameter) else
+            f"{type(tensor).__module__}.{type(tensor).__qualname__}",
+            "dtype": str(tensor.dtype).removeprefix("torch."), "shape": list(tensor.shape),
+            "device": str(tensor.device), "blob": len(blobs) - 1,
+            "requires_grad": tensor.requires_grad, "is_leaf": tensor.is_leaf,
+            "grad_fn": None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
+            "version": tensor._version, "storage": storage, "offset": tensor.storage_offset(),
+            "grad": None if grad is None else self.handles.ref(grad),
+            "passes": None if watch is None else watch.passes,
+            "grad_as_left": None if watch is None else watch.grad_as_left(tensor),
+        }
+
+    def snapshots(self, blobs: list[bytes]) -> dict:
+        found: dict[int, dict] = {}
+        pending = [h for h, obj in self.handles.objects.items() if isinstance(obj, torch.Tensor)]
+        while pending:  # a snapshot can add the handle of a .grad
+            handle = pending.pop()
+            if handle in found:
+                continue
+            found[handle] = self.snapshot(handle, self.handles.objects[handle], blobs)
+            grad = found[handle]["grad"]
+            if grad is not None and grad not in found:
+                pending.append(grad)
+        return {str(h): s for h, s in found.items()}
+
+    def decode(self, data: Any, blobs: list[bytes]) -> Any:
+        return codec.decode(data, blobs, lambda d: _tensor_from(d, blobs), self._resolve)
+
+    def _resolve(self, data: dict) -> Any:
+        tag = data["t"]
+        if tag == "handle":
+            return self.handles.get(data["h"])
+        if tag == "learner":
+            return getattr(self.main, data["name"])
+        if tag == "function":
+            owner, name = resolve(data["name"])
+            return getattr(owner, name)
+        if tag == "partial":
+            from functools import partial
+
+            return partial(self._resolve(data["fn"]), *self.decode(data["args"], []),
+                           **self.decode(data["kwargs"], []))
+        raise codec.CodecError(f"cannot decode {tag!r}")
+
+    # ------------------------------------------------------------ requests
+    def serve(self) -> None:
+        while True:
+            try:
+                header, blobs = wire.read_frame(self.read_fd, limit=2**40)
+            except wire.ChannelClosed:
+                return
+            reply_blobs: list[bytes] = []
+            try:
+                reply = getattr(self, "op_" + header["op"])(header, blobs, reply_blobs)
+            except Exception as err:  # a request this side could not serve (bad data)
+                reply, reply_blobs = {"error": f"{type(err).__name__}: {err}"[:MESSAGE_LIMIT]}, []
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except BaseException:
+                    pass
+            wire.write_frame(self.write_fd, reply, reply_blobs)
+
+    def op_load(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
+        sources, paths, main = header["sources"], header["paths"], header["main"]
+        self.files = frozenset(paths.values())
+        sys.meta_path.insert(0, KataModules(sources, paths))
+        try:
+            self.main = importlib.import_module(main)
+        except BaseException as err:
+            return {"raised": describe_exception(err, self.files)}
+        self.modules = [sys.modules[name] for name in sources if name in sys.modules]
+        functions = sorted(name for name, value in vars(self.main).items()
+                           if callable(value) and not name.startswith("_"))
+        return {"functions": functions, "scratch": self.scratch}
+
+    def op_reset(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
+        self.handles.clear()
+        self.watches.clear()
+        torch.set_grad_enabled(True)
+        torch.set_default_dtype(torch.float32)
+        torch.autograd.set_detect_anomaly(False)
+        torch.manual_seed(header.get("seed", 0))
+        return {}
+
+    def op_call(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
+        self.handles.release(header.get("release", []))
+        for spec in header.get("create", []):
+            tensor = _tensor_from(spec["value"], blobs)
+            if spec.get("requires_grad"):
+                tensor.requires_grad_(True)
+            if spec.get("grad") is not None:
+                tensor.grad = _tensor_from(spec["grad"], blobs)
+            self.handles.put(spec["h"], tensor)
+            self.watches[spec["h"]] = LeafWatch(tensor)
+        function = self.decode(header["fn"], blobs)
+        args = self.decode(header.get("args", {"t": "list", "items": []}), blobs)
+        kwargs = self.decode(header.get("kwargs", {"t": "dict", "items": []}), blobs)
+        reply: dict[str, Any] = {}
+        with Observation(header.get("observe", {}), self.files, self.modules) as seen:
+            try:
+                value = function(*args, **kwargs)
+            except BaseException as err:  # whatever it is, it is the learner's to hear about
+                reply["raised"] = describe_exception(err, self.files)
+                value = None
+        reply["observed"] = seen.report()
+        reply["value"] = self.encode(value, reply_blobs)
+        reply["tensors"] = self.snapshots(reply_blobs)
+        return reply
+
+
+def _tensor_from(data: dict, blobs: list[bytes]) -> torch.Tensor:
+    return codec.tensor_from_bytes(data["dtype"], data["shape"], data["device"], codec.blob(blobs, data["blob"]))
+
+
+def describe_exception(err: BaseException, learner_files: frozenset[str]) -> dict:
+    """An exception as data: its type and builtin bases, message, and where it was raised."""
+    frames, through_backward = [], False
+    tb = err.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename in learner_files:
+            line = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+            frames.append([code.co_filename, tb.tb_lineno, code.co_name, line])
+        elif code.co_filename.startswith(TORCH_DIR) and code.co_name in ("backward", "_engine_run_backward"):
+            through_backward = True
+        innermost = code.co_filename
+        tb = tb.tb_next
+    try:
+        message = str(err)
+    except BaseException:
+        message = "<the error's message could not be read>"
+    found = {"t": "exception", "type": type(err).__qualname__, "module": type(err).__module__,
+             "bases": [c.__name__ for c in type(err).__mro__ if c.__module__ == "builtins"],
+             "message": message[:MESSAGE_LIMIT], "frames": frames[-FRAMES_SHOWN:],
+             "in_learner": err.__traceback__ is not None and innermost in learner_files,
+             "through_backward": through_backward}
+    if isinstance(err, SyntaxError):
+        found["line"], found["detail"] = err.lineno, err.msg
+    return found
+
+
+def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str]) -> None:
+    """Serve the trusted side on the channel until it closes it."""
+    # The folder this package was found in (a source checkout holds the solutions too) is
+    # the runner's, not the learner's to import from.
+    hidden = {p for p in code_paths if not p.endswith(("site-packages", "dist-packages"))}
+    sys.path[:] = [p for p in sys.path if p not in hidden]
+    sys.breakpointhook = _no_breakpoint
+    sys.dont_write_bytecode = True
+    for stream in (sys.stdout, sys.stderr):  # each line reaches the file as it is printed, so
+        stream.reconfigure(line_buffering=True)  # a process ended at a time limit loses none
+    os.chdir(scratch)  # files the learner's code writes with a relative path land here
+    Server(read_fd, write_fd, scratch).serve()
+
+
+def main(argv: list[str]) -> None:
+    """A learner process started as a fresh Python (no fork): ``main([PATHS_JSON, SCRATCH, MEMORY_MIB])``.
+    Its channel is its standard input and output; what it prints goes to its standard error."""
+    import json
+
+    read_fd, write_fd = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(2, 1)
+    os.close(null)
+    sandbox.enter(sandbox.Spec(sandbox.PROCESS, memory_mib=int(argv[2])), 0)
+    serve(read_fd, write_fd, argv[1], json.loads(argv[0]))
+

@@ -1,0 +1,63 @@
+"""Functions the trusted side may run beside the learner's code, on objects only the learner's
+process holds (``kata.apply(probes.describe_figure, figure)``). What they return is the
+learner's process's account, which the checks compare with what they compute themselves."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+
+#: the most points of one curve a figure's description carries
+MAX_POINTS = 100_000
+
+
+def describe_figure(figure: Any) -> dict:
+    """A matplotlib figure as data: its class, and per axes the (x, y) data of each line."""
+    from matplotlib.figure import Figure
+
+    if not isinstance(figure, Figure):
+        return {"figure": False, "type": type(figure).__name__}
+    axes = []
+    for ax in figure.axes:
+        lines = []
+        for line in ax.get_lines():
+            xs, ys = line.get_data(orig=False)
+            lines.append([[float(v) for v in list(xs)[:MAX_POINTS]], [float(v) for v in list(ys)[:MAX_POINTS]]])
+        axes.append({"lines": lines})
+    return {"figure": True, "axes": axes}
+
+
+def read_file(path: str, limit: int = 16 * 2**20) -> bytes:
+    """The first ``limit`` bytes of a file the learner's code wrote (b"" when there is none)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit)
+    except OSError:
+        return b""
+
+
+def _leaf(x: torch.Tensor) -> torch.Tensor:
+    return x.detach().clone().requires_grad_(True)
+
+
+def value(function: Callable, x: torch.Tensor) -> torch.Tensor:
+    """``function(x)`` as plain values (a fresh leaf, so nothing the learner keeps changes)."""
+    return function(_leaf(x)).detach()
+
+
+def vjp(function: Callable, x: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """vᵀ·J of ``function`` at ``x``, by the learner's graph."""
+    leaf = _leaf(x)
+    (grad,) = torch.autograd.grad(function(leaf), leaf, v, allow_unused=True)
+    return torch.zeros_like(x) if grad is None else grad.detach()
+
+
+def vjp_of_vjp(function: Callable, x: torch.Tensor, v: torch.Tensor, w: torch.Tensor) -> tuple:
+    """The derivatives of ``u = vjp(function, x, v)`` along ``w``, with respect to x and v."""
+    leaf, cotangent = _leaf(x), v.detach().clone().requires_grad_(True)
+    (u,) = torch.autograd.grad(function(leaf), leaf, cotangent, create_graph=True, allow_unused=True)
+    if u is None or not u.requires_grad:
+        return torch.zeros_like(x), torch.zeros_like(v)
+    dx, dv = torch.autograd.grad(u, (leaf, cotangent), w, allow_unused=True)
+    return (torch.zeros_like(x) if dx is None else dx.detach(),
+            torch.zeros_like(v) if dv is None else dv.detach())

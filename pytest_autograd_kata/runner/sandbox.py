@@ -1,0 +1,236 @@
+"""How a learner process is shut in: the isolation levels, finding the best one this machine
+allows, and entering it.
+
+- ``namespaces`` (Linux): new pid, mount, network, IPC and UTS namespaces (and a user namespace
+  when not root). The process sees a read-only view of the system's and Python's files and a
+  private, size-capped ``/tmp``; not the course, the solutions, other submissions, the grader's
+  processes or the network. It is pid 1 of its namespace, so every process it starts ends
+  with it. It keeps no capabilities; as root it also runs as a uid that owns nothing.
+- ``uid`` (root where namespaces are refused, as in a default Docker container): the process
+  runs as a uid of its own that owns nothing, so it can neither signal nor read what belongs
+  to the grader or another kata; it still sees world-readable files.
+- ``process``: a separate process with resource limits, nothing more (macOS, Windows, locked-down
+  containers). Verdicts are still decided outside it, but it can read and write what the user can.
+
+Every level caps memory, file size, open files and core dumps.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import site
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+NAMESPACES, UID, PROCESS = "namespaces", "uid", "process"
+LEVELS = (NAMESPACES, UID, PROCESS)
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
+SYS_PIVOT_ROOT, SYS_CAPSET = {"x86_64": (155, 126), "aarch64": (41, 91)}.get(os.uname().machine, (None, None)) \
+    if hasattr(os, "uname") else (None, None)
+LINUX_CAPABILITY_VERSION_3, CAP_LAST = 0x20080522, 63
+
+#: where the uids that root gives learner processes start (see uid_for)
+UID_BASE = 2_000_000_000
+#: what a learner process may write: its private /tmp, its output file
+FILE_SIZE_LIMIT = 64 * 2**20
+TMP_SIZE = "64m"
+OPEN_FILES = 256
+#: folders of the system a learner process reads (libraries, Python's own files)
+SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/sys")
+#: device files a learner process may use; GPUs' device files are added when present
+DEVICES = ("null", "zero", "full", "random", "urandom")
+
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+class SandboxError(OSError):
+    pass
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise SandboxError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(_libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
+                       ctypes.c_ulong(flags), data and data.encode()), f"mount {target}")
+
+
+def die_with_parent() -> None:
+    """The kernel kills this process when its parent ends (Linux), so no learner process
+    outlives the runner that started it."""
+    if _libc is not None:
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a learner process gets, decided by the runner."""
+    level: str
+    #: an empty folder to build the new root in (mounted over in the private mount namespace)
+    mount_point: str = ""
+    #: folders seen read-only inside (Python's prefix and site-packages, besides SYSTEM_FOLDERS)
+    python_folders: tuple[str, ...] = field(default_factory=tuple)
+    #: MiB the learner's code may allocate on top of what the process holds (0: no cap)
+    memory_mib: int = 0
+
+
+def python_folders() -> tuple[str, ...]:
+    """Where this Python finds its standard library and installed packages."""
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *site.getsitepackages()}
+    user = site.getusersitepackages()
+    if isinstance(user, str):
+        found.add(user)
+    found.update(p for p in sys.path if p.endswith(("site-packages", "dist-packages")))
+    return tuple(sorted(p for p in found if os.path.isdir(p)))
+
+
+def _namespace_flags() -> int:
+    flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET
+    return flags if os.geteuid() == 0 else flags | CLONE_NEWUSER
+
+
+@lru_cache(maxsize=1)
+def best_level() -> str:
+    """The strongest level this machine allows, found by trying it in a throwaway child."""
+    if _libc is None or SYS_PIVOT_ROOT is None or not hasattr(os, "fork"):
+        return PROCESS
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            unshare_namespaces()
+            _mount(None, "/", None, MS_REC | MS_PRIVATE)
+            _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
+            code = 0
+        except BaseException:
+            pass
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        return NAMESPACES
+    return UID if os.geteuid() == 0 else PROCESS
+
+
+def unshare_namespaces() -> None:
+    """Step one, in the parent of the learner process: new namespaces (the learner process,
+    forked next, is pid 1 of the new pid namespace)."""
+    uid, gid = os.geteuid(), os.getegid()
+    _check(_libc.unshare(_namespace_flags()), "unshare")
+    if uid != 0:
+        # Inside, the user is an ordinary uid (not 0), so running a program cannot give it
+        # capabilities back.
+        for name, value in (("setgroups", "deny"), ("uid_map", f"1000 {uid} 1"), ("gid_map", f"1000 {gid} 1")):
+            fd = os.open(f"/proc/self/{name}", os.O_WRONLY)
+            try:
+                os.write(fd, value.encode())
+            finally:
+                os.close(fd)
+
+
+def _bind(source: str, root: str, read_only: bool = True) -> None:
+    target = root + source
+    if os.path.isdir(source):
+        os.makedirs(target, exist_ok=True)
+    elif os.path.exists(source):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        open(target, "a").close()
+    else:
+        return
+    _mount(source, target, None, MS_BIND | MS_REC)
+    if read_only:
+        # A remount must repeat the flags the original mount is locked with.
+        held = os.statvfs(target).f_flag
+        locked = (MS_NOSUID if held & os.ST_NOSUID else 0) | (MS_NODEV if held & os.ST_NODEV else 0) \
+            | (MS_NOEXEC if held & os.ST_NOEXEC else 0)
+        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | locked)
+
+
+def _build_root(spec: Spec) -> None:
+    root = spec.mount_point
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    for folder in dict.fromkeys((*SYSTEM_FOLDERS, *spec.python_folders)):
+        if os.path.isdir(folder):
+            _bind(folder, root)
+    os.makedirs(root + "/tmp")
+    _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_SIZE},mode=1777")
+    os.makedirs(root + "/dev")
+    _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID, "size=64k,mode=0755")
+    for name in (*DEVICES, *(n for n in os.listdir("/dev") if n.startswith("nvidia"))):
+        _bind(f"/dev/{name}", root, read_only=False)
+    os.makedirs(root + "/dev/shm")
+    _mount("tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_SIZE},mode=1777")
+    os.makedirs(root + "/proc")
+    os.makedirs(root + "/.old")
+    os.chdir(root)
+    _check(_libc.syscall(SYS_PIVOT_ROOT, b".", b".old"), "pivot_root")
+    os.chroot(".")
+    os.chdir("/")
+    try:
+        # Its own /proc shows the namespace's processes only. Some containers refuse a new
+        # /proc; the process then has none, which the learner's code does not need.
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    except SandboxError:
+        pass
+    _check(_libc.umount2(b"/.old", MNT_DETACH), "umount the old root")
+    os.rmdir("/.old")
+
+
+def _drop_capabilities() -> None:
+    """No capability is left, not even those a user namespace gives its creator."""
+    header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    _check(_libc.syscall(SYS_CAPSET, header, data), "capset")
+
+
+def _limits(spec: Spec) -> None:
+    for limit, value in ((resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, OPEN_FILES),
+                         (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT)):
+        _, hard = resource.getrlimit(limit)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(limit, (value, value))
+    # Writing past the file-size limit fails with an error instead of killing the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if spec.memory_mib and sys.platform.startswith("linux"):
+        with open("/proc/self/statm") as statm:  # the cap counts what the learner's code adds
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+        cap = size + spec.memory_mib * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def enter(spec: Spec, uid: int) -> None:
+    """Step two, in the learner process itself, before any of the learner's code runs.
+    ``uid`` is the one it runs as where it starts as root (see :func:`uid_for`)."""
+    if spec.level == NAMESPACES:
+        _build_root(spec)
+    # After the new /proc is mounted: the memory cap reads the process's size there.
+    _limits(spec)
+    if spec.level == PROCESS or _libc is None:
+        return
+    for cap in range(CAP_LAST + 1):  # while it still may (CAP_SETPCAP): nothing can come back
+        _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    if os.geteuid() == 0:  # root, outside any user namespace
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    if spec.level == NAMESPACES:
+        _drop_capabilities()
+    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def uid_for(parent_pid: int) -> int:
+    """The uid of the learner process whose parent (alive as long as it is) has this pid:
+    unique among the learner processes alive at once, so none can signal another."""
+    return UID_BASE + parent_pid

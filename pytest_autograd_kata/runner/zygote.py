@@ -1,0 +1,250 @@
+"""The warm process learner processes are forked from (Linux).
+
+It imports torch, NumPy and matplotlib once and never runs any of the learner's code. For each
+request it forks a *keeper*, which enters the sandbox's namespaces and forks the learner
+process itself; the keeper waits for it, ends every process it left behind, and exits the way
+it did, so that the zygote can tell the trusted side how the learner process ended.
+
+    trusted side --control socket-- zygote --fork-- keeper --fork-- learner process
+         \\______________________ channel (socket pair) ____________________/
+
+Started as ``python -I -B -c BOOT PATHS zygote CONTROL_FD LEVEL`` by :mod:`.client`. It ends when
+its control socket closes; keepers and learner processes die with it (parent-death signal).
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+
+from . import sandbox
+
+#: bytes a control message may take
+MESSAGE_SIZE = 65536
+
+
+def warm_up() -> None:
+    """Pay now, once, what the learner's code and the probes would otherwise pay in every
+    learner process: torch's first-use imports, and matplotlib with its font cache."""
+    import io
+
+    import torch
+
+    from . import learner  # noqa: F401  (the learner's side, with the probes and the codec)
+
+    x = torch.ones(2, requires_grad=True)
+    (x * x).backward(gradient=torch.ones(2))  # imports sympy
+    (g,) = torch.autograd.grad((x ** 3).sum(), x, create_graph=True)
+    g.sum().backward()
+    torch.autograd.graph.increment_version(x.grad)
+    with learner.BackwardCalls():
+        torch.ones(1)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # k12's plot check says so; nothing else needs matplotlib
+        return
+    figure = plt.figure()
+    figure.add_subplot().plot([0.0, 1.0], [0.0, 1.0], label="warm")
+    figure.legend()
+    figure.savefig(io.BytesIO(), format="png")
+    plt.close(figure)
+
+
+def _close_other_fds(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _keeper(spec: sandbox.Spec, channel: int, output: int, status_pipe: int, scratch_root: str) -> None:
+    """The learner process's parent: it never runs learner code, so what it reports holds."""
+    try:
+        sandbox.die_with_parent()
+        _close_other_fds({channel, output, status_pipe})
+        if spec.level == sandbox.NAMESPACES:
+            sandbox.unshare_namespaces()
+            scratch = "/tmp"  # the learner process's own, inside its namespaces
+        else:
+            scratch = tempfile.mkdtemp(prefix="kata-scratch-", dir=scratch_root or None)
+        uid = sandbox.uid_for(os.getpid())
+        if spec.level == sandbox.UID:
+            os.chown(scratch, uid, uid)
+        pid = os.fork()
+        if pid == 0:
+            os.close(status_pipe)
+            _learner_process(spec, channel, output, uid, scratch)
+        os.close(channel)
+        os.close(output)
+        os.write(status_pipe, str(pid).encode())
+        os.close(status_pipe)
+        _, status = os.waitpid(pid, 0)
+        _end_leftovers(spec, pid, uid)
+        if spec.level != sandbox.NAMESPACES:
+            shutil.rmtree(scratch, ignore_errors=True)
+        _exit_like(status)
+    finally:
+        os._exit(70)
+
+
+def _learner_process(spec: sandbox.Spec, channel: int, output: int, uid: int, scratch: str) -> None:
+    try:
+        sandbox.die_with_parent()
+        if spec.level == sandbox.PROCESS:
+            os.setpgid(0, 0)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(null)
+        os.close(output)
+        sandbox.enter(spec, uid)
+        from . import learner
+
+        learner.serve(channel, channel, scratch, CODE_PATHS)
+    finally:
+        os._exit(0)
+
+
+def _end_leftovers(spec: sandbox.Spec, pid: int, uid: int) -> None:
+    """Processes the learner's code started: in a pid namespace they ended with it; as its own
+    uid, every process of that uid is ended; otherwise its process group is."""
+    if spec.level == sandbox.UID:
+        killer = os.fork()
+        if killer == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)  # every process this uid may signal: its own
+            finally:
+                os._exit(0)
+        os.waitpid(killer, 0)
+    elif spec.level == sandbox.PROCESS:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _exit_like(status: int) -> None:
+    """End this process the way the learner process ended."""
+    if os.WIFSIGNALED(status):
+        signum = os.WTERMSIG(status)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def how_it_ended(status: int) -> dict:
+    if os.WIFSIGNALED(status):
+        return {"signal": os.WTERMSIG(status)}
+    return {"code": os.waitstatus_to_exitcode(status)}
+
+
+class Zygote:
+    def __init__(self, control: socket.socket, level: str) -> None:
+        self.control, self.level = control, level
+        self.keepers: dict[int, int] = {}  # keeper pid -> request id
+        self.mount_point = tempfile.mkdtemp(prefix="kata-root-") if level == sandbox.NAMESPACES else ""
+        self.python_folders = sandbox.python_folders()
+
+    def send(self, message: dict) -> None:
+        self.control.send(json.dumps(message).encode())
+
+    def serve(self) -> None:
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_read, False)
+        os.set_blocking(wake_write, False)
+        signal.set_wakeup_fd(wake_write)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        try:
+            while True:
+                ready, _, _ = select.select([self.control, wake_read], [], [])
+                if wake_read in ready:
+                    _drain(wake_read)
+                    self._reap()
+                if self.control in ready:
+                    data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 2)
+                    if not data:
+                        return
+                    self._spawn(json.loads(data), fds)
+        finally:
+            if self.mount_point:
+                os.rmdir(self.mount_point)
+
+    def _reap(self) -> None:
+        while self.keepers:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            request = self.keepers.pop(pid, None)
+            if request is not None:
+                self.send({"exited": request, "how": how_it_ended(status)})
+
+    def _spawn(self, request: dict, fds: list[int]) -> None:
+        channel, output = fds
+        spec = sandbox.Spec(self.level, self.mount_point, self.python_folders, request["memory_mib"])
+        status_read, status_write = os.pipe()
+        keeper = os.fork()
+        if keeper == 0:
+            os.close(status_read)
+            _keeper(spec, channel, output, status_write, request.get("scratch", ""))
+        os.close(status_write)
+        os.close(channel)
+        os.close(output)
+        self.keepers[keeper] = request["id"]
+        pid = os.read(status_read, 32)  # one write, or nothing if the keeper failed
+        os.close(status_read)
+        self.send({"spawned": request["id"], "pid": int(pid) if pid else None})
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
+
+
+#: where the trusted side's Python found this package (see client.code_paths)
+CODE_PATHS: list[str] = []
+
+
+def main(argv: list[str]) -> None:
+    """``main([PATHS_JSON, CONTROL_FD, LEVEL])``"""
+    CODE_PATHS[:] = json.loads(argv[0])
+    control = socket.socket(fileno=int(argv[1]))
+    level = argv[2]
+    sandbox.die_with_parent()
+    import torch
+
+    # One thread: learner processes are forked from here, and a fork after a thread pool has
+    # started can deadlock; the katas' tensors are tiny.
+    torch.set_num_threads(1)
+    warm_up()
+    # Objects made before the forks are never collected in a learner process: otherwise its
+    # first garbage collection would touch, and so copy, every page it shares with the zygote.
+    gc.collect()
+    gc.freeze()
+    zygote = Zygote(control, level)
+    zygote.send({"ready": True, "pid": os.getpid()})
+    zygote.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,62 @@
+"""Reading the learner's kata files, as the runner will send them to a learner process.
+
+Only regular files are read, never through a symbolic link, and only up to a size no kata
+needs: a FIFO, a device, a link to a solution or a gigabyte file is refused with a message
+that says so, and never blocks or fills the memory of the process that reads it.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Callable
+
+from .course import Course
+from .i18n import t
+from .remote import KataSource
+
+#: the largest kata file read; a kata's module is a few kilobytes
+MAX_SIZE = 1024 * 1024
+
+
+class SourceError(Exception):
+    """A kata file that cannot be read as a kata module; the message says why."""
+
+
+def read_kata_file(path: Path, shown: str) -> str:
+    """The text of ``path``; ``shown`` is how messages name it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if os.path.islink(path):
+            raise SourceError(t("source_not_regular", path=shown, kind=t("source_kind_link"))) from None
+        raise SourceError(t("source_unreadable", path=shown, error=err.strerror)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(t("source_not_regular", path=shown, kind=t("source_kind_special")))
+        if info.st_size > MAX_SIZE:
+            raise SourceError(t("source_too_large", path=shown, limit=MAX_SIZE // 1024))
+        data = os.read(fd, MAX_SIZE + 1)
+    finally:
+        os.close(fd)
+    return data.decode("utf-8", "replace")
+
+
+def kata_source(course: Course | None, folder: Path, main: str, shown: Callable[[str], str]) -> KataSource:
+    """The learner's module ``main`` from ``folder``, with the learner's other kata modules in
+    it (so one kata may import another), each named in messages as ``shown`` gives.
+
+    Raises FileNotFoundError when ``main`` is missing, SourceError when it cannot be read. The
+    other katas' files are optional: one that cannot be read is left out."""
+    modules = [k.module for k in course.katas] if course is not None else [main]
+    sources = {main: read_kata_file(folder / f"{main}.py", shown(main))}
+    for module in modules:
+        if module != main:
+            try:
+                sources[module] = read_kata_file(folder / f"{module}.py", shown(module))
+            except (OSError, SourceError):
+                continue
+    return KataSource(sources, {m: shown(m) for m in sources}, main)
