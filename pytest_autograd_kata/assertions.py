@@ -89,7 +89,9 @@ def _index(flat: int, shape: torch.Size) -> str:
 def _differences(name: str, actual: _Tensor, expected: _Tensor, mismatch: _Tensor) -> str:
     flat_bad = mismatch.reshape(-1).nonzero().reshape(-1).tolist()
     a, e = actual.reshape(-1).tolist(), expected.reshape(-1).tolist()
-    lines = [t("differing_count", bad=len(flat_bad), total=actual.numel())]
+    # A single number is not "1 of 1 elements": it is just obtained vs expected.
+    lines = [t("differing_count", bad=len(flat_bad), total=actual.numel()) if actual.numel() > 1
+             else t("differing_single")]
     for i in flat_bad[:SHOWN_ELEMENTS]:
         lines.append(t("differing_element", name=name + _index(i, actual.shape),
                        obtained=_fmt(a[i]), expected=_fmt(e[i])))

@@ -70,9 +70,10 @@ class KataSession:
         course = self.courses.get(kata_id)
         try:
             source, missing = self.read_source(course, module), ""
-        except FileNotFoundError:
+        except FileNotFoundError as err:
             source = None
-            missing = i18n.t("missing_file", path=display_path(self.settings.target / f"{module}.py"), kata=kata_id)
+            shown = err.filename or display_path(self.settings.target / f"{module}.py")
+            missing = i18n.t("missing_file", path=shown, kata=kata_id)
         except SourceError as err:
             source, missing = None, str(err)
         return RemoteKata(self.start_runner(), source, kata_id, missing)

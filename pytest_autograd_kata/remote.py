@@ -370,16 +370,19 @@ class RemoteKata:
                grad: torch.Tensor | None = None) -> RemoteTensor:
         """A copy of ``value`` in the learner's process: a leaf that records gradients when
         ``requires_grad``, with ``.grad`` set to a copy of ``grad`` when given."""
-        self.__dict__["_next_handle"] -= 1
-        handle = self._next_handle
-        spec = {"h": handle, "value": self._tensor_data(value), "requires_grad": requires_grad}
+        spec = {"h": self._new_handle(), "value": self._tensor_data(value), "requires_grad": requires_grad}
+        remote = self._intern(spec["h"])
+        remote.value, remote.requires_grad = value.detach().clone(), requires_grad
         if grad is not None:
-            spec["grad"] = self._tensor_data(grad)
+            spec["grad"], spec["grad_h"] = self._tensor_data(grad), self._new_handle()
+            remote.grad = self._intern(spec["grad_h"])  # `x.grad is old_grad` tells in-place from new
+            remote.grad.value = grad.detach().clone()
         self._pending.append(spec)
-        remote = self._intern(handle)
-        remote.value = value.detach().clone()
-        remote.requires_grad = requires_grad
         return remote
+
+    def _new_handle(self) -> int:
+        self.__dict__["_next_handle"] -= 1
+        return self._next_handle
 
     def _tensor_data(self, value: torch.Tensor) -> dict:
         if type(value) is not torch.Tensor:

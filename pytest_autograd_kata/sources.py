@@ -28,7 +28,7 @@ def read_kata_file(path: Path, shown: str) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
-        raise
+        raise FileNotFoundError(2, "missing", shown) from None
     except OSError as err:
         if os.path.islink(path):
             raise SourceError(t("source_not_regular", path=shown, kind=t("source_kind_link"))) from None

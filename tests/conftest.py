@@ -43,9 +43,14 @@ def checks_file(kata_id: str) -> Path:
 def run_kata(pytester: pytest.Pytester):
     """Run one kata's checks in-process against a module file; return the kata's JSON result."""
 
-    def run(kata_id: str, module_file: Path, *args: str) -> dict:
+    def run(kata_id: str, module_file: Path, *args: str, solved_others: bool = False) -> dict:
+        """``solved_others``: the other katas' reference solutions are in the folder too, as
+        in the folder of a learner who did the katas before this one."""
         target = pytester.path / "target"
         target.mkdir(exist_ok=True)
+        if solved_others:
+            for solution in SOLUTIONS.glob("k*.py"):
+                shutil.copy(solution, target)
         shutil.copy(module_file, target / COURSE.get(kata_id).filename)
         report = pytester.path / "report.json"
         pytester.runpytest_inprocess(str(checks_file(kata_id)), f"--kata-target={target}",

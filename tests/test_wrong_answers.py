@@ -1,5 +1,6 @@
-"""The checks are strong: every plausible wrong answer in tests/corpus/<kata>/ fails its kata,
-and every reference solution passes."""
+"""The checks are right: every plausible wrong answer in tests/corpus/<kata>/ fails its kata,
+every correct answer written in another style (tests/right/<kata>/) and every reference
+solution passes."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +11,7 @@ from conftest import COURSE, SOLUTIONS
 
 CORPUS = Path(__file__).with_name("corpus")
 WRONG = sorted(CORPUS.glob("k*/*.py"))
+RIGHT = sorted(Path(__file__).with_name("right").glob("k*/*.py"))
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=[f"{p.parent.name}/{p.stem}" for p in WRONG])
@@ -29,3 +31,9 @@ def test_every_kata_has_at_least_three_wrong_answers(kata_id: str) -> None:
 def test_reference_solution_passes(run_kata, kata_id: str) -> None:
     result = run_kata(kata_id, SOLUTIONS / COURSE.get(kata_id).filename)
     assert result["status"] == "passed", result
+
+
+@pytest.mark.parametrize("right", RIGHT, ids=[f"{p.parent.name}/{p.stem}" for p in RIGHT])
+def test_correct_answer_in_another_style_passes(run_kata, right: Path) -> None:
+    result = run_kata(right.parent.name, right, solved_others=True)
+    assert result["status"] == "passed", (right.read_text().splitlines()[0], result)

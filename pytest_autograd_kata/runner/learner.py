@@ -376,6 +376,7 @@ class Server:
                 tensor.requires_grad_(True)
             if spec.get("grad") is not None:
                 tensor.grad = _tensor_from(spec["grad"], blobs)
+                self.handles.put(spec["grad_h"], tensor.grad)
             self.handles.put(spec["h"], tensor)
             self.watches[spec["h"]] = LeafWatch(tensor)
         function = self.decode(header["fn"], blobs)
