@@ -7,6 +7,7 @@ that says so, and never blocks or fills the memory of the process that reads it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Callable
@@ -23,9 +24,29 @@ class SourceError(Exception):
     """A kata file that cannot be read as a kata module; the message says why."""
 
 
+def _not_regular(info: os.stat_result, shown: str) -> SourceError | None:
+    if stat.S_ISLNK(info.st_mode):
+        return SourceError(t("source_not_regular", path=shown, kind=t("source_kind_link")))
+    if not stat.S_ISREG(info.st_mode):
+        return SourceError(t("source_not_regular", path=shown, kind=t("source_kind_special")))
+    return None
+
+
 def read_kata_file(path: Path, shown: str) -> str:
     """The text of ``path``; ``shown`` is how messages name it."""
     try:
+        # Looked at before it is opened: opening a device can act on it (a tape rewinds, a
+        # watchdog arms), and a folder of learners' files can hold one (a tar extracted as root).
+        problem = _not_regular(os.lstat(path), shown)
+    except FileNotFoundError:
+        raise FileNotFoundError(2, "missing", shown) from None
+    except OSError as err:
+        raise SourceError(t("source_unreadable", path=shown, error=err.strerror)) from None
+    if problem is not None:
+        raise problem
+    try:
+        # O_NOFOLLOW and O_NONBLOCK: a file swapped for a link or a FIFO since lstat is refused
+        # below, never followed or waited on.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         raise FileNotFoundError(2, "missing", shown) from None
@@ -35,28 +56,45 @@ def read_kata_file(path: Path, shown: str) -> str:
         raise SourceError(t("source_unreadable", path=shown, error=err.strerror)) from None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError(t("source_not_regular", path=shown, kind=t("source_kind_special")))
-        if info.st_size > MAX_SIZE:
-            raise SourceError(t("source_too_large", path=shown, limit=MAX_SIZE // 1024))
+        problem = _not_regular(info, shown)
+        if problem is not None:
+            raise problem
         data = os.read(fd, MAX_SIZE + 1)
+        if info.st_size > MAX_SIZE or len(data) > MAX_SIZE:
+            raise SourceError(t("source_too_large", path=shown, limit=MAX_SIZE // 1024))
     finally:
         os.close(fd)
     return data.decode("utf-8", "replace")
 
 
+def names_module(text: str, module: str) -> bool:
+    """Whether ``text`` names ``module`` as a word (``import k02_build_graph``,
+    ``from k02_build_graph import f``, ``import_module("k02_build_graph")``)."""
+    return re.search(rf"(?<![\w.]){re.escape(module)}(?!\w)", text) is not None
+
+
 def kata_source(course: Course | None, folder: Path, main: str, shown: Callable[[str], str]) -> KataSource:
-    """The learner's module ``main`` from ``folder``, with the learner's other kata modules in
-    it (so one kata may import another), each named in messages as ``shown`` gives.
+    """The learner's module ``main`` from ``folder``, with the learner's other kata modules it
+    names, and those they name in turn (so one kata may import another), each named in
+    messages as ``shown`` gives.
+
+    Only modules named in the text are sent: what a kata's result depends on is then exactly
+    the text sent, which is what the grader's reuse of a result for identical files needs,
+    and a learner's run and the grader send the same modules.
 
     Raises FileNotFoundError when ``main`` is missing, SourceError when it cannot be read. The
     other katas' files are optional: one that cannot be read is left out."""
     modules = [k.module for k in course.katas] if course is not None else [main]
     sources = {main: read_kata_file(folder / f"{main}.py", shown(main))}
-    for module in modules:
-        if module != main:
+    pending = [main]
+    while pending:
+        text = sources[pending.pop()]
+        for module in modules:
+            if module in sources or not names_module(text, module):
+                continue
             try:
                 sources[module] = read_kata_file(folder / f"{module}.py", shown(module))
             except (OSError, SourceError):
                 continue
+            pending.append(module)
     return KataSource(sources, {m: shown(m) for m in sources}, main)

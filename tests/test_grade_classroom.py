@@ -38,10 +38,20 @@ def kata_passed(monkeypatch: pytest.MonkeyPatch):
 
 def test_step_command_passes_only_when_its_kata_passed(kata_passed, tmp_path: Path, capsys) -> None:
     katas = [outcomes.KataResult("k01", "Where gradients live", 1.0, [outcomes.CheckResult("k01", "t", "passed")]),
-             outcomes.KataResult("k02", "Build y", 1.0, [outcomes.CheckResult("k02", "t", "failed", "y is None")])]
+             outcomes.KataResult("k02", "Build y", 1.0, [outcomes.CheckResult("k02", "t", "failed", "y is None")]),
+             outcomes.KataResult("k03", "Backward", 1.0, forced_status="review", forced_message="could not be graded")]
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report.kata_report(katas, "katas")), encoding="utf-8")
     assert kata_passed(str(path), "k01") == 0
     assert kata_passed(str(path), "k02") == 1
     assert "y is None" in capsys.readouterr().out  # the learner sees why in the Actions log
+    assert kata_passed(str(path), "k03") == 1
+    assert "k03 Backward: review (0/1)\ncould not be graded" in capsys.readouterr().out
     assert kata_passed(str(path), "k99") == 1
+
+
+def test_the_workflow_reads_the_report_where_the_grader_writes_it() -> None:
+    workflow = (EXAMPLE / "classroom.yml").read_text(encoding="utf-8")
+    grade = next(line for line in workflow.splitlines() if "autograd-kata grade katas" in line)
+    out = grade.split('--out "')[1].split('"')[0]
+    assert workflow.count(f"{out}/submissions/katas/report.json") == len(COURSE.katas)

@@ -1,5 +1,6 @@
 """``autograd-kata grade`` as a teacher uses it: the gradebook, the per-submission reports,
-the class summary, progress, determinism, exit status, and clear errors for bad input."""
+the class summary, the sandbox recorded everywhere, progress, determinism, exit status, and
+clear errors for bad input."""
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,9 @@ import pytest
 from conftest import COURSE, KATAS, SOLUTIONS
 from pytest_autograd_kata import i18n, outcomes
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.grading import class_summary
+from pytest_autograd_kata.grading import class_summary, gradebook, isolation
 from pytest_autograd_kata.grading.grade import ClassResult, SubmissionResult
+from pytest_autograd_kata.runner import sandbox
 
 CORPUS = Path(__file__).with_name("corpus")
 #: graded in this order on the command line; the gradebook lists them in course order
@@ -58,12 +60,13 @@ def grade(folders, out: Path, *options: str) -> int:
 
 @pytest.fixture(scope="module")
 def graded_twice(a_class, tmp_path_factory: pytest.TempPathFactory):
-    """The class graded twice: the second time running every file, even those identical to
-    one already graded (no reuse). Returns the output folders and what each run printed."""
+    """The class graded three times: twice as by default, once running every file, even those
+    identical to one already graded (no reuse). Returns the output folders and what each run
+    printed."""
     root = tmp_path_factory.mktemp("graded")
-    outs = [root / "first", root / "no-reuse"]
+    outs = [root / "first", root / "no-reuse", root / "again"]
     printed = []
-    for out, options in zip(outs, [(), ("--no-reuse",)]):
+    for out, options in zip(outs, [(), ("--no-reuse",), ()]):
         stdout, stderr = StringIO(), StringIO()
         with redirect_stdout(stdout), redirect_stderr(stderr):
             code = grade(a_class.values(), out, "--require-pass", *options)
@@ -80,7 +83,7 @@ def test_gradebook_has_a_column_per_kata_in_course_order(graded_twice) -> None:
     out = graded_twice[0][0]
     header = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[0]
     in_course_order = [k.id for k in COURSE.katas if k.id in GRADED]
-    assert header == ",".join(["submission", *in_course_order, "total", "max_total", "status"])
+    assert header == ",".join(["submission", *in_course_order, "total", "max_total", "status", "sandbox"])
     rows = _rows(out)
     assert [rows[name]["total"] for name in ("alice", "bob", "carol")] == ["2", "0", "1"]
     assert (rows["carol"]["k01"], rows["carol"]["k02"]) == ("0", "1")
@@ -88,19 +91,41 @@ def test_gradebook_has_a_column_per_kata_in_course_order(graded_twice) -> None:
     assert {row["max_total"] for row in rows.values()} == {"2"}
 
 
-def test_grading_twice_writes_byte_identical_gradebooks(graded_twice) -> None:
-    first, second = (out / "gradebook.csv" for out in graded_twice[0])
-    assert first.read_bytes() == second.read_bytes()
+def _written(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_grading_again_writes_the_same_bytes_with_or_without_reuse(graded_twice) -> None:
+    first, no_reuse, again = (_written(out) for out in graded_twice[0])
+    assert first == again  # the gradebook, the summary and its chart, every report
+    assert {name: data for name, data in no_reuse.items() if name != "summary.png"} == \
+           {name: data for name, data in first.items() if name != "summary.png"}
+    assert sorted(first) == ["gradebook.csv", *(f"submissions/{n}/{f}" for n in ("alice", "bob", "carol")
+                                                  for f in ("report.json", "results.json")),
+                             "summary.png", "summary.txt"]  # and no .work left
 
 
 def test_each_submission_gets_a_report_and_gradescope_results(graded_twice) -> None:
     out = graded_twice[0][0]
-    carol = json.loads((out / "carol" / "report.json").read_text(encoding="utf-8"))
-    assert (carol["score"], carol["max_score"]) == (1, 2)
+    carol = json.loads((out / "submissions" / "carol" / "report.json").read_text(encoding="utf-8"))
+    assert (carol["score"], carol["max_score"], carol["target"], carol["status"]) == (1, 2, "carol", "incomplete")
     assert {k["id"]: k["status"] for k in carol["katas"]} == {"k01": "failed", "k02": "passed"}
-    bob = json.loads((out / "bob" / "results.json").read_text(encoding="utf-8"))
+    bob = json.loads((out / "submissions" / "bob" / "results.json").read_text(encoding="utf-8"))
     assert bob["score"] == 0 and [t["status"] for t in bob["tests"]] == ["failed", "failed"]
     assert "not started" in bob["tests"][0]["output"]
+    assert "k01_grad_storage.py" in bob["tests"][0]["output"]  # the learner's file as they know it
+    assert str(Path(graded_twice[0][0]).parent) not in json.dumps(bob)  # no path of the machine
+
+
+def test_every_output_records_the_sandbox_used(graded_twice) -> None:
+    out, level = graded_twice[0][0], sandbox.best_level()
+    assert {row["sandbox"] for row in _rows(out).values()} == {level}
+    for name in ("alice", "bob", "carol"):
+        assert json.loads((out / "submissions" / name / "report.json").read_text(encoding="utf-8"))["sandbox"] == level
+        results = json.loads((out / "submissions" / name / "results.json").read_text(encoding="utf-8"))
+        assert results["extra_data"]["sandbox"] == level
+    summary = (out / class_summary.SUMMARY_TEXT).read_text(encoding="utf-8")
+    assert f"sandbox: {level} ({isolation.describe(level, 'en')})" in summary
 
 
 def test_progress_goes_to_stderr_and_the_summary_ends_the_run(graded_twice) -> None:
@@ -142,6 +167,40 @@ def test_bad_input_is_a_clear_error(a_class, tmp_path: Path, capsys, problem: st
     assert not (Path(alice) / "out").exists()
 
 
+def test_contradicting_sandbox_options_are_refused(a_class, tmp_path: Path, capsys) -> None:
+    assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"),
+                 "--sandbox", "uid", "--no-sandbox"]) == 2
+    assert "--no-sandbox and --sandbox uid ask for different things" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_sandbox_level_is_refused(a_class, tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"), "--sandbox", "nowhere"])
+    assert "invalid choice: 'nowhere'" in capsys.readouterr().err
+
+
+def test_without_a_sandbox_grading_stops_before_it_starts_unless_told(a_class, tmp_path: Path, capsys,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "best_level", lambda: sandbox.PROCESS)  # a Mac, a locked-down container
+    assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "allows no sandbox" in err and "--no-sandbox" in err
+    assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"), "--sandbox", "namespaces"]) == 2
+    assert "cannot be had on this machine (the strongest it allows is process)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert isolation.choose(None, no_sandbox=True) == sandbox.PROCESS
+
+
+def test_as_root_where_namespaces_are_refused_the_level_is_uid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gradescope and Docker: the grader runs as root, and unshare() is refused."""
+    monkeypatch.setattr(sandbox, "best_level", lambda: sandbox.UID)
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    assert isolation.choose(None, no_sandbox=False) == sandbox.UID
+    assert isolation.choose("uid", no_sandbox=False) == sandbox.UID
+
+
+
 def test_checks_that_do_not_collect_stop_grading_with_the_reason(a_class, tmp_path: Path, capsys) -> None:
     course = tmp_path / "course"
     course.mkdir()
@@ -165,19 +224,26 @@ def _class_result() -> ClassResult:
 
     wrong = "x.grad is not what it should be.\n  expected: 4·x"
     katas = [COURSE.get("k01"), COURSE.get("k02")]
-    submissions = [SubmissionResult(Path(name), [kata("k01", status), kata("k02", "failed", message)])
+    submissions = [SubmissionResult(name, [kata("k01", status), kata("k02", "failed", message)])
                    for name, status, message in [("a", "passed", wrong), ("b", "passed", wrong),
                                                  ("c", "not_started", "y is None")]]
-    return ClassResult(katas, submissions, [])
+    review = outcomes.KataResult("k02", "k02", 1.0, forced_status="review", forced_message="worker ended")
+    submissions.append(SubmissionResult("d", [kata("k01", "passed"), review]))
+    return ClassResult(katas, submissions, [], "uid")
 
 
 def test_summary_counts_statuses_and_ranks_failures() -> None:
     summaries = class_summary.summarize(_class_result(), "en")
-    assert summaries[0].counts == Counter({"passed": 2, "not_started": 1})
-    assert summaries[1].common_failures() == [("x.grad is not what it should be.", 2), ("y is None", 1)]
-    table = class_summary.table(summaries, 3)
-    assert "2/3" in table.splitlines()[3] and "67%" in table.splitlines()[3]
+    assert summaries[0].counts == Counter({"passed": 3, "not_started": 1})
+    assert summaries[1].common_failures() == [("x.grad is not what it should be.", 2), ("worker ended", 1),
+                                              ("y is None", 1)]
+    table = class_summary.table(summaries, _class_result())
+    lines = table.splitlines()
+    assert lines[1].startswith("sandbox: uid (")
+    assert "3/4" in lines[4] and "75%" in lines[4]
+    assert lines[3].split()[-1] == "review" and lines[5].split()[-1] == "1"  # k02: one to review
     assert "    2× x.grad is not what it should be." in table
+    assert lines[-1] == "to review (a kata could not be graded for sure; see its report.json): d"
 
 
 def test_without_matplotlib_there_is_no_chart(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -190,3 +256,11 @@ def test_with_matplotlib_the_chart_is_a_png(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     assert class_summary.write_chart(class_summary.summarize(_class_result(), "en"), tmp_path / "c.png")
     assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("=2+5", "'=2+5"), ("+cmd", "'+cmd"), ("-1+1", "'-1+1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("alice", "alice"), ("a=b", "a=b"), ("1.5", "1.5"),
+])
+def test_gradebook_cells_that_a_spreadsheet_would_run_are_made_text(text: str, shown: str) -> None:
+    assert gradebook.cell(text) == shown

@@ -1,186 +1,464 @@
-"""Hostile submissions: each is a copy of solutions/ whose k01 module is replaced by code that
-exits, hangs, floods, forges reports, patches the toolkit or the checks, or is simply broken.
-Each must get its exact score for k01, and the kata graded beside it its true score: the
-score the same file gets beside a clean k01.
+"""A hostile class (issue 9): each submission is the reference solutions with one kata's file
+replaced by an attack, or a hostile file or folder name. Each attack gets its exact status and
+score, every other kata its true score, the honest members of the class the same reports as
+when graded without the hostile ones, and after grading the course and every submission folder
+are byte for byte as before, no process of the run is left, and nothing was written outside
+--out.
 
-All cases are graded in one run (two workers, no reuse of identical files, so every kata of
-every submission really runs beside its hostile neighbour)."""
+Graded once per sandbox level this machine allows (as root here: namespaces, uid, and process
+with --no-sandbox), each with every attack that level is meant to stop, with --no-reuse so
+every kata of every submission really runs beside its hostile neighbours."""
 from __future__ import annotations
 
-import csv
-import json
+import os
+import py_compile
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from conftest import COURSE, KATAS, SOLUTIONS, checks_file
-from pytest_autograd_kata.grading.grade import grade
-from pytest_autograd_kata.grading.plan import make_plan
+from grade_class import (FILES, GRADED, SOLUTION, STUB, Adopter, Disturber, Sub, asks_for, gradebook, grade,
+                         kata, messages, output_files, private_course, report, tree, wait_for_no_process_named)
+from pytest_autograd_kata.grading import pool
+from pytest_autograd_kata.runner import sandbox
 
-HOSTILE = "k01"
-#: the kata graded beside it: the first other kata with checks and a solution
-NEIGHBOUR = next(k.id for k in COURSE.katas if k.id != HOSTILE and checks_file(k.id).is_file()
-                 and (SOLUTIONS / k.filename).is_file())
-#: short, so the loops cost little; long enough for a kata on a busy machine (the meta device
-#: in wrong_device makes torch import torch._dynamo: seconds)
-TIMEOUT = 10.0
-MEMORY_MIB = 1024
+pytestmark = pytest.mark.skipif(sandbox.best_level() != sandbox.NAMESPACES or os.geteuid() != 0,
+                                reason="every sandbox level is tried: needs root and Linux namespaces")
 
-SOLUTION = (SOLUTIONS / COURSE.get(HOSTILE).filename).read_text(encoding="utf-8")
-STUB = "def make_x(n, device='cpu'):\n    raise NotImplementedError('k01')\n"
-WRONG = ("import torch\n\n"
-         "def make_x(n, device='cpu'):\n    return torch.arange(n, device=device)  # int64, no gradients\n")
-#: finds the module of k01's checks, whatever name pytest imported it under
-CHECKS = ("import sys\n"
-          "checks = next(m for n, m in list(sys.modules.items()) if n.endswith('test_k01_grad_storage'))\n")
-LOOP = "while True:\n    try:\n        pass\n    except BaseException:\n        pass\n"
+#: the learner's time for one kata; the checks' own time beyond it before a worker counts as hung
+TIMEOUT, GRACE = 8.0, 12.0
 
 
 @dataclass
 class Case:
-    source: str | None  # None: the file is missing
+    """An attack on ``kata_id``: its file's text, or ``prepare`` to make the file (a link, a
+    FIFO); the kata's expected status and score and a phrase of its message."""
+    kata_id: str
     status: str
     score: float
-    #: other files in the submission folder
-    extra: dict[str, str] = field(default_factory=dict)
-    #: a word the kata's message must hold
     says: str = ""
+    source: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[Path], None] | None = None
+    #: the submission's other katas: the solutions, unless given
+    others: dict[str, str] = field(default_factory=dict)
+    #: a fix of the core this case waits for (its own test expects it to fail until then)
+    awaits: str = ""
 
 
-CASES = {
-    "clean": Case(SOLUTION, "passed", 1),
-    "os_exit_at_import": Case("import os\nos._exit(3)\n", "error", 0, says="exit code 3"),
-    "os_exit_in_function": Case("import os\n\ndef make_x(n, device='cpu'):\n    os._exit(0)\n", "error", 0,
-                                says="os._exit"),
-    "sys_exit_at_import": Case("import sys\nsys.exit('bye')\n", "error", 0, says="SystemExit"),
-    "sys_exit_in_function": Case("import sys\n\ndef make_x(n, device='cpu'):\n    sys.exit(0)\n", "failed", 0,
-                                 says="SystemExit"),
-    "keyboard_interrupt_at_import": Case("raise KeyboardInterrupt\n", "error", 0, says="KeyboardInterrupt"),
-    "keyboard_interrupt_in_function": Case("def make_x(n, device='cpu'):\n    raise KeyboardInterrupt\n",
-                                           "failed", 0, says="KeyboardInterrupt"),
-    "kills_its_worker": Case("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n", "error", 0,
-                             says="worker"),
-    "loop_catching_everything_at_import": Case(LOOP, "timeout", 0, says="--timeout"),
-    "loop_catching_everything_in_function": Case(
-        "def make_x(n, device='cpu'):\n" + "".join("    " + line + "\n" for line in LOOP.splitlines()),
-        "timeout", 0, says="--timeout"),
-    "huge_tensors": Case("import torch\n\ndef make_x(n, device='cpu'):\n"
-                         "    hoard = [torch.ones(2**28) for _ in range(64)]  # 64 GiB\n", "error", 0,
-                         says=f"{MEMORY_MIB} MiB"),
-    "prints_megabytes": Case(SOLUTION.replace("def make_x", "import sys\n"
-                                              "print('spam' * 2**20)\nsys.stderr.write('eggs' * 2**20)\n\n"
-                                              "def make_x", 1)
-                             .replace("    x = torch", "    print('spam' * 2**18, file=sys.stderr)\n    x = torch", 1),
-                             "passed", 1),
-    "fake_reports": Case("from pathlib import Path\nhere = Path(__file__).resolve().parent\n"
-                         "for folder in (here, here.parent, here.parent.parent, here.parent.parent / 'out'):\n"
-                         "    folder.mkdir(exist_ok=True)\n"
-                         "    (folder / 'gradebook.csv').write_text('submission,k01,total\\nfake_reports,1,100\\n')\n"
-                         "    (folder / 'results.json').write_text('{\"score\": 100, \"tests\": []}')\n"
-                         "    (folder / 'report.json').write_text('{\"score\": 100, \"katas\": []}')\n" + STUB,
-                         "not_started", 0),
-    "conftest_ini_sitecustomize": Case(STUB, "not_started", 0, extra={
-        "conftest.py": "import pytest\n\n@pytest.hookimpl(wrapper=True)\n"
-                       "def pytest_runtest_makereport(item, call):\n    report = yield\n"
-                       "    report.outcome = 'passed'\n    return report\n",
-        "pytest.ini": "[pytest]\naddopts = -p no:autograd_kata -p no:hypothesispytest\n",
-        "sitecustomize.py": "import torch\ntorch.equal = lambda *a, **k: True\n",
-        "torch.py": "raise SystemExit('a fake torch')\n",
-    }),
-    "patches_checks_at_import": Case(WRONG + CHECKS + "for name in dir(checks):\n"
-                                     "    if name.startswith(('assert_', 'fail')):\n"
-                                     "        setattr(checks, name, lambda *a, **k: None)\n",
-                                     "failed", 0, says="replaced"),
-    "patches_torch_at_import": Case(WRONG + "torch.testing.assert_close = lambda *a, **k: None\n"
-                                    "torch.equal = lambda *a, **k: True\n", "failed", 0, says="replaced"),
-    "patches_tensor_eq_at_import": Case(WRONG + "torch.Tensor.__eq__ = lambda self, other: torch.tensor(True)\n",
-                                        "failed", 0, says="replaced"),
-    "patches_toolkit_at_import": Case(WRONG + "import pytest_autograd_kata.assertions as toolkit\n"
-                                      "for name in dir(toolkit):\n    if name.startswith(('assert_', 'fail')):\n"
-                                      "        setattr(toolkit, name, lambda *a, **k: None)\n",
-                                      "failed", 0, says="replaced"),
-    "patches_checks_at_call": Case(
-        "import torch\n\ndef make_x(n, device='cpu'):\n    " + CHECKS.replace("\n", "\n    ")
-        + "for name in dir(checks):\n        test = getattr(checks, name)\n"
-          "        inner = getattr(getattr(test, 'hypothesis', None), 'inner_test', None)\n"
-          "        if inner is not None:\n            inner.__code__ = (lambda *a, **k: None).__code__\n"
-          "    return torch.arange(n, device=device)\n", "failed", 0, says="replaced"),
-    "patches_pytest_at_call": Case(
-        "import torch\nimport _pytest.reports\n\ndef make_x(n, device='cpu'):\n"
-        "    _pytest.reports.TestReport.passed = property(lambda self: True)\n"
-        "    return torch.arange(n, device=device)\n", "failed", 0, says="replaced"),
-    # Its own checks still pass (make_x names its dtype); what matters is that the neighbour does too.
-    "changes_torch_global_state": Case(SOLUTION + "\ntorch.set_grad_enabled(False)\n"
-                                       "torch.set_default_dtype(torch.float64)\ntorch.manual_seed(123)\n"
-                                       "torch.autograd.set_detect_anomaly(True)\n", "passed", 1),
-    "syntax_error": Case("def make_x(n, device='cpu')\n    return n\n", "error", 0, says="SyntaxError"),
-    "missing_file": Case(None, "error", 0, says="does not exist"),
-    "missing_function": Case("def make_y(n, device='cpu'):\n    return None\n", "error", 0, says="make_x"),
-    "wrong_type": Case("def make_x(n, device='cpu'):\n    return [float(i) for i in range(n)]\n", "failed", 0,
-                       says="torch.Tensor"),
-    "wrong_shape": Case(SOLUTION.replace("arange(n,", "arange(n + 1,"), "failed", 0, says="shape"),
-    "wrong_dtype": Case(WRONG, "failed", 0, says="dtype"),
-    "wrong_device": Case(SOLUTION.replace("device=device)", "device='meta')"), "failed", 0, says="device"),
+@dataclass
+class Places:
+    """Where the class lives, as an attacker who knows the machine would aim at it."""
+    course: Path
+    solutions: Path
+    subs: Path
+    out: Path
+    #: the sandbox level graded at
+    level: str
+
+
+# ------------------------------------------------------------------ the attacks
+
+def stub_after(code: str, kata_id: str = "k01") -> str:
+    """``code`` run at import, and then the kata's untouched stub (not started, if nothing helped)."""
+    return code + "\n" + STUB[kata_id]
+
+
+def forging(places: Places) -> dict[str, Case]:
+    """A: forging one's own verdict from inside the learner's process."""
+    wrong = "\ndef make_x(n, device='cpu'):\n    return torch.arange(n, device=device)  # int64, no gradients\n"
+    return {
+        "a_writes_its_fds": Case("k01", "error", 0, "ended", source=(
+            "import os, torch\n"
+            "JUNK = b'{\"type\": \"result\", \"request\": {\"id\": 0}, \"signals\": [], \"kata\": {\"status\": \"passed\"}}\\n'\n"
+            "def make_x(n, device='cpu'):\n"
+            "    for fd in os.listdir('/proc/self/fd'):\n"
+            "        try:\n            os.write(int(fd), JUNK * 4)\n        except OSError:\n            pass\n"
+            "    return torch.arange(n, device=device)\n")),
+        "a_patches_torch_and_toolkit": Case("k01", "failed", 0, "dtype", source=(
+            "import sys, torch\n"
+            "torch.equal = lambda *a, **k: True\ntorch.allclose = lambda *a, **k: True\n"
+            "torch.testing.assert_close = lambda *a, **k: None\n"
+            "torch.Tensor.__eq__ = lambda self, other: torch.tensor(True)\n"
+            f"sys.path[:0] = {[str(Path(pool.__file__).parents[2])]!r}\n"
+            "try:\n"
+            "    import pytest_autograd_kata.outcomes as outcomes, pytest_autograd_kata.assertions as assertions\n"
+            "    outcomes.CheckResult.to_json = lambda self: {'kata': self.kata, 'name': self.name, 'status': 'passed'}\n"
+            "    for name in dir(assertions):\n"
+            "        if name.startswith(('assert_', 'fail')):\n"
+            "            setattr(assertions, name, lambda *a, **k: None)\n"
+            "except Exception:\n    pass\n" + wrong)),
+        "a_tensor_subclass_says_equal": Case("k01", "failed", 0, "subclass", source=(
+            "import torch\n"
+            "class Agreeable(torch.Tensor):\n"
+            "    @classmethod\n"
+            "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+            "        if getattr(func, '__name__', '') in ('equal', 'allclose', 'isclose', 'eq', '__eq__'):\n"
+            "            return True\n"
+            "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+            "def make_x(n, device='cpu'):\n"
+            "    return torch.zeros(n, device=device).as_subclass(Agreeable).requires_grad_(True)\n")),
+        "a_rewrites_frame_locals": Case("k01", "failed", 0, "dtype", source=(
+            "import ctypes, sys, torch\n"
+            "def make_x(n, device='cpu'):\n"
+            "    frame = sys._getframe(1)\n"
+            "    while frame is not None:\n"
+            "        for name in ('expected', 'verdict', 'passed'):\n"
+            "            frame.f_locals[name] = True\n"
+            "        ctypes.pythonapi.PyFrame_LocalsToFast(ctypes.py_object(frame), ctypes.c_int(0))\n"
+            "        frame = frame.f_back\n"
+            "    return torch.arange(n, device=device)\n")),
+        "a_mutates_its_input": Case("k03", "failed", 0, "x.grad", source=(
+            "import torch\n"
+            "def backward_two_x_dot_x(x):\n"
+            "    with torch.no_grad():\n        x.zero_()\n"
+            "    x.grad = torch.zeros_like(x)\n")),
+    }
+
+
+def reaching_out(places: Places) -> dict[str, Case]:
+    """B: reaching outside the kata: solutions, peers, links, bytecode, writing elsewhere."""
+    solution = places.solutions / FILES["k01"]
+    run_first = ("import glob, os\n"
+                 "def _first(paths):\n"
+                 "    for path in paths:\n"
+                 "        try:\n            with open(path) as found:\n                return found.read()\n"
+                 "        except OSError:\n            continue\n"
+                 "    return None\n")
+    private = [str(solution), f"../solutions/{FILES['k01']}", f"../../solutions/{FILES['k01']}",
+               f"/autograder/source/solutions/{FILES['k01']}"]
+    world_readable = [str(Path(__file__).resolve().parents[1] / "solutions" / FILES["k01"])]
+    assert os.stat(world_readable[0]).st_mode & 0o004
+    peers = [str(places.subs / "alice" / FILES["k01"]), str(places.out / ".work" / "copies" / "*" / FILES["k01"])]
+    write_everywhere = ("import os\n"
+                        "def _write(path, text):\n"
+                        "    try:\n        with open(path, 'w') as out:\n            out.write(text)\n"
+                        "    except OSError:\n        pass\n")
+    passing_conftest = ("import pytest\n@pytest.hookimpl(wrapper=True)\n"
+                        "def pytest_runtest_makereport(item, call):\n"
+                        "    report = yield\n    report.outcome = 'passed'\n    return report\n")
+    rewriter = stub_after(write_everywhere
+                          + "for _name in ('b_rewrites_its_own_file', 'b_twin_of_a_rewriter'):\n"
+                          + f"    _write(os.path.join({str(places.subs)!r}, _name, {FILES['k01']!r}), {SOLUTION['k01']!r})\n")
+
+    def stale_pyc(folder: Path) -> None:
+        (folder / FILES["k01"]).write_text(STUB["k01"], encoding="utf-8")
+        source = folder / "solution_source.py"
+        source.write_text(SOLUTION["k01"], encoding="utf-8")
+        cache = folder / "__pycache__"
+        cache.mkdir()
+        py_compile.compile(str(source), cfile=str(cache / f"k01_grad_storage.cpython-311.pyc"),
+                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+        source.unlink()
+
+    return {
+        # Each reads what it can reach and runs it; the stub stays if it reaches nothing.
+        "b_runs_the_teachers_solutions": Case("k01", "not_started", 0, source=(
+            run_first + STUB["k01"] + f"\n_code = _first({private!r})\nif _code:\n    exec(_code)\n")),
+        # A solutions folder every user may read (this checkout's): out of sight in a mount
+        # namespace; as a uid of its own the learner's code reads it, as the README says.
+        "b_runs_world_readable_solutions": Case(
+            "k01", *(("passed", 1) if places.level == "uid" else ("not_started", 0)), source=(
+                run_first + STUB["k01"] + f"\n_code = _first({world_readable!r})\nif _code:\n    exec(_code)\n")),
+        "b_runs_a_peers_file": Case("k01", "not_started", 0, source=(
+            run_first + STUB["k01"]
+            + f"\n_code = _first([p for pattern in {peers!r} for p in glob.glob(pattern)])\nif _code:\n    exec(_code)\n")),
+        "b_links_to_a_solution": Case("k01", "error", 0, "symbolic link",
+                                      prepare=lambda folder: (folder / FILES["k01"]).symlink_to(solution)),
+        "b_stale_pycache": Case("k01", "not_started", 0, prepare=stale_pyc),
+        "b_writes_into_peers_and_course": Case("k01", "not_started", 0, source=stub_after(
+            write_everywhere
+            + f"_write({str(places.course / 'conftest.py')!r}, {passing_conftest!r})\n"
+            + f"_write({str(places.course / FILES['k01'])!r}, {SOLUTION['k01']!r})\n"
+            + f"_write({str(places.subs / 'b_victim' / FILES['k01'])!r}, {SOLUTION['k01']!r})\n")),
+        "b_victim": Case("k01", "not_started", 0, source=STUB["k01"]),
+        "b_rewrites_its_own_file": Case("k01", "not_started", 0, source=rewriter),
+        # The same file, byte for byte: rewritten by its twin's code after being read, it is
+        # still graded as it was handed in.
+        "b_twin_of_a_rewriter": Case("k01", "not_started", 0, source=rewriter),
+    }
+
+
+def attacking_processes(places: Places) -> dict[str, Case]:
+    """C: attacking the grader's processes: signals, writes into their pipes, a daemon."""
+    return {
+        "c_kills_what_it_sees": Case("k01", "not_started", 0, source=stub_after(
+            "import os, signal\n"
+            "for _pid in os.listdir('/proc'):\n"
+            "    if _pid.isdigit() and int(_pid) != os.getpid():\n"
+            "        try:\n            os.kill(int(_pid), signal.SIGKILL)\n        except OSError:\n            pass\n"
+            "try:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\n")),
+        "c_writes_into_grader_pipes": Case("k01", "not_started", 0, source=stub_after(
+            "import glob, os\n"
+            "_lines = b'{\"type\": \"ready\"}\\n{\"type\": \"done\", \"job\": 0}\\n' + (2**20).to_bytes(4, 'big') * 2\n"
+            "for _fd in glob.glob('/proc/[0-9]*/fd/*'):\n"
+            "    if _fd.startswith(f'/proc/{os.getpid()}/'):\n        continue\n"
+            "    try:\n"
+            "        _out = os.open(_fd, os.O_WRONLY | os.O_NONBLOCK)\n"
+            "        os.write(_out, _lines)\n        os.close(_out)\n"
+            "    except OSError:\n        pass\n")),
+        "c_leaves_a_daemon": Case("k01", "not_started", 0, source=stub_after(daemon(places.out))),
+    }
+
+
+def daemon(out: Path) -> str:
+    """Code that leaves a detached process (double fork, setsid) which waits for the gradebook
+    and then rewrites it and the reports."""
+    book = out / "gradebook.csv"
+    return ("import ctypes, os, time\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            "    if os.fork() == 0:\n"
+            "        ctypes.CDLL(None).prctl(15, b'kata-daemon', 0, 0, 0)\n"
+            "        for _ in range(600):\n"
+            f"            if os.path.exists({str(book)!r}):\n"
+            "                break\n"
+            "            time.sleep(0.1)\n"
+            "        try:\n"
+            f"            with open({str(book)!r}, 'w') as forged:\n"
+            "                forged.write('submission,total\\nc_leaves_a_daemon,100\\n')\n"
+            "        except OSError:\n            pass\n"
+            "    os._exit(0)\n"
+            "os.wait()\n")
+
+
+def hostile_files(places: Places) -> dict[str, Case]:
+    """D: hostile files (a FIFO, a link to /dev/zero, a huge file) and names."""
+    return {
+        "d_fifo": Case("k01", "error", 0, "special file", prepare=lambda folder: os.mkfifo(folder / FILES["k01"])),
+        "d_link_to_dev_zero": Case("k01", "error", 0, "symbolic link",
+                                   prepare=lambda folder: (folder / FILES["k01"]).symlink_to("/dev/zero")),
+        "d_huge_file": Case("k01", "error", 0, "larger than",
+                            source=SOLUTION["k01"] + "#" * (2 * 2**20) + "\n"),
+        # Names that collide with the output's or that a spreadsheet would run: solved in full.
+        "gradebook.csv": Case("k01", "passed", 1, source=SOLUTION["k01"]),
+        "summary.txt": Case("k01", "passed", 1, source=SOLUTION["k01"]),
+        "=2+5": Case("k01", "passed", 1, source=SOLUTION["k01"]),
+        "@SUM(A1)": Case("k01", "passed", 1, source=SOLUTION["k01"]),
+        "-1+1": Case("k01", "passed", 1, source=SOLUTION["k01"]),
+    }
+
+
+def runaway(places: Places) -> dict[str, Case]:
+    """Code that ends, loops or hoards instead of returning."""
+    loop = "    while True:\n        try:\n            pass\n        except BaseException:\n            pass\n"
+    return {
+        "r_exits_in_function": Case("k01", "error", 0, "exit code 3",
+                                    source="import os\n\ndef make_x(n, device='cpu'):\n    os._exit(3)\n"),
+        "r_loops_catching_everything": Case("k01", "timeout", 0, "checks together",
+                                            source="def make_x(n, device='cpu'):\n" + loop),
+        "r_hoards_memory": Case("k01", "failed", 0, "allocate", source=(
+            "import torch\n\ndef make_x(n, device='cpu'):\n"
+            "    return torch.ones(5 * 2**27)  # 2.5 GiB, beyond --memory's 2 GiB\n")),
+        "r_missing_file": Case("k01", "error", 0, "does not exist", source=None),
+    }
+
+
+#: the keeper that reports how a learner process ended cannot re-raise SIGKILL on itself
+#: (signal.signal(SIGKILL, ...) raises), so it exits with 70 instead and the grader cannot tell
+#: a kill from an exit code
+KEEPER_SIGKILL = "runner/zygote.py _exit_like: skip signal.signal() for SIGKILL and SIGSTOP"
+
+
+def disturbed(places: Places) -> dict[str, Case]:
+    """What a signal the runner did not send does: a learner process killed once from outside
+    (the OOM killer, an operator) runs again; one killed each time (here by its own crash) is
+    marked for review; a worker that dies or stops is replaced and its job run again, and the
+    kata marked for review when that happens twice. (In a pid namespace a learner process is
+    its namespace's init: its own kill(getpid(), SIGKILL) is ignored, a crash is not.)"""
+    return {
+        "f_killed_once_from_outside": Case("k01", "passed", 1, source=asks_for("kata-kill-once") + SOLUTION["k01"],
+                                           awaits=KEEPER_SIGKILL),
+        "f_crashes_itself": Case("k01", "review", 0, "signal SIGSEGV", source=(
+            "import ctypes\n\ndef make_x(n, device='cpu'):\n    ctypes.string_at(0)\n")),
+        "f_worker_killed_once": Case("k01", "passed", 1, source=asks_for("kata-kill-wkr") + SOLUTION["k01"]),
+        "f_worker_killed_twice": Case("k01", "review", 0, "grading worker ended (signal SIGKILL)",
+                                      source=asks_for("kata-kill-wkr2") + SOLUTION["k01"]),
+        "f_worker_stopped_once": Case("k01", "passed", 1, source=asks_for("kata-stop-wkr") + SOLUTION["k01"]),
+    }
+
+
+#: honest learners: all right, untouched stubs, k01 wrong
+CLASSMATES = {
+    "alice": Sub(),
+    "bob": Sub(files=dict(STUB)),
+    "carol": Sub(files={"k01": SOLUTION["k01"].replace("dtype=torch.float32, ", "")}),
 }
 
 
-def build(folder: Path, case: Case) -> None:
-    folder.mkdir(parents=True)
-    shutil.copy(SOLUTIONS / COURSE.get(NEIGHBOUR).filename, folder)
-    if case.source is not None:
-        (folder / COURSE.get(HOSTILE).filename).write_text(case.source, encoding="utf-8")
-    for name, text in case.extra.items():
-        (folder / name).write_text(text, encoding="utf-8")
+def build(places: Places, cases: dict[str, Case]) -> list[Path]:
+    folders = [sub.build(places.subs / name) for name, sub in CLASSMATES.items()]
+    for name, case in cases.items():
+        folder = Sub(files={case.kata_id: None if case.prepare else case.source, **case.others},
+                     extra=case.extra).build(places.subs / name)
+        if case.prepare is not None:
+            case.prepare(folder)
+        folders.append(folder)
+    return folders
+
+
+@dataclass
+class Graded:
+    places: Places
+    cases: dict[str, Case]
+    code: int
+    level: str
+    before: dict[str, dict]
+    after: dict[str, dict]
+    left_processes: set[int]
+    left_named: list[str]
+    temporary: list[str]
+    disturbed: dict[str, list[int]]
+
+
+def grade_hostile(root: Path, level: str, cases_of: list[Callable[[Places], dict[str, Case]]],
+                  *options: str) -> Graded:
+    course, solutions = private_course(root / "teacher")
+    places = Places(course, solutions, root / "subs", root / "out", level)
+    cases = {name: case for make in cases_of for name, case in make(places).items()}
+    folders = build(places, cases)
+    before = {"course": tree(course), "subs": tree(places.subs)}
+    # Whatever the grader leaves in a temporary folder lands here (where every uid can reach
+    # it, as the uid level needs, but none can list it).
+    private_tmp = Path(tempfile.mkdtemp(prefix="grade-hostile-tmp-", dir="/tmp"))
+    private_tmp.chmod(0o711)
+    with pytest.MonkeyPatch.context() as patch, Adopter() as adopter, Disturber() as disturber:
+        patch.setattr(pool, "GRACE", GRACE)
+        patch.setenv("TMPDIR", str(private_tmp))
+        patch.setattr(tempfile, "tempdir", None)
+        code = grade(folders, places.out, course, "--no-reuse", *options, timeout=TIMEOUT)
+        left = adopter.left_behind()
+        left_named = wait_for_no_process_named("kata-", 3.0)
+    temporary = os.listdir(private_tmp)
+    shutil.rmtree(private_tmp)
+    level = report(places.out, "alice")["sandbox"]
+    return Graded(places, cases, code, level, before, {"course": tree(course), "subs": tree(places.subs)},
+                  left, left_named, temporary, disturber.done)
+
+
+def clean_class(root: Path, *options: str) -> Path:
+    """The honest classmates alone, graded at the same level: what they must get."""
+    course, _ = private_course(root / "teacher")
+    folders = [sub.build(root / "subs" / name) for name, sub in CLASSMATES.items()]
+    assert grade(folders, root / "out", course, "--no-reuse", *options, timeout=TIMEOUT) == 0
+    return root / "out"
+
+
+LEVELS = {
+    "namespaces": ([forging, reaching_out, attacking_processes, hostile_files, runaway, disturbed], ()),
+    "uid": ([forging, reaching_out, attacking_processes], ("--sandbox", "uid")),
+    "process": ([forging, hostile_files, lambda places: {
+        "b_links_to_a_solution": reaching_out(places)["b_links_to_a_solution"],
+        "b_stale_pycache": reaching_out(places)["b_stale_pycache"],
+        "c_leaves_a_daemon": attacking_processes(places)["c_leaves_a_daemon"],
+        # Without a sandbox the learner's code can reach its worker: the job is run again on
+        # a fresh one, then marked for review; every other kata keeps its true score.
+        "p_kills_its_worker": Case("k01", "review", 0, "grading worker ended", source=(
+            "import os, signal\n\ndef make_x(n, device='cpu'):\n"
+            "    pid = os.getppid()\n"
+            "    while pid > 1:\n"
+            "        if b'grading.worker' in open(f'/proc/{pid}/cmdline', 'rb').read():\n"
+            "            os.kill(pid, signal.SIGKILL)\n"
+            "        pid = int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n")),
+    }], ("--no-sandbox",)),
+}
+
+
+@pytest.fixture(scope="module", params=list(LEVELS))
+def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Graded:
+    cases_of, options = LEVELS[request.param]
+    return grade_hostile(tmp_path_factory.mktemp(f"hostile-{request.param}"), request.param, cases_of, *options)
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("hostile")
-    for name, case in CASES.items():
-        build(root / "subs" / name, case)
-    plan = make_plan([str(root / "subs" / name) for name in CASES], str(root / "out"), str(KATAS), jobs=2,
-                     timeout=TIMEOUT, memory_mib=MEMORY_MIB, only=[HOSTILE, NEIGHBOUR], reuse=False)
-    from pytest_autograd_kata.grading import gradebook
-
-    result = grade(plan)
-    gradebook.write(result, plan.out)
-    return {s.name: s for s in result.submissions}, plan.out
+def clean(graded: Graded, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    options = LEVELS[graded.level][1]
+    return clean_class(tmp_path_factory.mktemp(f"clean-{graded.level}"), *options)
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_hostile_kata_gets_its_exact_score(graded, name: str) -> None:
-    case = CASES[name]
-    kata = graded[0][name].katas[0]
-    assert kata.id == HOSTILE
-    message = kata.forced_message or "\n".join(c.message for c in kata.checks)
-    assert (kata.status, kata.score) == (case.status, case.score), message
-    assert case.says in message
+def test_the_level_asked_for_is_the_level_used(graded: Graded, request: pytest.FixtureRequest) -> None:
+    assert graded.level == request.node.callspec.params["graded"]
+    assert {row["sandbox"] for row in gradebook(graded.places.out).values()} == {graded.level}
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_the_kata_beside_it_keeps_its_true_score(graded, name: str) -> None:
-    clean, here = graded[0]["clean"].katas[1], graded[0][name].katas[1]
-    assert here.id == NEIGHBOUR
-    assert (here.status, here.score, [c.status for c in here.checks]) == \
-           (clean.status, clean.score, [c.status for c in clean.checks])
+def wrongly_graded(graded: Graded, cases: dict[str, Case]) -> dict[str, tuple]:
+    wrong = {}
+    for name, case in cases.items():
+        found = kata(graded.places.out, name, case.kata_id)
+        if (found["status"], found["score"]) != (case.status, case.score) or case.says not in messages(found):
+            wrong[name] = (found["status"], found["score"], messages(found)[:300])
+    return wrong
 
 
-def test_only_the_grader_writes_the_reports(graded) -> None:
-    submissions, out = graded
-    with (out / "gradebook.csv").open(encoding="utf-8") as book:
-        rows = {row["submission"]: row for row in csv.DictReader(book)}
-    assert set(rows) == set(CASES)  # the fake row is gone: the grader wrote the file after it
+def test_each_attack_gets_its_exact_status_and_score(graded: Graded) -> None:
+    assert wrongly_graded(graded, {n: c for n, c in graded.cases.items() if not c.awaits}) == {}
+
+
+@pytest.mark.xfail(strict=True, reason=KEEPER_SIGKILL)
+def test_a_learner_process_killed_once_from_outside_runs_again(graded: Graded) -> None:
+    awaiting = {n: c for n, c in graded.cases.items() if c.awaits}
+    if not awaiting:
+        pytest.skip("no such case at this level")
+    assert wrongly_graded(graded, awaiting) == {}
+
+
+def test_every_other_kata_keeps_its_true_score(graded: Graded) -> None:
+    wrong = {}
+    for name, case in graded.cases.items():
+        for kata_id in GRADED:
+            found = kata(graded.places.out, name, kata_id)
+            if kata_id != case.kata_id and (found["status"], found["score"]) != ("passed", 1):
+                wrong[f"{name} {kata_id}"] = (found["status"], messages(found)[:300])
+    assert not wrong
+
+
+def test_honest_classmates_get_what_they_get_without_hostile_peers(graded: Graded, clean: Path) -> None:
+    alone, beside = gradebook(clean), gradebook(graded.places.out)
+    for name in CLASSMATES:
+        assert beside[name] == alone[name]
+        assert (graded.places.out / "submissions" / name / "report.json").read_bytes() == \
+               (clean / "submissions" / name / "report.json").read_bytes()
+    assert [alone[n]["total"] for n in CLASSMATES] == ["3", "0", "2"]
+
+
+def test_course_and_submissions_are_byte_identical_after_grading(graded: Graded) -> None:
+    assert graded.after["course"] == graded.before["course"]
+    assert graded.after["subs"] == graded.before["subs"]
+
+
+def test_nothing_of_the_run_is_left(graded: Graded) -> None:
+    assert graded.left_processes == set()  # not even a daemon that double-forked and called setsid
+    assert graded.left_named == []
+    assert graded.temporary == []
+    assert sorted(os.listdir(graded.places.out)) == ["gradebook.csv", "submissions", "summary.png", "summary.txt"]
+    assert sorted(os.listdir(graded.places.out / "submissions")) == sorted(os.listdir(graded.places.subs))
+
+
+def test_the_gradebook_is_the_graders_and_spreadsheet_safe(graded: Graded) -> None:
+    rows = gradebook(graded.places.out)
+    assert set(rows) == {("'" + name if name[0] in "=+-@" else name) for name in os.listdir(graded.places.subs)}
     for name, row in rows.items():
-        assert float(row["total"]) == submissions[name].score
-        results = json.loads((out / name / "results.json").read_text(encoding="utf-8"))
-        assert results["score"] == submissions[name].score
-    assert rows["fake_reports"][HOSTILE] == "0"
+        real = name[1:] if name.startswith("'") else name
+        assert float(row["total"]) == report(graded.places.out, real)["score"]
+    text = (graded.places.out / "gradebook.csv").read_text(encoding="utf-8")
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in text.splitlines())
 
 
-def test_a_kata_the_grader_stopped_marks_the_submission_for_review(graded) -> None:
-    submissions = graded[0]
-    assert submissions["loop_catching_everything_in_function"].status == "review"
-    assert submissions["patches_torch_at_import"].status == "review"
-    assert submissions["wrong_type"].status == "incomplete"
+def test_a_kata_that_could_not_be_graded_for_sure_is_marked_for_review(graded: Graded) -> None:
+    rows = gradebook(graded.places.out)
+    review = sorted(name for name, case in graded.cases.items() if case.status == "review")
+    assert sorted(name for name, row in rows.items() if row["status"] == "review") == review
+    summary = (graded.places.out / "summary.txt").read_text(encoding="utf-8")
+    assert (f"to review (a kata could not be graded for sure; see its report.json): {', '.join(review)}" in summary) \
+        == bool(review)
+
+
+def test_the_disturbances_really_happened(graded: Graded) -> None:
+    """Otherwise the 'f_' cases would pass without having been disturbed."""
+    expected = {"kata-kill-once": 1, "kata-kill-wkr": 1, "kata-kill-wkr2": 2, "kata-stop-wkr": 1} \
+        if graded.level == "namespaces" else {"kata-kill-once": 0, "kata-kill-wkr": 0, "kata-kill-wkr2": 0,
+                                              "kata-stop-wkr": 0}
+    assert {name: len(pids) for name, pids in graded.disturbed.items()} == expected

@@ -1,7 +1,7 @@
 """Exit 0 when kata KATA passed in an ``autograd-kata grade`` report, else print why and exit 1.
 
 GitHub Classroom's command grader gives a step's points when its command exits 0:
-``python kata_passed.py OUT_DIR/katas/report.json k03``.
+``python kata_passed.py OUT_DIR/submissions/katas/report.json k03``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pytest_autograd_kata.i18n import resolve_lang, set_language, t
-from pytest_autograd_kata.summary import status_word
+from pytest_autograd_kata.summary import WORD, status_word
 
 
 def main(report_path: str, kata_id: str) -> int:
@@ -20,7 +20,9 @@ def main(report_path: str, kata_id: str) -> int:
     if kata is None:
         print(t("classroom_no_kata", report=report_path, kata=kata_id))
         return 1
-    print(f"{kata['id']} {kata['title']}: {status_word(kata['status'])} ({kata['score']:g}/{kata['points']:g})")
+    # "review" is the grader's own status (a kata it could not grade for sure): shown as it is.
+    status = status_word(kata["status"]) if kata["status"] in WORD else kata["status"]
+    print(f"{kata['id']} {kata['title']}: {status} ({kata['score']:g}/{kata['points']:g})")
     for message in [kata["message"]] + [c["message"] for c in kata["checks"] if c["status"] != "passed"]:
         if message:
             print(message)

@@ -7,12 +7,14 @@ import sys
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from ..grading.plan import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT
+    from ..runner.sandbox import LEVELS
 
     parser = sub.add_parser(
         "grade", help="teachers: grade learners' folders; writes gradebook.csv, reports and a class summary",
-        description="Grade each submission folder against the course's checks, each kata in its own "
-                    "process, and write OUT_DIR/gradebook.csv, OUT_DIR/<folder>/report.json and "
-                    "results.json (Gradescope), and a class summary.")
+        description="Grade each submission folder against the course's checks and write OUT_DIR/gradebook.csv, "
+                    "OUT_DIR/submissions/<folder>/report.json and results.json (Gradescope), and a class "
+                    "summary. The checks decide in trusted worker processes; the learners' code runs in "
+                    "sandboxed processes of its own.")
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_DIR",
                         help="one folder per learner, holding their kata modules")
     parser.add_argument("--out", required=True, metavar="OUT_DIR", help="where the reports go (created if missing)")
@@ -20,10 +22,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="the folder with course.toml and the checks (default: katas)")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"seconds one kata of one submission may take (default: {DEFAULT_TIMEOUT:g})")
+                        help=f"seconds the learner's code may run for one kata, all its checks together "
+                             f"(default: {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MIB, metavar="MIB",
-                        help=f"memory one kata may add, in MiB; 0 for no cap (default: {DEFAULT_MEMORY_MIB})")
+                        help=f"memory the learner's code may add, in MiB; 0 for no cap (default: {DEFAULT_MEMORY_MIB})")
     parser.add_argument("--katas", metavar="IDS", help="grade only these katas, e.g. k01,k02 (default: all)")
+    parser.add_argument("--sandbox", choices=LEVELS, metavar="LEVEL",
+                        help="how the learners' code is shut in: namespaces, uid (root only) or process; "
+                             "default: the strongest this machine allows")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="grade even where no sandbox can be had: the learners' code then runs as a "
+                             "plain process of your user (verdicts are still decided outside it)")
     parser.add_argument("--no-reuse", action="store_true",
                         help="run every kata of every submission, even a file identical to one "
                              "already graded (by default identical files are run once)")
@@ -44,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     i18n.set_language(lang)
     try:
         plan = make_plan(args.submissions, args.out, args.course, args.jobs, args.timeout, args.memory,
-                         lang, args.katas.split(",") if args.katas else None, not args.no_reuse)
+                         lang, args.katas.split(",") if args.katas else None, not args.no_reuse,
+                         args.sandbox, args.no_sandbox)
         graded = grade(plan, Progress(len(plan.submissions)).submission_done)
     except GradeError as err:
         print(f"autograd-kata grade: {err}", file=sys.stderr)
@@ -54,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
     book = gradebook.write(graded, plan.out)
     summaries = class_summary.summarize(graded, lang)
     summary = plan.out / class_summary.SUMMARY_TEXT
-    summary.write_text(class_summary.table(summaries, len(graded.submissions)), encoding="utf-8")
+    summary.write_text(class_summary.table(summaries, graded), encoding="utf-8")
     print(summary.read_text(encoding="utf-8"))
-    print(i18n.t("grade_wrote", gradebook=book, summary=summary, out=plan.out))
+    print(i18n.t("grade_wrote", gradebook=book, summary=summary, reports=plan.out / gradebook.SUBMISSIONS))
     chart = plan.out / class_summary.SUMMARY_CHART
     if class_summary.write_chart(summaries, chart):
         print(i18n.t("grade_chart_wrote", path=chart))

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from .. import outcomes
 from ..i18n import t
-from .grade import ClassResult
+from .grade import REVIEW, ClassResult
+from .isolation import describe
 
 SUMMARY_TEXT, SUMMARY_CHART = "summary.txt", "summary.png"
 #: failure messages listed per kata
 COMMON = 3
 #: a failure message is its first line, cut to this length
 MESSAGE_WIDTH = 100
-COLUMNS = (outcomes.FAILED, outcomes.NOT_STARTED, outcomes.ERROR, outcomes.TIMEOUT)
+COLUMNS = (outcomes.FAILED, outcomes.NOT_STARTED, outcomes.ERROR, outcomes.TIMEOUT, REVIEW)
 
 
 @dataclass
@@ -56,18 +57,22 @@ def summarize(graded: ClassResult, lang: str) -> list[KataSummary]:
     return summaries
 
 
-def table(summaries: list[KataSummary], count: int) -> str:
+def table(summaries: list[KataSummary], graded: ClassResult) -> str:
     header = t("grade_summary_header").split("|")
     rows = [[s.id, s.title, f"{s.counts[outcomes.PASSED]}/{s.total}", f"{s.rate:.0%}",
              *(str(s.counts[c]) for c in COLUMNS)] for s in summaries]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [t("grade_summary_title", count=count), ""]
+    lines = [t("grade_summary_title", count=len(graded.submissions)),
+             t("grade_summary_sandbox", level=graded.sandbox, what=describe(graded.sandbox)), ""]
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
     failing = [s for s in summaries if s.failures]
     if failing:
         lines += ["", t("grade_common_failures")]
         for s in failing:
             lines += [f"  {s.id}"] + [f"    {n}× {message}" for message, n in s.common_failures()]
+    review = sorted(sub.name for sub in graded.submissions if sub.status == REVIEW)
+    if review:
+        lines += ["", t("grade_summary_review", names=", ".join(review))]
     return "\n".join(lines) + "\n"
 
 

@@ -1,30 +1,33 @@
-"""Grading every submission: one job per (submission, kata), run by the worker pool, each
-reply turned into the kata's result. The reports are written by :mod:`.gradebook`."""
+"""Grading every submission: read each one once (:mod:`.intake`), one job per distinct
+(kata, files) run by the worker pool (:mod:`.pool`), each reply turned into the kata's result.
+The reports are written by :mod:`.gradebook`.
+
+``grade`` takes any list of submissions and returns results that depend on nothing but the
+submissions, the course and the options: graded in parts, the parts' results are the whole's.
+"""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from itertools import product
-from pathlib import Path
 from typing import Callable
 
 from .. import outcomes
 from ..course import Kata
 from ..i18n import t
+from . import intake
 from .plan import GradeError, GradePlan
 from .pool import Pool
+from .workdir import WorkFolder
 
-COMPLETE, INCOMPLETE, REVIEW = "complete", "incomplete", "review"
+COMPLETE, INCOMPLETE = "complete", "incomplete"
+#: a kata (and its submission) the grader could not grade for sure: a teacher should look
+REVIEW = "review"
 
 
 @dataclass
 class SubmissionResult:
-    path: Path
+    #: the submission folder's name
+    name: str
     katas: list[outcomes.KataResult]
-
-    @property
-    def name(self) -> str:
-        return self.path.name
 
     @property
     def score(self) -> float:
@@ -36,9 +39,9 @@ class SubmissionResult:
 
     @property
     def status(self) -> str:
-        """``review`` when the grader had to stop a kata (timeout, crash, memory, tampering):
-        a teacher should read that code; else ``complete`` or ``incomplete``."""
-        if any(k.forced_status for k in self.katas):
+        """``review`` when a kata could not be graded for sure (see :mod:`.pool`), else
+        ``complete`` (every kata passed) or ``incomplete``."""
+        if any(k.status == REVIEW for k in self.katas):
             return REVIEW
         return COMPLETE if all(k.status == outcomes.PASSED for k in self.katas) else INCOMPLETE
 
@@ -49,81 +52,65 @@ class ClassResult:
     submissions: list[SubmissionResult]
     #: katas of the course that have no checks, so were not graded
     left_out: list[str]
+    #: the sandbox level the learner's code ran at
+    sandbox: str
 
 
-def kata_result(kata: Kata, points: float, check_names: list[str], reply: dict, plan: GradePlan) -> outcomes.KataResult:
-    """What a worker's reply means for one kata. Anything other than a run whose results
-    match the kata's checks scores 0 with a message that says why."""
-    result = outcomes.KataResult(kata.id, kata.text("title", plan.lang), points)
-    outcome = reply["outcome"]
-    if outcome == "timeout":
-        result.forced_status, result.forced_message = outcomes.TIMEOUT, t("grade_timeout", plan.lang, seconds=plan.timeout)
-    elif outcome == "crashed":
-        result.forced_status, result.forced_message = outcomes.ERROR, t("grade_crashed", plan.lang, how=reply["how"])
-    elif outcome == "lost":
-        result.forced_status, result.forced_message = outcomes.ERROR, reply["message"]
-    else:
-        try:
-            checks = [outcomes.CheckResult(**check) for check in reply["checks"]]
-        except TypeError:
-            checks = None
-        if checks is None or not _match(checks, kata.id, check_names) or reply["status"] not in ("", *outcomes.STATUSES):
-            result.forced_status, result.forced_message = outcomes.ERROR, t("grade_mismatch", plan.lang)
-        else:
-            result.checks = checks
-            result.forced_status, result.forced_message = reply["status"], reply["message"]
-    return result
-
-
-def _match(checks: list[outcomes.CheckResult], kata_id: str, check_names: list[str]) -> bool:
-    names = set(check_names)
-    return all(c.kata == kata_id and c.name in names and c.status in outcomes.STATUSES for c in checks)
-
-
-def _module_key(submission: Path, kata: Kata) -> str:
-    """What a kata's result depends on: its module's bytes (the checks are derandomized and
-    messages name files relative to the submission, so identical files get identical results)."""
-    try:
-        return hashlib.sha256((submission / kata.filename).read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return "missing"
-    except OSError:  # a folder in its place, say: graded on its own
-        return str(submission)
+def kata_result(kata: Kata, points: float, reply: dict, lang: str) -> outcomes.KataResult:
+    """What a job's reply (see :meth:`.pool.Pool.run`) means for one kata."""
+    if "kata" in reply:
+        return outcomes.KataResult.from_json(reply["kata"])
+    return outcomes.KataResult(kata.id, kata.text("title", lang), points, forced_status=REVIEW,
+                               forced_message=t("grade_review", lang, causes="; ".join(reply["review"])))
 
 
 def grade(plan: GradePlan, on_submission: Callable[[SubmissionResult], None] = lambda s: None) -> ClassResult:
     """Grade every submission; ``on_submission`` hears of each as soon as all its katas are done.
 
-    With ``plan.reuse``, a kata module that is byte for byte the same in several submissions
-    (an untouched stub, a shared file) is run once and its result given to each of them."""
+    With ``plan.reuse``, a kata whose request (its file and the learner's files it names, as
+    copied) is the same in several submissions (an untouched stub, a shared file) is run once
+    and its result given to each of them."""
+    work = WorkFolder(plan.out, plan.sandbox)
+    try:
+        submissions = [intake.take_in(folder, plan.course, work.copy_folder(index))
+                       for index, folder in enumerate(plan.submissions)]
+        return _grade(plan, work, submissions, on_submission)
+    finally:
+        work.remove()
+
+
+def _grade(plan: GradePlan, work: WorkFolder, submissions: list[intake.Submission],
+           on_submission: Callable[[SubmissionResult], None]) -> ClassResult:
     wanted = [k for k in plan.course.katas if plan.only is None or k.id in plan.only]
     # More workers than jobs would only add startups; a check module holds at most one kata.
-    with Pool(plan, min(plan.jobs, len(plan.submissions) * len(plan.check_files))) as pool:
+    with Pool(plan, work, min(plan.jobs, len(submissions) * len(plan.check_files))) as pool:
         katas = [k for k in wanted if k.id in pool.checks]
         if not katas:
             raise GradeError(t("grade_no_checks", plan.lang, folder=plan.course.root))
         by_id = {k.id: k for k in katas}
-        sharing: dict[tuple[str, str], list[Path]] = {}
-        for sub, kata in product(plan.submissions, katas):
-            key = _module_key(sub, kata) if plan.reuse else str(sub)
-            sharing.setdefault((kata.id, key), []).append(sub)
-        groups = list(sharing.values())
-        jobs = [{"id": n, "submission": str(subs[0]), "kata": kata_id}
-                for n, ((kata_id, _), subs) in enumerate(sharing.items())]
-        results: dict[Path, dict[str, outcomes.KataResult]] = {s: {} for s in plan.submissions}
+        groups: dict[str, tuple[dict, list[intake.Submission]]] = {}
+        for index, (submission, kata) in enumerate((s, k) for s in submissions for k in katas):
+            request = intake.request(submission, kata, plan.course)
+            key = intake.reuse_key(request) if plan.reuse else str(index)
+            groups.setdefault(key, (request, []))[1].append(submission)
+        jobs = [{**request, "id": n, "timeout": plan.timeout, "per": "kata"}
+                for n, (request, _) in enumerate(groups.values())]
+        sharing = [subs for _, subs in groups.values()]
+        results: dict[str, dict[str, outcomes.KataResult]] = {s.name: {} for s in submissions}
 
         def on_done(job: dict, reply: dict) -> None:
             kata = by_id[job["kata"]]
             points = float(pool.marker_points.get(kata.id, kata.points))
-            for sub in groups[job["id"]]:
-                results[sub][kata.id] = kata_result(kata, points, pool.checks[kata.id], reply, plan)
-                if len(results[sub]) == len(katas):
-                    on_submission(_submission(sub, results[sub], katas))
+            for submission in sharing[job["id"]]:
+                done = results[submission.name]
+                done[kata.id] = kata_result(kata, points, reply, plan.lang)
+                if len(done) == len(katas):
+                    on_submission(_submission(submission.name, done, katas))
 
         pool.run(jobs, on_done)
-    submissions = [_submission(path, done, katas) for path, done in results.items()]
-    return ClassResult(katas, submissions, [k.id for k in wanted if k not in katas])
+    graded = [_submission(name, done, katas) for name, done in results.items()]
+    return ClassResult(katas, graded, [k.id for k in wanted if k not in katas], plan.sandbox)
 
 
-def _submission(path: Path, done: dict[str, outcomes.KataResult], katas: list[Kata]) -> SubmissionResult:
-    return SubmissionResult(path, [done[k.id] for k in katas])
+def _submission(name: str, done: dict[str, outcomes.KataResult], katas: list[Kata]) -> SubmissionResult:
+    return SubmissionResult(name, [done[k.id] for k in katas])

@@ -29,6 +29,8 @@ class GradePlan:
     timeout: float
     memory_mib: int
     lang: str
+    #: the sandbox level the learner's code runs at (see isolation.choose)
+    sandbox: str
     #: the katas to grade, or None for every kata that has checks
     only: tuple[str, ...] | None = None
     #: run a kata module that several submissions share byte for byte once (see grade.grade)
@@ -82,7 +84,11 @@ def _submissions(folders: list[str], out: Path) -> tuple[Path, ...]:
 
 def make_plan(submissions: list[str], out: str, course_dir: str = "katas", jobs: int | None = None,
               timeout: float = DEFAULT_TIMEOUT, memory_mib: int = DEFAULT_MEMORY_MIB, lang: str = "en",
-              only: list[str] | None = None, reuse: bool = True) -> GradePlan:
+              only: list[str] | None = None, reuse: bool = True, sandbox: str | None = None,
+              no_sandbox: bool = False) -> GradePlan:
+    """Check everything the teacher gave; ``sandbox``/``no_sandbox`` as ``--sandbox``/``--no-sandbox``."""
+    from .isolation import choose
+
     if jobs is not None and jobs < 1:
         raise GradeError(t("grade_bad_number", option="--jobs", value=jobs))
     if timeout <= 0:
@@ -94,7 +100,8 @@ def make_plan(submissions: list[str], out: str, course_dir: str = "katas", jobs:
     if out_path.exists() and not out_path.is_dir():
         raise GradeError(t("grade_out_not_folder", out=out))
     selected = tuple(only) if only else None
-    return GradePlan(course=course, check_files=_check_files(course, selected),
-                     submissions=_submissions(submissions, out_path), out=out_path,
+    check_files = _check_files(course, selected)
+    folders = _submissions(submissions, out_path)
+    return GradePlan(course=course, check_files=check_files, submissions=folders, out=out_path,
                      jobs=jobs or os.cpu_count() or 1, timeout=timeout, memory_mib=memory_mib,
-                     lang=lang, only=selected, reuse=reuse)
+                     lang=lang, only=selected, reuse=reuse, sandbox=choose(sandbox, no_sandbox))

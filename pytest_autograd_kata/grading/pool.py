@@ -1,169 +1,235 @@
-"""The grader's side of its workers: start them in a clean environment, hand each one job
-at a time, and collect the replies. A worker that dies or stops answering costs the job it
-held, and a fresh worker takes its place."""
+"""The grader's side of its workers: start them in a clean environment, give each one job at a
+time, and bring every job to an end.
+
+A job runs at most twice. It runs again when its worker ended or stopped answering (on a fresh
+worker), or when a signal the runner did not send ended one of its learner processes; if that
+happens again, its reply says why, and the kata is marked for review (:mod:`.grade`). Nothing a
+job does costs another job its result.
+"""
 from __future__ import annotations
 
 import json
 import os
-import selectors
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from typing import Callable
 
 from ..i18n import t
-from . import protocol
+from ..runner import wire
+from ..runner.client import code_paths, describe_end
+from . import worker as worker_module
 from .plan import GradeError, GradePlan
+from .workdir import WorkFolder
 
 #: environment variables a worker keeps; everything else (PYTHONPATH, PYTEST_ADDOPTS, KATA_*) is dropped
-KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-#: how long past --timeout a worker may stay silent before it is presumed stuck
-GRACE = 30.0
+KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL")
+#: how long a worker may take to import torch and collect the checks
+STARTUP = 300.0
+#: how long past --timeout (the learner's time) a job may take: the checks' own time
+GRACE = 60.0
+#: how long a worker told to stop may take to end
+STOP_WAIT = 30.0
+#: how many times a job runs before it is given up (marked for review)
+ATTEMPTS = 2
 #: how much of a failed worker's stderr an error shows
 STDERR_TAIL = 3000
 
 
-def worker_command(plan: GradePlan, result_fd: int) -> list[str]:
-    """``python -I -B`` (no PYTHONPATH, no user site, no working folder on sys.path, no
-    bytecode written into the course folder), the teacher's checks and ini only, and the
-    plugins loaded by name instead of from entry points."""
+def pytest_args(plan: GradePlan, folder: str) -> list[str]:
+    """The teacher's checks and ini only, plugins loaded by name instead of from entry points,
+    on the CPU (the same verdicts on every machine), and nothing written beside the checks."""
     root = plan.course.root
     ini = root / "pytest.ini"
-    return [sys.executable, "-I", "-B", "-m", "pytest_autograd_kata.grading.worker",
-            str(result_fd), str(plan.memory_mib), str(plan.timeout), "--",
-            *map(str, plan.check_files), "--rootdir", str(root), "--confcutdir", str(root),
-            "-c", str(ini if ini.is_file() else os.devnull),
+    return [*map(str, plan.check_files), "--rootdir", str(root), "--confcutdir", str(root),
+            "-c", str(ini if ini.is_file() else os.devnull), "--basetemp", os.path.join(folder, "pytest"),
             "-p", "no:cacheprovider", "-p", "pytest_autograd_kata.plugin", "-p", "_hypothesis_pytestplugin",
             "--hypothesis-profile", "kata-grade", "--kata-lang", plan.lang, "--kata-timeout", "0",
-            "-q", "-s"]
+            "--kata-devices", "cpu", "-q", "-s"]
 
 
-def worker_env() -> dict[str, str]:
+def worker_env(folder: str) -> dict[str, str]:
     env = {name: os.environ[name] for name in KEPT_ENV if name in os.environ}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # no third-party plugin reseeds or reorders checks
+    env["TMPDIR"] = folder  # what the worker and its runner's zygote make stays under OUT/.work
+    env["CUDA_VISIBLE_DEVICES"] = ""  # the checks run on the CPU; CUDA would only cost its start
     return env
 
 
+class WorkerLost(Exception):
+    """The worker ended or stopped answering; ``cause`` says which, in words for a report."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
 class Worker:
-    def __init__(self, plan: GradePlan, scratch: str) -> None:
-        read_fd, write_fd = os.pipe()
-        self.stderr = tempfile.TemporaryFile()
+    def __init__(self, plan: GradePlan, work: WorkFolder) -> None:
+        folder = str(work.worker_folder())
+        ours, theirs = socket.socketpair()
+        self.stderr = tempfile.TemporaryFile(dir=folder)
         self.process = subprocess.Popen(
-            worker_command(plan, write_fd), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            stderr=self.stderr, pass_fds=(write_fd,), cwd=scratch, env=worker_env(), text=True)
-        os.close(write_fd)
-        self.fd = read_fd
-        self.reader = protocol.LineReader()
-        self.ready = False
-        self.job: dict | None = None
-        self.started = 0.0
+            [sys.executable, "-I", "-B", "-c", worker_module.BOOT, json.dumps(code_paths()),
+             str(os.getpid()), str(theirs.fileno()), plan.sandbox, str(plan.memory_mib), str(work.scratch), "--",
+             *pytest_args(plan, folder)],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.stderr, cwd=folder, env=worker_env(folder), start_new_session=True)
+        theirs.close()
+        self.channel = ours
+        self.ready: dict | None = None
 
-    def give(self, job: dict) -> None:
-        self.job, self.started = job, time.monotonic()
-        self.process.stdin.write(json.dumps(job) + "\n")
-        self.process.stdin.flush()
+    def wait_ready(self) -> dict:
+        """The worker's checks ({kata: names}), points and sandbox level, once it has collected."""
+        try:
+            message, _ = wire.read_frame(self.channel.fileno(), time.monotonic() + STARTUP)
+        except (wire.ChannelClosed, wire.ChannelTimeout, wire.FrameTooLarge):
+            raise GradeError(t("grade_worker_failed", detail=self._stderr_tail() or describe_end(self._end())))
+        if message.get("type") != "ready":
+            raise GradeError(t("grade_worker_failed", detail=message.get("detail", message)))
+        self.ready = message
+        return message
 
-    def read(self) -> list[dict] | None:
-        """The messages that arrived, or None once the worker is gone."""
-        chunk = os.read(self.fd, 65536)
-        return self.reader.feed(chunk) if chunk else None
+    def run(self, job: dict, seconds: float) -> dict:
+        """The worker's reply to ``job``, within ``seconds``."""
+        try:
+            wire.write_frame(self.channel.fileno(), job)
+            reply, _ = wire.read_frame(self.channel.fileno(), time.monotonic() + seconds)
+        except (wire.ChannelClosed, BrokenPipeError, ConnectionResetError):
+            raise WorkerLost(t("grade_cause_worker_ended", how=describe_end(self._end()))) from None
+        except wire.ChannelTimeout:
+            raise WorkerLost(t("grade_cause_worker_silent", seconds=seconds)) from None
+        if reply.get("type") != "result" or reply["request"]["id"] != job["id"]:
+            raise WorkerLost(t("grade_cause_worker_ended", how=reply.get("detail", reply.get("type"))))
+        return reply
 
-    def stderr_tail(self) -> str:
+    def _end(self) -> dict:
+        try:
+            code = self.process.wait(STOP_WAIT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.process.wait()
+        return {"signal": -code} if code < 0 else {"code": code}
+
+    def _stderr_tail(self) -> str:
         self.stderr.seek(0)
         return self.stderr.read()[-STDERR_TAIL:].decode("utf-8", "replace")
 
+    def kill(self) -> None:
+        """The worker, its runner's zygote and everything they started (its own session)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
+        """Closing its channel ends the worker's session; one that does not end is killed."""
+        self.channel.close()
+        try:
+            self.process.wait(STOP_WAIT)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()  # what its session may have left behind, too
         self.process.wait()
-        self.process.stdin.close()
-        os.close(self.fd)
         self.stderr.close()
 
 
 class Pool:
-    """``with Pool(plan, workers) as pool: pool.checks; pool.run(jobs, on_done)``."""
+    """``with Pool(plan, work, size) as pool: pool.checks; pool.run(jobs, on_done)``: one thread
+    per worker takes the next job, so a slow job never holds up the others."""
 
-    def __init__(self, plan: GradePlan, workers: int) -> None:
-        self.plan, self.size = plan, workers
-        self.scratch = tempfile.TemporaryDirectory(prefix="autograd-kata-grade-")
-        self.selector = selectors.DefaultSelector()
-        self.workers: list[Worker] = []
-        #: kata id -> names of its checks; points given on markers
+    def __init__(self, plan: GradePlan, work: WorkFolder, size: int) -> None:
+        self.plan, self.work, self.size = plan, work, size
+        self.workers: list[Worker | None] = []
+        #: kata id -> names of its checks; points given on markers; the level the workers run at
         self.checks: dict[str, list[str]] = {}
         self.marker_points: dict[str, float] = {}
+        self.lock = threading.Lock()
         self.pending: deque[dict] = deque()
+        self.failure: BaseException | None = None
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         try:
-            for _ in range(self.size):
-                self._start()
-            while not all(w.ready for w in self.workers):
-                for key, _ in self.selector.select():
-                    self._handle(key.data, lambda job, reply: None)
+            self.workers = [Worker(self.plan, self.work) for _ in range(self.size)]
+            for worker in self.workers:
+                self._check_ready(worker.wait_ready())
         except BaseException:
             self.__exit__()  # the workers that did start must not outlive a failed start
             raise
         return self
 
+    def _check_ready(self, ready: dict) -> None:
+        if ready["sandbox"] != self.plan.sandbox:  # the level is decided once, for every kata
+            raise GradeError(t("grade_worker_failed", detail=f"sandbox {ready['sandbox']} instead of {self.plan.sandbox}"))
+        self.checks, self.marker_points = ready["checks"], ready["points"]
+
     def __exit__(self, *exc: object) -> None:
         for worker in self.workers:
-            self.selector.unregister(worker.fd)
-            worker.stop()
-        self.selector.close()
-        self.scratch.cleanup()
-
-    def _start(self) -> Worker:
-        worker = Worker(self.plan, self.scratch.name)
-        self.workers.append(worker)
-        self.selector.register(worker.fd, selectors.EVENT_READ, worker)
-        return worker
+            if worker is not None:
+                worker.stop()
+        self.workers = []
 
     def run(self, jobs: list[dict], on_done: Callable[[dict, dict], None]) -> None:
+        """Run every job; ``on_done(job, reply)`` hears of each, from the worker's thread, one
+        at a time. The reply is ``{"kata": KataResult JSON}`` or ``{"review": [causes]}``."""
         self.pending = deque(jobs)
-        for worker in self.workers:
-            self._next(worker)
-        while self.pending or any(w.job for w in self.workers):
-            events = self.selector.select(timeout=1.0)
-            for key, _ in events:
-                self._handle(key.data, on_done)
-            for worker in [w for w in self.workers if w.job and self._stuck(w)]:
-                self._replace(worker, on_done, t("grade_worker_stuck"))
+        threads = [threading.Thread(target=self._serve, args=(slot, on_done), daemon=True)
+                   for slot in range(len(self.workers))]
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.5)  # a timed join: Ctrl-C still reaches this thread
+        except BaseException as stop:  # Ctrl-C
+            with self.lock:
+                self.failure = stop  # no thread takes a job or starts a worker from now on
+            for worker in self.workers:
+                if worker is not None:
+                    worker.kill()  # a job in progress would otherwise run to its end
+            raise
+        if self.failure is not None:
+            raise self.failure
 
-    def _stuck(self, worker: Worker) -> bool:
-        return time.monotonic() - worker.started > self.plan.timeout + GRACE
+    def _next(self) -> dict | None:
+        with self.lock:
+            return self.pending.popleft() if self.pending and self.failure is None else None
 
-    def _next(self, worker: Worker) -> None:
-        if worker.ready and self.pending:
-            worker.give(self.pending.popleft())
+    def _serve(self, slot: int, on_done: Callable[[dict, dict], None]) -> None:
+        try:
+            while (job := self._next()) is not None:
+                reply = self._attempts(slot, job)
+                with self.lock:
+                    on_done(job, reply)
+        except BaseException as failure:  # a replacement worker that cannot start: stop grading
+            with self.lock:
+                self.failure = self.failure or failure
 
-    def _handle(self, worker: Worker, on_done: Callable[[dict, dict], None]) -> None:
-        messages = worker.read()
-        if messages is None:
-            code = worker.process.wait()
-            if not worker.ready:
-                raise GradeError(t("grade_worker_failed", detail=worker.stderr_tail() or f"exit code {code}"))
-            self._replace(worker, on_done, t("grade_worker_lost", how=f"exit code {code}"))
-            return
-        for message in messages:
-            if message["type"] == "failed":
-                raise GradeError(t("grade_worker_failed", detail=message["detail"]))
-            if message["type"] == "ready":
-                worker.ready = True
-                self.checks, self.marker_points = message["checks"], message["points"]
-            elif message["type"] == "done":
-                job, worker.job = worker.job, None
-                on_done(job, message)
-            self._next(worker)
+    def _attempts(self, slot: int, job: dict) -> dict:
+        causes: list[str] = []
+        for _ in range(ATTEMPTS):
+            try:
+                reply = self.workers[slot].run(job, self.plan.timeout + GRACE)
+            except WorkerLost as lost:
+                causes.append(lost.cause)
+                self._replace(slot)
+                continue
+            if not reply["signals"]:
+                return {"kata": reply["kata"]}
+            causes.append(t("grade_cause_signal", how=describe_end({"signal": reply["signals"][0]})))
+        return {"review": causes}
 
-    def _replace(self, worker: Worker, on_done: Callable[[dict, dict], None], why: str) -> None:
-        """The worker died or hangs: its job fails with ``why``, and a fresh worker takes over."""
-        job = worker.job
-        self.workers.remove(worker)
-        self.selector.unregister(worker.fd)
-        worker.stop()
-        if job is not None:
-            on_done(job, {"outcome": "lost", "message": why})
-        self._start()
+    def _replace(self, slot: int) -> None:
+        old, self.workers[slot] = self.workers[slot], None
+        old.kill()
+        old.stop()
+        with self.lock:
+            if self.failure is not None:
+                raise self.failure
+            self.workers[slot] = Worker(self.plan, self.work)
+        self._check_ready(self.workers[slot].wait_ready())

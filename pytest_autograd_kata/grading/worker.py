@@ -1,149 +1,138 @@
-"""A warm grading worker: a pytest session that imports torch, Hypothesis and the checks
-once, then serves jobs read from stdin, forking one child per (submission, kata).
+"""A grading worker: a trusted pytest session that collects the course's checks once, then
+checks one (submission, kata) job at a time through :class:`..checkserver.CheckServer`.
 
-Started by :mod:`.pool` as ``python -I -m pytest_autograd_kata.grading.worker RESULT_FD
-MEMORY_MIB TIMEOUT -- PYTEST_ARGS...``; replies go to the pipe RESULT_FD, one JSON line per
-job, so nothing a check prints can be mistaken for a result.
+The checks — expected values, comparisons, verdicts — run here; the learner's code runs in
+sandboxed learner processes started by the runner (:mod:`..runner`), which never hold this
+process's channel to the grader: they get their own channel and output file only.
+
+Started by :mod:`.pool` as ``python -I -B -c BOOT PATHS GRADER_PID CHANNEL_FD LEVEL MEMORY_MIB SCRATCH --
+PYTEST_ARGS...``: the package is found where the grader found it (PATHS), not through an
+install. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD.
 """
 from __future__ import annotations
 
-import gc
-import json
+import ctypes
 import os
-import select
 import signal
 import sys
-import time
+from typing import Iterator
 
 import pytest
 
-from ..assertions import warm_up
-from ..plugin import kata_id_of, session_key
-from . import child, protocol
+from ..checkserver import CheckServer
+from ..plugin import session_key
+from ..runner import wire
 
-#: how much a child may send back; a real reply is a few kilobytes
-REPLY_LIMIT = 4 * 2**20
-#: how often the worker looks whether a child has ended while its pipe stays open (a
-#: grandchild may hold it), and once the pipe has closed
-WAIT, EXIT_POLL = 0.25, 0.002
+BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+        "from pytest_autograd_kata.grading.worker import main; sys.exit(main(sys.argv[2:]))")
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
-class JobServer:
-    """A pytest plugin that replaces the test loop with serving grading jobs."""
+class GradingSession:
+    """A pytest plugin beside CheckServer: the runner this worker's learner processes come from,
+    and what the checks saw of learner processes that a signal ended."""
 
-    def __init__(self, result_fd: int, memory_mib: int, timeout: float) -> None:
-        self.result_fd, self.memory_mib, self.timeout = result_fd, memory_mib, timeout
-        self.collection_errors: list[str] = []
-        self.served = False
+    def __init__(self, level: str, memory_mib: int, scratch: str) -> None:
+        self.level, self.memory_mib, self.scratch = level, memory_mib, scratch
+        #: signals that ended a learner process during the current job
+        self.signals: list[int] = []
+        self.runner = None
 
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.collection_errors.append(f"{report.nodeid}:\n{report.longreprtext}")
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        from ..runner.client import Limits, shared
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> bool:
-        self.served = True
-        if self.collection_errors:
-            protocol.send(self.result_fd, {"type": "failed", "detail": "\n".join(self.collection_errors)})
-            return True
-        items: dict[str, list[pytest.Item]] = {}
-        for item in session.items:
-            kata_id = kata_id_of(item)
-            if kata_id:
-                items.setdefault(kata_id, []).append(item)
-        marker_points = session.config.stash[session_key].marker_points
-        # torch's first-use imports (torch.distributed for assert_close, sympy for a gradient
-        # argument) would otherwise cost every child about half a second.
-        warm_up()
-        # Objects that exist before the first fork are never collected in a child: otherwise the
-        # child's first garbage collection writes to every object's header and so copies every
-        # page it shares with the worker (about a second per child with torch loaded).
-        gc.collect()
-        gc.freeze()
-        protocol.send(self.result_fd, {"type": "ready", "points": marker_points,
-                                       "checks": {k: [i.name for i in v] for k, v in items.items()}})
-        for line in sys.stdin:
-            job = json.loads(line)
-            reply = self.run_job(session, items[job["kata"]], job)
-            protocol.send(self.result_fd, {"type": "done", "job": job["id"], **reply})
-        return True
+        # The plugin would start a runner at the level and limits of a learner's own run.
+        self.runner = shared(self.level, Limits(self.memory_mib, self.scratch))
+        config.stash[session_key].runner = self.runner
 
-    def run_job(self, session: pytest.Session, items: list[pytest.Item], job: dict) -> dict:
-        read_fd, write_fd = os.pipe()
-        worker = os.getpid()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            child.main(session, items, job, write_fd, (self.result_fd,), self.memory_mib, worker)
-        os.close(write_fd)
+    def end_orphans(self) -> None:
+        zygote = self.runner.zygote if self.runner is not None else None
+        end_orphans({zygote.pid} if zygote is not None else set())
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        from ..remote import LearnerCrashed
+
+        failure = call.excinfo.value if call.excinfo is not None else None
+        # The runner ends a learner process only at a time limit (KataTimeout) or for a reply
+        # that is not one (no signal recorded): a signal here came from elsewhere (the
+        # learner's own code, another process, the kernel's OOM killer).
+        if isinstance(failure, LearnerCrashed) and "signal" in failure.how:
+            self.signals.append(failure.how["signal"])
+        return (yield)
+
+
+def _jobs(channel: int, session: GradingSession) -> Iterator[dict]:
+    while True:
         try:
-            os.setpgid(pid, pid)  # also done by the child: whichever runs first wins the race
-        except OSError:
-            pass
-        try:
-            reply, status = self._collect(pid, read_fd)
-        finally:
-            os.close(read_fd)
-            _kill_group(pid)  # grandchildren the learner's code left behind
-        if reply is not None:
-            return reply
-        return {"outcome": "crashed", "how": _describe(status)}
-
-    def _collect(self, pid: int, read_fd: int) -> tuple[dict | None, int]:
-        """Read the child's reply until it ends, or kill it at the deadline."""
-        deadline = time.monotonic() + self.timeout
-        reader, replies, received, pipe_open = protocol.LineReader(), [], 0, True
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                _kill_group(pid)
-                os.waitpid(pid, 0)
-                return {"outcome": "timeout"}, 0
-            if pipe_open:
-                if select.select([read_fd], [], [], min(remaining, WAIT))[0]:
-                    chunk = os.read(read_fd, 65536)
-                    received += len(chunk)
-                    if chunk and received <= REPLY_LIMIT:
-                        replies += reader.feed(chunk)
-                    pipe_open = bool(chunk)
-                    if pipe_open:
-                        continue
-            else:
-                time.sleep(EXIT_POLL)  # the reply is in; the child is on its way out
-            ended, status = os.waitpid(pid, os.WNOHANG)
-            if ended:
-                break
-        found = next((r for r in replies if isinstance(r, dict) and "checks" in r), None)
-        return ({"outcome": "ran", **found} if found else None), status
+            job, _ = wire.read_frame(channel)
+        except wire.ChannelClosed:  # the grader is done with this worker
+            return
+        session.signals.clear()
+        yield job
 
 
-def _kill_group(pid: int) -> None:
+def _tie_to_grader(grader: int) -> None:
+    """The kernel ends this worker when the grader (the thread that started it) ends, so no
+    worker outlives a grader that was interrupted or killed. Orphans of the learner's code (a
+    daemon that double-forked and called setsid) become this worker's children instead of
+    init's, so they can be ended after each job."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != grader:  # the grader ended before the line above
+        os._exit(1)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _children() -> set[int]:
+    found: set[int] = set()
     try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as listing:
+                found.update(int(pid) for pid in listing.read().split())
+    except OSError:
         pass
+    return found
 
 
-def _describe(status: int) -> str:
-    code = os.waitstatus_to_exitcode(status)
-    if code < 0:
-        return f"signal {signal.Signals(-code).name}"
-    return f"exit code {code}"
+def end_orphans(keep: set[int]) -> None:
+    """End every child of this worker but ``keep`` (its runner's zygote). In a pid namespace
+    or as a uid of its own, the learner's processes already ended with the kata; as a plain
+    process, a detached one would otherwise outlive it."""
+    while True:
+        orphans = _children() - keep
+        if not orphans:
+            return
+        for pid in orphans:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
 
 
 def main(argv: list[str]) -> int:
-    result_fd, memory_mib, timeout = int(argv[0]), int(argv[1]), float(argv[2])
+    """``main([GRADER_PID, CHANNEL_FD, LEVEL, MEMORY_MIB, SCRATCH, "--", PYTEST_ARGS...])``"""
+    grader, channel, level, memory_mib, scratch = int(argv[0]), int(argv[1]), argv[2], int(argv[3]), argv[4]
+    _tie_to_grader(grader)
     import torch
 
-    # One thread per worker: --jobs already uses the cores, and forking after a thread pool
-    # has started is how children deadlock.
+    # One thread: --jobs already uses the cores, and the checks' tensors are tiny.
     torch.set_num_threads(1)
-    server = JobServer(result_fd, memory_mib, timeout)
-    code = pytest.main(argv[argv.index("--") + 1:], plugins=[server])
+    session = GradingSession(level, memory_mib, scratch)
+
+    def reply(message: dict) -> None:
+        if message["type"] == "result":
+            session.end_orphans()
+            message["request"] = {"id": message["request"]["id"]}  # not its sources again
+            message["signals"] = list(session.signals)
+        wire.write_frame(channel, message)
+
+    server = CheckServer(_jobs(channel, session), reply)
+    code = pytest.main(argv[argv.index("--") + 1:], plugins=[server, session])
     if not server.served:
-        protocol.send(result_fd, {"type": "failed", "detail": f"pytest exited with {code!r} before collecting"})
+        wire.write_frame(channel, {"type": "failed", "detail": f"pytest exited with {code!r} before collecting"})
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
