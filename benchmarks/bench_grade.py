@@ -1,12 +1,15 @@
 """Grading a class: ``autograd-kata grade`` with ``--jobs 2`` against the cold loop a teacher
-would otherwise write (one ``python -m pytest katas --kata-target SUB --kata-report …`` per
+would otherwise write (one ``python -m pytest CHECKS --kata-target SUB --kata-report …`` per
 submission), on 40 copies of solutions/ with a mix of broken katas, both under the kata-grade
 Hypothesis profile (derandomized, 25 examples). The scores must be the same. Goal: ≥ 10×.
 
-The grader is measured twice: as it runs by default (a kata module that several submissions
-share byte for byte is run once), and with ``--no-reuse`` (warm workers and a fork per kata
-only). Peak memory is the largest sum of proportional set sizes (PSS) over each side's
-processes, sampled every 50 ms. ``python benchmarks/bench_grade.py`` runs it alone.
+The grader is measured as it runs by default (a kata whose files several submissions share
+byte for byte is run once), with ``--no-reuse`` (every kata of every submission run), and with
+``--no-reuse --no-sandbox``: the difference between the last two, per kata run, is what the
+sandbox costs. Peak memory is the largest sum of proportional set sizes (PSS) over each side's
+processes, sampled every 50 ms. Only the katas whose checks pass against solutions/ are
+graded (a course being rewritten still measures). ``python benchmarks/bench_grade.py`` runs
+it alone.
 """
 from __future__ import annotations
 
@@ -30,12 +33,25 @@ CORPUS = REPO / "tests" / "corpus"
 
 
 def _katas() -> list:
+    """The katas whose checks collect and pass against the reference solutions."""
     sys.path.insert(0, str(REPO))
     from pytest_autograd_kata.course import load_course
 
     course = load_course(COURSE)
-    return [k for k in course.katas
-            if (COURSE / f"test_{k.module}.py").is_file() and (SOLUTIONS / k.filename).is_file()]
+    present = [k for k in course.katas
+               if (COURSE / f"test_{k.module}.py").is_file() and (SOLUTIONS / k.filename).is_file()]
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder, "report.json")
+        subprocess.run([sys.executable, "-m", "pytest", *(str(_checks(k)) for k in present),
+                        "--kata-target", str(SOLUTIONS), f"--kata-report={report}", "-p", "no:cacheprovider",
+                        "--hypothesis-profile", "kata-grade", "--continue-on-collection-errors", "-q"],
+                       cwd=REPO, env=clean_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        passing = {k["id"] for k in json.loads(report.read_text(encoding="utf-8"))["katas"] if k["status"] == "passed"}
+    return [k for k in present if k.id in passing]
+
+
+def _checks(kata) -> Path:
+    return COURSE / f"test_{kata.module}.py"
 
 
 def make_class(root: Path, katas: list) -> list[Path]:
@@ -99,10 +115,10 @@ class PeakMemory:
         return self.peak
 
 
-def run_grader(folders: list[Path], out: Path, *options: str) -> tuple[float, int]:
+def run_grader(folders: list[Path], out: Path, katas: list, *options: str) -> tuple[float, int]:
     command = [sys.executable, "-c", "import sys; from pytest_autograd_kata.cli import main; sys.exit(main())",
                "--lang", "en", "grade", *map(str, folders), "--out", str(out), "--course", str(COURSE),
-               "--jobs", str(JOBS), *options]
+               "--katas", ",".join(k.id for k in katas), "--jobs", str(JOBS), *options]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, env=clean_environment(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -117,16 +133,22 @@ def run_grader(folders: list[Path], out: Path, *options: str) -> tuple[float, in
 def gradebook_scores(out: Path) -> dict[tuple[str, str], float]:
     with (out / "gradebook.csv").open(encoding="utf-8") as book:
         rows = list(csv.DictReader(book))
-    katas = [name for name in rows[0] if name not in ("submission", "total", "max_total", "status")]
+    katas = [name for name in rows[0] if name not in ("submission", "total", "max_total", "status", "sandbox")]
     return {(row["submission"], k): float(row[k]) for row in rows for k in katas}
 
 
-def cold_loop(folders: list[Path], reports: Path) -> tuple[float, int, dict[tuple[str, str], float]]:
+def gradebook_sandboxes(out: Path) -> set[str]:
+    with (out / "gradebook.csv").open(encoding="utf-8") as book:
+        return {row["sandbox"] for row in csv.DictReader(book)}
+
+
+def cold_loop(folders: list[Path], reports: Path, katas: list) -> tuple[float, int, dict[tuple[str, str], float]]:
     scores, peak, start = {}, 0, time.perf_counter()
     for folder in folders:
         report = reports / f"{folder.name}.json"
         process = subprocess.Popen(
-            [sys.executable, "-m", "pytest", str(COURSE), "--kata-target", str(folder), f"--kata-report={report}",
+            [sys.executable, "-m", "pytest", *(str(_checks(k)) for k in katas), "--kata-target", str(folder),
+             f"--kata-report={report}",
              "-p", "no:cacheprovider", "--hypothesis-profile", "kata-grade", "-q"],
             cwd=REPO, env=clean_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         memory = PeakMemory(process.pid)
@@ -138,24 +160,32 @@ def cold_loop(folders: list[Path], reports: Path) -> tuple[float, int, dict[tupl
 
 
 def measure() -> list[str]:
+    measure_sandbox()
     katas = _katas()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         folders = make_class(root / "class", katas)
         (root / "reports").mkdir()
-        grader, grader_peak = run_grader(folders, root / "out")
-        no_reuse, no_reuse_peak = run_grader(folders, root / "out-no-reuse", "--no-reuse")
-        cold, cold_peak, cold_scores = cold_loop(folders, root / "reports")
-        same = gradebook_scores(root / "out") == cold_scores == gradebook_scores(root / "out-no-reuse")
-    mib = 2**20
+        grader, grader_peak = run_grader(folders, root / "out", katas)
+        no_reuse, no_reuse_peak = run_grader(folders, root / "out-no-reuse", katas, "--no-reuse")
+        bare, bare_peak = run_grader(folders, root / "out-no-sandbox", katas, "--no-reuse", "--no-sandbox")
+        cold, cold_peak, cold_scores = cold_loop(folders, root / "reports", katas)
+        outs = ("out", "out-no-reuse", "out-no-sandbox")
+        same = all(gradebook_scores(root / out) == cold_scores for out in outs)
+        level = next(iter(gradebook_sandboxes(root / "out")))
+    mib, runs = 2**20, SUBMISSIONS * len(katas)
     lines = [
-        f"grading {SUBMISSIONS} submissions x {len(katas)} katas (kata-grade profile, 25 examples per check)",
+        f"grading {SUBMISSIONS} submissions x {len(katas)} katas ({', '.join(k.id for k in katas)}; "
+        f"kata-grade profile, 25 examples per check)",
         f"  cold loop (one pytest per submission): {cold:.1f} s, peak memory {cold_peak / mib:.0f} MiB",
         f"  autograd-kata grade --jobs {JOBS}:        {grader:.1f} s, peak memory {grader_peak / mib:.0f} MiB "
         f"-> {cold / grader:.1f}x faster ({'meets' if cold / grader >= 10 else 'MISSES'} the goal >= 10x)",
         f"  same, --no-reuse (every file run):    {no_reuse:.1f} s, peak memory {no_reuse_peak / mib:.0f} MiB "
         f"-> {cold / no_reuse:.1f}x faster",
-        f"  same scores in all three: {'yes' if same else 'NO'}",
+        f"  same, --no-reuse --no-sandbox:        {bare:.1f} s, peak memory {bare_peak / mib:.0f} MiB",
+        f"  the sandbox ({level}) costs {(no_reuse - bare) * JOBS / runs * 1000:+.0f} ms per kata run on a worker "
+        f"({(no_reuse - bare):+.1f} s over {runs} runs on {JOBS} workers)",
+        f"  same scores in all four: {'yes' if same else 'NO'}",
     ]
     print("\n".join(lines))
     if not same:
@@ -163,5 +193,39 @@ def measure() -> list[str]:
     return lines
 
 
+def learner_process_cost(level: str, count: int = 30) -> float:
+    """Seconds to start a learner process at ``level``, load a kata module in it, call one of its
+    functions and see it end: what each kata run pays for its sandbox, without the checks."""
+    from pytest_autograd_kata.runner.client import Runner
+
+    runner = Runner(level)
+    runner.start()
+    try:
+        runner.spawn().close()  # the zygote is ready: only the learner processes are timed
+        start = time.perf_counter()
+        for _ in range(count):
+            process = runner.spawn()
+            process.request({"op": "load", "sources": {"k": "def f():\n    return 1\n"}, "paths": {"k": "k.py"},
+                             "main": "k"}, [], None)
+            process.request({"op": "call", "fn": {"t": "learner", "name": "f"}}, [], None)
+            process.close()
+        return (time.perf_counter() - start) / count
+    finally:
+        runner.close()
+
+
+def measure_sandbox() -> list[str]:
+    from pytest_autograd_kata.grading import isolation
+    from pytest_autograd_kata.runner import sandbox
+
+    costs = {level: learner_process_cost(level) for level in sandbox.LEVELS if isolation.available(level)}
+    lines = ["a learner process per kata: start, load a module, one call, end (mean of 30)"]
+    lines += [f"  {level:<10} {cost * 1000:6.1f} ms  ({(cost - costs[sandbox.PROCESS]) * 1000:+.1f} ms vs process)"
+              for level, cost in costs.items()]
+    print("\n".join(lines))
+    return lines
+
+
 if __name__ == "__main__":
+    measure_sandbox()
     measure()
