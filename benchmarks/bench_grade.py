@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,8 @@ import time
 from pathlib import Path
 
 from run import REPO, clean_environment
+
+sys.path.insert(0, str(REPO))  # this checkout's package, not an installed one
 
 SUBMISSIONS = 40
 JOBS = 2
@@ -34,7 +37,6 @@ CORPUS = REPO / "tests" / "corpus"
 
 def _katas() -> list:
     """The katas whose checks collect and pass against the reference solutions."""
-    sys.path.insert(0, str(REPO))
     from pytest_autograd_kata.course import load_course
 
     course = load_course(COURSE)
@@ -193,33 +195,39 @@ def measure() -> list[str]:
     return lines
 
 
-def learner_process_cost(level: str, count: int = 30) -> float:
-    """Seconds to start a learner process at ``level``, load a kata module in it, call one of its
-    functions and see it end: what each kata run pays for its sandbox, without the checks."""
+def learner_process_costs(levels: list[str], count: int = 40) -> dict[str, float]:
+    """Median seconds, per level, to start a learner process, load a kata module in it, call one
+    of its functions and see it end: what each kata run pays for its sandbox, without the
+    checks. The levels take turns, so a busy moment slows them alike."""
     from pytest_autograd_kata.runner.client import Runner
 
-    runner = Runner(level)
-    runner.start()
+    runners = {level: Runner(level) for level in levels}
+    times: dict[str, list[float]] = {level: [] for level in levels}
     try:
-        runner.spawn().close()  # the zygote is ready: only the learner processes are timed
-        start = time.perf_counter()
+        for runner in runners.values():
+            runner.start()
+            runner.spawn().close()  # the zygote is ready: only the learner processes are timed
         for _ in range(count):
-            process = runner.spawn()
-            process.request({"op": "load", "sources": {"k": "def f():\n    return 1\n"}, "paths": {"k": "k.py"},
-                             "main": "k"}, [], None)
-            process.request({"op": "call", "fn": {"t": "learner", "name": "f"}}, [], None)
-            process.close()
-        return (time.perf_counter() - start) / count
+            for level, runner in runners.items():
+                start = time.perf_counter()
+                process = runner.spawn()
+                process.request({"op": "load", "sources": {"k": "def f():\n    return 1\n"},
+                                 "paths": {"k": "k.py"}, "main": "k"}, [], None)
+                process.request({"op": "call", "fn": {"t": "learner", "name": "f"}}, [], None)
+                process.close()
+                times[level].append(time.perf_counter() - start)
     finally:
-        runner.close()
+        for runner in runners.values():
+            runner.close()
+    return {level: statistics.median(found) for level, found in times.items()}
 
 
 def measure_sandbox() -> list[str]:
     from pytest_autograd_kata.grading import isolation
     from pytest_autograd_kata.runner import sandbox
 
-    costs = {level: learner_process_cost(level) for level in sandbox.LEVELS if isolation.available(level)}
-    lines = ["a learner process per kata: start, load a module, one call, end (mean of 30)"]
+    costs = learner_process_costs([level for level in sandbox.LEVELS if isolation.available(level)])
+    lines = ["a learner process per kata run: start, load a module, one call, end (median of 40, levels in turn)"]
     lines += [f"  {level:<10} {cost * 1000:6.1f} ms  ({(cost - costs[sandbox.PROCESS]) * 1000:+.1f} ms vs process)"
               for level, cost in costs.items()]
     print("\n".join(lines))
@@ -227,5 +235,4 @@ def measure_sandbox() -> list[str]:
 
 
 if __name__ == "__main__":
-    measure_sandbox()
     measure()

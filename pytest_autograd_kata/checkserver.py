@@ -96,7 +96,7 @@ def run_kata(session: pytest.Session, items: list[pytest.Item], request: dict) -
         for check in kata_session.results:
             if check.status == outcomes.TIMEOUT:
                 # The plugin's message speaks of one check's time; here the time was the kata's.
-                first, _, rest = check.message.partition("\n")
+                _, _, rest = check.message.partition("\n")
                 check.message = "\n".join(filter(None, [t("timeout_kata", seconds=kata_budget.seconds), rest]))
     return kata_session.kata_results()[0] if kata_session.results else outcomes.KataResult(
         request["kata"], request["kata"], 0.0)

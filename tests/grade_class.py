@@ -167,6 +167,7 @@ DISTURBANCES = {
     "kata-kill-wkr": ("worker", signal.SIGKILL, 1),
     "kata-kill-wkr2": ("worker", signal.SIGKILL, 2),
     "kata-stop-wkr": ("worker", signal.SIGSTOP, 1),
+    "kata-kill-zyg": ("zygote", signal.SIGKILL, 1),
 }
 
 
@@ -192,7 +193,7 @@ class Disturber(threading.Thread):
             for name, (whose, signum, times) in DISTURBANCES.items():
                 for pid in processes_named(name):
                     if len(self.done[name]) < times and pid not in self.done[name]:
-                        target = pid if whose == "learner" else worker_of(pid)
+                        target = pid if whose == "learner" else grader_process_of(pid, whose)
                         if target is not None:
                             self.done[name].append(pid)
                             os.kill(target, signum)
@@ -206,13 +207,15 @@ class Disturber(threading.Thread):
         self.join()
 
 
-def worker_of(pid: int) -> int | None:
-    """The grading worker a learner process belongs to (learner <- keeper <- zygote <- worker)."""
+def grader_process_of(pid: int, whose: str) -> int | None:
+    """The grading worker (``whose="worker"``) or its runner's zygote (``"zygote"``) a learner
+    process belongs to: learner <- keeper <- zygote <- worker."""
+    below = None
     while pid > 1:
         try:
             if b"grading.worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return pid
-            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                return pid if whose == "worker" else below
+            below, pid = pid, int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError):
             return None
     return None

@@ -266,9 +266,10 @@ KEEPER_SIGKILL = "runner/zygote.py _exit_like: skip signal.signal() for SIGKILL 
 def disturbed(places: Places) -> dict[str, Case]:
     """What a signal the runner did not send does: a learner process killed once from outside
     (the OOM killer, an operator) runs again; one killed each time (here by its own crash) is
-    marked for review; a worker that dies or stops is replaced and its job run again, and the
-    kata marked for review when that happens twice. (In a pid namespace a learner process is
-    its namespace's init: its own kill(getpid(), SIGKILL) is ignored, a crash is not.)"""
+    marked for review; a worker that dies or stops, or whose runner's zygote dies, is replaced and
+    its job run again, and the kata marked for review when that happens twice. (In a pid
+    namespace a learner process is its namespace's init: its own kill(getpid(), SIGKILL) is
+    ignored, a crash is not.)"""
     return {
         "f_killed_once_from_outside": Case("k01", "passed", 1, source=asks_for("kata-kill-once") + SOLUTION["k01"],
                                            awaits=KEEPER_SIGKILL),
@@ -278,6 +279,7 @@ def disturbed(places: Places) -> dict[str, Case]:
         "f_worker_killed_twice": Case("k01", "review", 0, "grading worker ended (signal SIGKILL)",
                                       source=asks_for("kata-kill-wkr2") + SOLUTION["k01"]),
         "f_worker_stopped_once": Case("k01", "passed", 1, source=asks_for("kata-stop-wkr") + SOLUTION["k01"]),
+        "f_zygote_killed_once": Case("k01", "passed", 1, source=asks_for("kata-kill-zyg") + SOLUTION["k01"]),
     }
 
 
@@ -458,7 +460,7 @@ def test_a_kata_that_could_not_be_graded_for_sure_is_marked_for_review(graded: G
 
 def test_the_disturbances_really_happened(graded: Graded) -> None:
     """Otherwise the 'f_' cases would pass without having been disturbed."""
-    expected = {"kata-kill-once": 1, "kata-kill-wkr": 1, "kata-kill-wkr2": 2, "kata-stop-wkr": 1} \
-        if graded.level == "namespaces" else {"kata-kill-once": 0, "kata-kill-wkr": 0, "kata-kill-wkr2": 0,
-                                              "kata-stop-wkr": 0}
+    expected = {"kata-kill-once": 1, "kata-kill-wkr": 1, "kata-kill-wkr2": 2, "kata-stop-wkr": 1, "kata-kill-zyg": 1}
+    if graded.level != "namespaces":
+        expected = dict.fromkeys(expected, 0)
     assert {name: len(pids) for name, pids in graded.disturbed.items()} == expected

@@ -1,10 +1,10 @@
 """The grader's side of its workers: start them in a clean environment, give each one job at a
 time, and bring every job to an end.
 
-A job runs at most twice. It runs again when its worker ended or stopped answering (on a fresh
-worker), or when a signal the runner did not send ended one of its learner processes; if that
-happens again, its reply says why, and the kata is marked for review (:mod:`.grade`). Nothing a
-job does costs another job its result.
+A job runs at most twice. It runs again when its worker ended or stopped answering, or its
+runner could no longer start learner processes (on a fresh worker), or when a signal the runner
+did not send ended one of its learner processes; if that happens again, its reply says why, and
+the kata is marked for review (:mod:`.grade`). Nothing a job does costs another job its result.
 """
 from __future__ import annotations
 
@@ -169,10 +169,11 @@ class Pool:
         self.checks, self.marker_points = ready["checks"], ready["points"]
 
     def __exit__(self, *exc: object) -> None:
-        for worker in self.workers:
-            if worker is not None:
-                worker.stop()
-        self.workers = []
+        workers, self.workers = [w for w in self.workers if w is not None], []
+        for worker in workers:
+            worker.channel.close()  # all of them end their sessions at once
+        for worker in workers:
+            worker.stop()
 
     def run(self, jobs: list[dict], on_done: Callable[[dict, dict], None]) -> None:
         """Run every job; ``on_done(job, reply)`` hears of each, from the worker's thread, one
@@ -217,6 +218,10 @@ class Pool:
                 reply = self.workers[slot].run(job, self.plan.timeout + GRACE)
             except WorkerLost as lost:
                 causes.append(lost.cause)
+                self._replace(slot)
+                continue
+            if reply["runner_failed"]:
+                causes.append(t("grade_cause_runner"))
                 self._replace(slot)
                 continue
             if not reply["signals"]:

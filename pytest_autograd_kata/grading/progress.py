@@ -9,12 +9,13 @@ from ..i18n import t
 
 
 class Progress:
-    def __init__(self, total: int, stream: TextIO = sys.stderr) -> None:
-        self.total, self.stream = total, stream
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        # sys.stderr as it is now, not as it was when this module was imported
+        self.total, self.stream = total, stream or sys.stderr
         self.done = 0
         self.start = time.monotonic()
         # On a terminal the line is redrawn in place; in a log each update is its own line.
-        self.end = "\r" if stream.isatty() else "\n"
+        self.end = "\r" if self.stream.isatty() else "\n"
 
     def submission_done(self, *_: object) -> None:
         self.done += 1

@@ -50,6 +50,12 @@ class GradingSession:
         zygote = self.runner.zygote if self.runner is not None else None
         end_orphans({zygote.pid} if zygote is not None else set())
 
+    def runner_failed(self) -> bool:
+        """Whether the runner can no longer start learner processes (its zygote ended: killed
+        from outside, out of memory): not the learner's doing, and this worker cannot go on."""
+        zygote = self.runner.zygote if self.runner is not None else None
+        return zygote is not None and zygote.poll() is not None
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         from ..remote import LearnerCrashed
@@ -71,6 +77,8 @@ def _jobs(channel: int, session: GradingSession) -> Iterator[dict]:
             return
         session.signals.clear()
         yield job
+        if session.runner_failed():
+            return  # the grader hears it with this job's reply, and starts a fresh worker
 
 
 def _tie_to_grader(grader: int) -> None:
@@ -129,6 +137,7 @@ def main(argv: list[str]) -> int:
             session.end_orphans()
             message["request"] = {"id": message["request"]["id"]}  # not its sources again
             message["signals"] = list(session.signals)
+            message["runner_failed"] = session.runner_failed()
         wire.write_frame(channel, message)
 
     server = CheckServer(_jobs(channel, session), reply)
