@@ -101,11 +101,6 @@ def tree(root: Path) -> dict[str, tuple]:
     return found
 
 
-def output_files(out: Path) -> dict[str, bytes]:
-    """What a grading run wrote: every file under ``out``, by its path there."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-
-
 class Adopter:
     """Makes this process the subreaper of everything it starts, so that a process a grading run
     left behind — even one that double-forked and called setsid — is found among its children."""

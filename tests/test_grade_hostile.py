@@ -10,6 +10,7 @@ with --no-sandbox), each with every attack that level is meant to stop, with --n
 every kata of every submission really runs beside its hostile neighbours."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import py_compile
 import shutil
@@ -21,7 +22,7 @@ from typing import Callable
 import pytest
 
 from grade_class import (FILES, GRADED, SOLUTION, STUB, Adopter, Disturber, Sub, asks_for, gradebook, grade,
-                         kata, messages, output_files, private_course, report, tree, wait_for_no_process_named)
+                         kata, messages, private_course, report, tree, wait_for_no_process_named)
 from pytest_autograd_kata.grading import pool
 from pytest_autograd_kata.runner import sandbox
 
@@ -43,8 +44,6 @@ class Case:
     source: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     prepare: Callable[[Path], None] | None = None
-    #: the submission's other katas: the solutions, unless given
-    others: dict[str, str] = field(default_factory=dict)
     #: a fix of the core this case waits for (its own test expects it to fail until then)
     awaits: str = ""
 
@@ -148,9 +147,8 @@ def reaching_out(places: Places) -> dict[str, Case]:
         (folder / FILES["k01"]).write_text(STUB["k01"], encoding="utf-8")
         source = folder / "solution_source.py"
         source.write_text(SOLUTION["k01"], encoding="utf-8")
-        cache = folder / "__pycache__"
-        cache.mkdir()
-        py_compile.compile(str(source), cfile=str(cache / f"k01_grad_storage.cpython-311.pyc"),
+        # Where this Python would look for the stub's bytecode, and trust it unchecked.
+        py_compile.compile(str(source), cfile=importlib.util.cache_from_source(str(folder / FILES["k01"])),
                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
         source.unlink()
 
@@ -175,6 +173,12 @@ def reaching_out(places: Places) -> dict[str, Case]:
             + f"_write({str(places.course / FILES['k01'])!r}, {SOLUTION['k01']!r})\n"
             + f"_write({str(places.subs / 'b_victim' / FILES['k01'])!r}, {SOLUTION['k01']!r})\n")),
         "b_victim": Case("k01", "not_started", 0, source=STUB["k01"]),
+        "b_brings_its_own_conftest_and_torch": Case("k01", "not_started", 0, source=STUB["k01"], extra={
+            "conftest.py": passing_conftest,
+            "pytest.ini": "[pytest]\naddopts = -p no:autograd_kata -p no:hypothesispytest\n",
+            "sitecustomize.py": "import torch\ntorch.equal = lambda *a, **k: True\n",
+            "torch.py": "raise SystemExit('a fake torch')\n",
+        }),
         "b_rewrites_its_own_file": Case("k01", "not_started", 0, source=rewriter),
         # The same file, byte for byte: rewritten by its twin's code after being read, it is
         # still graded as it was handed in.
@@ -294,7 +298,7 @@ CLASSMATES = {
 def build(places: Places, cases: dict[str, Case]) -> list[Path]:
     folders = [sub.build(places.subs / name) for name, sub in CLASSMATES.items()]
     for name, case in cases.items():
-        folder = Sub(files={case.kata_id: None if case.prepare else case.source, **case.others},
+        folder = Sub(files={case.kata_id: None if case.prepare else case.source},
                      extra=case.extra).build(places.subs / name)
         if case.prepare is not None:
             case.prepare(folder)
