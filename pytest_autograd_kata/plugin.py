@@ -219,7 +219,8 @@ def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
 # ---------------------------------------------------------------- fixtures
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "device" not in metafunc.fixturenames:
+    # Only kata checks: another test's own `device` argument is none of the plugin's business.
+    if "device" not in metafunc.fixturenames or metafunc.definition.get_closest_marker(MARKER) is None:
         return
     from .devices import resolve
 

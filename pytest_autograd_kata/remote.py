@@ -287,7 +287,11 @@ class RemoteKata:
             return
         process = self._runner.spawn()
         self.__dict__.update(_process=process, _output_start=0, _reset=True)
-        self.__dict__["_tensors"] = weakref.WeakValueDictionary()
+        # Handles of an earlier process mean nothing to this one; the tensors made for the
+        # next request (kata.tensor before the first call) keep theirs.
+        waiting = {spec[key] for spec in self._pending for key in ("h", "grad_h") if key in spec}
+        self.__dict__["_tensors"] = weakref.WeakValueDictionary(
+            {h: r for h, r in self._tensors.items() if h in waiting})
         self._released.clear()
         source = self._source
         reply, _ = self._request({"op": "load", "sources": source.sources, "paths": source.paths,
