@@ -8,6 +8,7 @@ nor hypothesis: they load when a kata check first needs them.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Callable
@@ -190,6 +191,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         # --junitxml writes these as <property> elements, so a CI can total points per kata.
         item.user_properties += [("kata", kata_id), ("points", f"{kata_session.points(kata_id):g}")]
     _configure_hypothesis(kata_session.settings)
+    # torch, Hypothesis and the checks are loaded for good: the garbage collector need not walk
+    # their hundreds of thousands of objects again at every full collection during the checks.
+    # (Given back at the end of the run, so runs nested in one process free what they made.)
+    gc.collect()
+    gc.freeze()
+    config.add_cleanup(gc.unfreeze)
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
