@@ -7,7 +7,6 @@ from torch.autograd.graph import increment_version
 from pytest_autograd_kata import (Text, assert_grad_fn, assert_grad_from_backward, assert_is_tensor,
                                   assert_shares_storage, assert_tensor_equal, fail, strategies as kst)
 from pytest_autograd_kata.remote import RemoteTensor
-from pytest_autograd_kata.runner import probes
 
 pytestmark = pytest.mark.kata("k06")
 
@@ -115,7 +114,7 @@ def test_y_still_backpropagates_to_x(kata, device, x):
     # A second tensor on x.grad's memory keeps it alive while the learner's code runs, so new
     # memory cannot be allocated at the same address and pass for it.
     old_memory = kata.call(torch.detach, old_grad)
-    kata.call(probes.retain_grad, y)
+    kata.call(torch.Tensor.retain_grad, y)
     try:
         returned, error = kata.backward_through_y(learner_x, y), None
     except NotImplementedError:
@@ -158,7 +157,7 @@ def test_y_still_backpropagates_to_x(kata, device, x):
                   "as in k04, so it keeps its memory.",
                   "x.grad 被替换掉了，而不是就地清零：请像 k04 那样，就地清除现有 x.grad 中的值，让它保留原来的内存。"),
              name="x.grad")
-    if kata.call(probes.retained_grad, y) is None:
+    if y.grad is None:
         fail(Text("no backward pass went through the y that backward_through_y(x, y) was given: a y computed "
                   "again from x is a new graph. Backpropagate from the sum of this very y: detaching u left "
                   "its graph intact.",

@@ -217,7 +217,11 @@ def assert_grad_from_backward(tensor: RemoteTensor, *, name: str = "x.grad", pas
     if not isinstance(tensor, RemoteTensor) or tensor.passes is None:
         raise TypeError("assert_grad_from_backward takes a leaf made with kata.tensor(..., requires_grad=True)")
     if tensor.passes == 0:
-        _fail("grad_still_none" if tensor.grad is None else "no_backward", name, nudge)
+        if tensor.grad is None:
+            _fail("grad_still_none", name, nudge)
+        if tensor.grad is tensor.given_grad and tensor.grad_as_left is not False:
+            _fail("grad_as_given", name, nudge)
+        _fail("no_backward", name, nudge)
     if passes is not None and tensor.passes != passes:
         _fail("wrong_backward_count", name, nudge, obtained=tensor.passes, expected=passes)
     if not tensor.grad_as_left:

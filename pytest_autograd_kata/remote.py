@@ -174,7 +174,8 @@ class RemoteTensor:
     (``"MulBackward0"``) or None. ``storage`` tells whose memory it uses: two tensors with the
     same ``storage`` share memory. ``passes`` counts the backward passes that accumulated into a
     leaf made with ``kata.tensor(..., requires_grad=True)``, and ``grad_as_left`` says whether
-    its ``.grad`` is still what the last one left."""
+    its ``.grad`` is still what the last one left. A non-leaf's ``.grad`` is there once
+    ``kata.call(torch.Tensor.retain_grad, y)`` asked autograd to keep it."""
 
     def __init__(self, handle: int) -> None:
         self.handle = handle
@@ -188,6 +189,8 @@ class RemoteTensor:
         self.storage: int | None = None
         self.passes: int | None = None
         self.grad_as_left: bool | None = None
+        #: the .grad the check gave it with kata.tensor(..., grad=...), if any
+        self.given_grad: RemoteTensor | None = None
 
     @property
     def shape(self) -> torch.Size:
@@ -381,6 +384,7 @@ class RemoteKata:
             spec["grad"], spec["grad_h"] = self._tensor_data(grad), self._new_handle()
             remote.grad = self._intern(spec["grad_h"])  # `x.grad is old_grad` tells in-place from new
             remote.grad.value = grad.detach().clone()
+            remote.given_grad = remote.grad
         self._pending.append(spec)
         return remote
 
@@ -540,8 +544,11 @@ def _dotted_name(function: Any) -> str:
     """``torch.sin`` -> "torch.sin": a name the learner's process resolves to the same function."""
     module = getattr(function, "__module__", None) or "torch"
     names = (getattr(function, "__qualname__", None), getattr(function, "__name__", None))
-    # torch's C functions have no module, and a qualname of the class that holds them
-    for candidate in dict.fromkeys(f"{m}.{n}" for m in (module, "torch") for n in names if n):
+    # torch's C functions have no module and the qualname of the class that holds them
+    # (torch.sin: _VariableFunctionsClass.sin); Tensor's own methods live on its C base class.
+    candidates = [f"{m}.{n}" for m in (module, "torch") for n in names if n]
+    candidates += [f"torch.Tensor.{names[1]}"] if names[1] else []
+    for candidate in dict.fromkeys(candidates):
         if _resolve(candidate) is function:
             return candidate
     raise TypeError(f"cannot hand {function!r} to the learner's code: use a torch function, "

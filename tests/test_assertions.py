@@ -210,6 +210,13 @@ def test_a_gradient_not_left_by_backward_is_told_apart(learner, function: str, s
     assert str(failure(assert_grad_from_backward, x, name="x.grad")).startswith(says)
 
 
+def test_a_gradient_given_and_never_backpropagated_is_said_to_be_the_old_one(learner) -> None:
+    x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True, grad=torch.tensor([5.0, 5.0]))
+    learner.nothing(x)
+    assert str(failure(assert_grad_from_backward, x, name="x.grad")).startswith(
+        "x.grad still holds the gradient it had before: no backward pass reached it")
+
+
 @pytest.mark.parametrize("expected, ok", [(2, True), (1, False), (3, False)])
 def test_backward_passes_are_counted(learner, expected: int, ok: bool) -> None:
     x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True)

@@ -275,7 +275,8 @@ class Server:
                 "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": shown[:500]}
 
     def snapshot(self, handle: int, tensor: torch.Tensor, blobs: list[bytes]) -> dict:
-        grad = tensor.grad if tensor.is_leaf and tensor.requires_grad else None
+        # .grad means something for a leaf that records gradients, or a tensor told to retain it
+        grad = tensor.grad if tensor.requires_grad and (tensor.is_leaf or tensor.retains_grad) else None
         watch = self.watches.get(handle)
         try:
             storage = tensor.untyped_storage().data_ptr()

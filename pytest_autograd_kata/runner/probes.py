@@ -62,14 +62,3 @@ def vjp_of_vjp(function: Callable, x: torch.Tensor, v: torch.Tensor, w: torch.Te
     return (torch.zeros_like(x) if dx is None else dx.detach(),
             torch.zeros_like(v) if dv is None else dv.detach())
 
-
-def retain_grad(tensor: torch.Tensor) -> None:
-    """Make the non-leaf ``tensor`` keep the gradient that later backward passes through it
-    give it (read with :func:`retained_grad`): a check then tells a backward pass through the
-    learner's own tensor from one through a tensor recomputed like it."""
-    tensor.retain_grad()
-
-
-def retained_grad(tensor: torch.Tensor) -> torch.Tensor | None:
-    """What :func:`retain_grad` kept for ``tensor``: None while no backward pass went through it."""
-    return tensor.grad
