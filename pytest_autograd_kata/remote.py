@@ -189,8 +189,9 @@ class RemoteTensor:
         self.storage: int | None = None
         self.passes: int | None = None
         self.grad_as_left: bool | None = None
-        #: the .grad the check gave it with kata.tensor(..., grad=...), if any
+        #: the .grad the check gave it with kata.tensor(..., grad=...), if any, and its values then
         self.given_grad: RemoteTensor | None = None
+        self.given_values: torch.Tensor | None = None
 
     @property
     def shape(self) -> torch.Size:
@@ -384,7 +385,7 @@ class RemoteKata:
             spec["grad"], spec["grad_h"] = self._tensor_data(grad), self._new_handle()
             remote.grad = self._intern(spec["grad_h"])  # `x.grad is old_grad` tells in-place from new
             remote.grad.value = grad.detach().clone()
-            remote.given_grad = remote.grad
+            remote.given_grad, remote.given_values = remote.grad, remote.grad.value
         self._pending.append(spec)
         return remote
 
