@@ -61,3 +61,25 @@ def vjp_of_vjp(function: Callable, x: torch.Tensor, v: torch.Tensor, w: torch.Te
     dx, dv = torch.autograd.grad(u, (leaf, cotangent), w, allow_unused=True)
     return (torch.zeros_like(x) if dx is None else dx.detach(),
             torch.zeros_like(v) if dv is None else dv.detach())
+
+
+def values_and_slopes(function: Callable, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``function(x)`` and its derivative by the learner's graph at each point of the 1-D
+    ``points``, one call per point (``function`` takes a 0-dim tensor, and may branch on it):
+    a whole grid in one request. A result that records no graph has slope 0."""
+    values, slopes = [], []
+    for point in points:
+        leaf = _leaf(point)
+        result = function(leaf)
+        (slope,) = torch.autograd.grad(result, leaf, allow_unused=True) if result.requires_grad else (None,)
+        values.append(result.detach())
+        slopes.append(torch.zeros_like(point) if slope is None else slope.detach())
+    return torch.stack(values), torch.stack(slopes)
+
+
+def read_file_as_array(path: str, limit: int = 16 * 2**20) -> Any:
+    """:func:`read_file`'s bytes as a uint8 NumPy array, which the codec carries as data (it has
+    no encoding for ``bytes`` yet: ``read_file``'s result arrives as a handle to an object)."""
+    import numpy
+
+    return numpy.frombuffer(read_file(path, limit), dtype=numpy.uint8).copy()
