@@ -40,7 +40,8 @@ from typing import Any, Callable, Iterator
 import torch
 
 from .i18n import t
-from .runner import codec, probes
+from . import probes
+from .runner import codec
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
 
 #: builtin exception classes that a learner's exception is re-raised as (most specific first)

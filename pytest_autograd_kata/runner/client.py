@@ -80,7 +80,8 @@ def code_paths() -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    return {name: os.environ[name] for name in KEPT_ENV if name in os.environ}
+    # Agg: a learner's plot is drawn to a file; no learner process opens a window.
+    return {**{name: os.environ[name] for name in KEPT_ENV if name in os.environ}, "MPLBACKEND": "Agg"}
 
 
 @dataclass(frozen=True)
