@@ -4,7 +4,7 @@ import pytest
 import torch
 from hypothesis import assume, example, given, strategies as st
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, shown,
                                   fail, strategies as kst)
 from pytest_autograd_kata.remote import RemoteTensor
 
@@ -66,18 +66,6 @@ def book_values(a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     k = factor_k(a.item())
     return (torch.tensor(k, dtype=a.dtype, device=a.device),
             torch.tensor(k * a.item(), dtype=a.dtype, device=a.device))
-
-
-def shown(value: torch.Tensor) -> str:
-    """``value`` as a learner reads it: whole numbers in full (float32's d = -33554552), others as
-    the shortest decimal that reads back as ``value`` in its own dtype (float32: 200.00002),
-    without an exponent unless the number is very large or very small."""
-    number = value.detach().cpu().numpy()[()]  # a NumPy scalar of the dtype: its shortest decimal
-    if abs(number) < 1e16 and number == int(number):
-        return str(int(number))
-    if 1e-4 <= abs(number) < 1e16:
-        return numpy.format_float_positional(number, unique=True, trim="-")
-    return numpy.format_float_scientific(number, unique=True, trim="-")
 
 
 def dtype_name(dtype: torch.dtype) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Sequence
 
+import numpy
 import torch
 from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradcheck
 from torch.testing._comparison import default_tolerances as _default_tolerances
@@ -71,8 +72,22 @@ def _expected_line(expected: Text | None) -> str:
     return "\n" + t("expected_words", text=_bilingual(expected, "expected_words="))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.8g}"
+def shown(value: Any) -> str:
+    """A number (a 0-dim or one-element tensor, the check's or the learner's) as a learner reads
+    it: whole numbers in full (float32's -33554552), others as the shortest decimal that reads
+    back as the value in its own dtype (float32: 200.00002, where .8g would hide a float64's
+    last digits), without an exponent unless the number is very large or very small."""
+    tensor = _values(value).detach().cpu().reshape(())
+    if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds each exactly
+        tensor = tensor.float()
+    number = tensor.numpy()[()]
+    if not numpy.isfinite(number) or numpy.iscomplexobj(number) or number.dtype.kind != "f":
+        return str(number)
+    if abs(number) < 1e16 and number == int(number):
+        return str(int(number))
+    if 1e-4 <= abs(number) < 1e16:
+        return numpy.format_float_positional(number, unique=True, trim="-")
+    return numpy.format_float_scientific(number, unique=True, trim="-")
 
 
 def _index(flat: int, shape: torch.Size) -> str:
@@ -87,13 +102,13 @@ def _index(flat: int, shape: torch.Size) -> str:
 
 def _differences(name: str, actual: _Tensor, expected: _Tensor, mismatch: _Tensor) -> str:
     flat_bad = mismatch.reshape(-1).nonzero().reshape(-1).tolist()
-    a, e = actual.reshape(-1).tolist(), expected.reshape(-1).tolist()
+    a, e = actual.reshape(-1), expected.reshape(-1)
     # A single number is not "1 of 1 elements": it is just obtained vs expected.
     lines = [t("differing_count", bad=len(flat_bad), total=actual.numel()) if actual.numel() > 1
              else t("differing_single")]
     for i in flat_bad[:SHOWN_ELEMENTS]:
         lines.append(t("differing_element", name=name + _index(i, actual.shape),
-                       obtained=_fmt(a[i]), expected=_fmt(e[i])))
+                       obtained=shown(a[i]), expected=shown(e[i])))
     return "\n".join(lines)
 
 
