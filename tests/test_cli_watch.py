@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_course import COURSE, K01, course  # noqa: F401  (fixture)
+from cli_course import COURSE_KATAS, K01, course, course_copy  # noqa: F401  (fixtures)
 
 #: generous: the first answer waits for torch and every kata's checks to import
 STARTUP = 120
@@ -73,7 +73,7 @@ def test_watch_rechecks_on_save_and_moves_on_only_when_asked(course, how) -> Non
         watch.wait_for("k01 passes!", ANSWER)
         watch.wait_for("Watching katas/k01", ANSWER)  # still on k01: it does not move on by itself
         watch.press("\n")
-        second = COURSE.katas[1]
+        second = COURSE_KATAS[1]
         watch.wait_for(f"Watching katas/{second.filename}", ANSWER)
         watch.press("q\n")
         assert watch.process.wait(timeout=ANSWER) == 0
