@@ -49,13 +49,16 @@ def recorded(course: Course) -> dict[str, str]:
 
 
 def state(course: Course, kata: Kata, record: dict[str, str] | None = None) -> str:
-    """:data:`INTACT`, :data:`CHANGED` or :data:`MISSING`: the kata's check file against the record."""
+    """:data:`INTACT`, :data:`CHANGED` or :data:`MISSING`: the kata's check file against the
+    record. A kata the record does not name is :data:`INTACT`: there is nothing to compare with."""
     expected = (recorded(course) if record is None else record).get(kata.checks_filename)
+    if expected is None:
+        return INTACT
     try:
         data = (course.root / kata.checks_filename).read_bytes()
     except FileNotFoundError:
         return MISSING
-    return INTACT if expected is None or digest(data) == expected else CHANGED
+    return INTACT if digest(data) == expected else CHANGED
 
 
 def note(kata: Kata, how: str, shown_path: str, lang: str | None = None) -> str:
