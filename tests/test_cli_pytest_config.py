@@ -3,6 +3,7 @@ settings (those live in tests/pytest.ini, for `python -m pytest tests`); `pytest
 (pytest-xdist) ends with the same progress view; the README's commands are the ones CI runs."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -39,13 +40,16 @@ def test_the_project_settings_name_only_what_the_course_needs() -> None:
 def test_pytest_katas_with_xdist_ends_with_the_progress_view(course) -> None:
     pytest.importorskip("xdist", reason="the test extra installs pytest-xdist")
     solve(course, "k01")
-    ran = pytest_in(course, "katas", "-n", "2", "-p", "no:cacheprovider")
+    ran = pytest_in(course, "katas", "-n", "2", "-p", "no:cacheprovider", "--kata-report=report.json")
     out = ran.stdout
     assert f"1/{KATA_COUNT} done" in out, out[-3000:]
     for kata in COURSE_KATAS:
         assert re.search(rf"^  [✔·✘!⏱] {kata.id}  {re.escape(kata.title['en'])}", out, re.MULTILINE), out[-3000:]
     assert f"next: {COURSE_KATAS[1].id}" in out
     assert "checked on: cpu" in out  # what the workers ran on reaches the controller
+    report = json.loads((course / "report.json").read_text(encoding="utf-8"))  # the controller's, whole
+    assert [k["id"] for k in report["katas"]] == [k.id for k in COURSE_KATAS]
+    assert report["katas"][0]["status"] == "passed" and report["score"] == COURSE_KATAS[0].points
 
 
 def test_the_readme_quick_start_is_two_commands_and_ci_runs_the_test_one() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ import pytest
 
 from cli_course import K01, cli, course, course_copy, cut_course, solve  # noqa: F401  (fixtures)
 from conftest import KATAS
+from pytest_autograd_kata.cli import main
 from pytest_autograd_kata.cli.checker import fingerprint
 from pytest_autograd_kata.cli.service import IDLE_ENV, service_files, stop
 from pytest_autograd_kata.cli.workspace import find
@@ -25,6 +27,14 @@ LIMIT = "2"
 
 def write_k01(root: Path, body: str) -> None:
     (root / "katas" / K01.filename).write_text(f"import torch\n\n\ndef make_x(n, device):\n{body}", encoding="utf-8")
+
+
+def running(pid: str) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped by this test, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def service_pids(root: Path) -> list[str]:
@@ -81,6 +91,23 @@ def test_a_loop_that_catches_every_exception_ends_at_the_time_limit(cli, course,
     assert ran.code == 1
     assert "timeout" in ran.out.splitlines()[0]
     assert f"your code ran for more than {LIMIT} s in this check and was stopped" in ran.out
+
+
+def test_ctrl_c_during_a_check_without_time_limit_leaves_no_service_stuck_behind(cli, course) -> None:
+    cli("run", "k01")  # the service is up
+    [service] = service_pids(course)
+    write_k01(course, "    while True:\n        pass\n")
+    run = subprocess.Popen([sys.executable, "-m", "pytest_autograd_kata.cli", "run", "k01"], cwd=course,
+                           env={**os.environ, "KATA_TIMEOUT": "0"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)  # the check is under way, with no limit: only the learner can end it
+    run.send_signal(signal.SIGINT)
+    assert run.wait(timeout=60) == 130
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and running(service):
+        time.sleep(0.05)
+    assert not running(service)  # ended with the check no one waits for
+    solve(course, "k01")
+    assert cli("run", "k01").code == 0  # the next run is answered, by a new service
 
 
 def test_what_the_code_printed_is_counted_and_shown_with_v(cli, course) -> None:
@@ -146,3 +173,14 @@ def test_a_service_in_a_deep_folder_listens_elsewhere_and_ends_when_idle(tmp_pat
     finally:
         stop(ws)
         shutil.rmtree(root)
+
+
+def test_a_session_that_cannot_start_says_why(tmp_path, monkeypatch, capfd) -> None:
+    root = tmp_path / "course"
+    cut_course(KATAS, root, ("k01",))
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KATA_DEVICES", "tpu")
+    assert main(["run", "k01"]) == 2
+    err = capfd.readouterr().err
+    assert "The checks could not start" in err and "KATA_DEVICES: unknown device tpu" in err
+    assert not service_files(find(root)).socket.exists()  # and it did not stay

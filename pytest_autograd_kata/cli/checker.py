@@ -10,6 +10,10 @@ The session lives in the course's background service (:mod:`.service`) where the
 Unix sockets, so a repeated ``run`` finds it warm; elsewhere, or with ``KATA_SERVICE=off``, in a
 thread of the command's own process (:class:`InProcessChecker`). Both take the same requests
 (:func:`request`) and answer with a kata's result as JSON.
+
+A caller with the learner's code as text rather than files (a notebook's cells) passes it as a
+:class:`~pytest_autograd_kata.sources.KataSource`:
+``checks.check_now(ws, open_checker(ws), kata, lang, source=KataSource(...))``.
 """
 from __future__ import annotations
 

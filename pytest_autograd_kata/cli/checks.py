@@ -45,15 +45,17 @@ def learner_source(ws: Workspace, kata: Kata) -> KataSource:
         return KataSource({}, {kata.module: shown(kata.module)}, kata.module)
 
 
-def check_now(ws: Workspace, checker: Checker, kata: Kata, lang: str) -> KataResult:
-    """Run the kata's checks now on the learner's files as they are."""
+def check_now(ws: Workspace, checker: Checker, kata: Kata, lang: str, source: KataSource | None = None) -> KataResult:
+    """Run the kata's checks now: on ``source`` when given (a notebook passes the text of its
+    cells, named as it wants them shown), else on the learner's files as they are."""
     if checksums.state(ws.course, kata) == checksums.MISSING:
         return unchecked(kata, lang)  # nothing to run; :func:`review` says why
-    try:
-        source = learner_source(ws, kata)
-    except SourceError as err:  # a link, a special file, a huge file: the checks never see it
-        return KataResult(kata.id, kata.text("title", lang), kata.points, forced_status=ERROR,
-                          forced_message=str(err))
+    if source is None:
+        try:
+            source = learner_source(ws, kata)
+        except SourceError as err:  # a link, a special file, a huge file: the checks never see it
+            return KataResult(kata.id, kata.text("title", lang), kata.points, forced_status=ERROR,
+                              forced_message=str(err))
     return KataResult.from_json(checker.check(request(kata, source, lang, check_timeout(ws))))
 
 

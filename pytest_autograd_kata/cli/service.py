@@ -57,6 +57,8 @@ MAX_MESSAGE = 64 * 2**20
 #: a socket's path must fit in sun_path (104 bytes on macOS, 108 on Linux, with its NUL)
 SOCKET_PATH_MAX = 100
 LOG_TAIL = 3000
+#: how the service's log begins (with its course and pid)
+STARTED = "check service for"
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
         "from pytest_autograd_kata.cli.service import main; main(sys.argv[2:])")
 
@@ -166,6 +168,11 @@ class ServiceChecker:
                 except TimeoutError:
                     _kill(accepted["pid"])
                     raise CliError(t("cli_service_stuck", seconds=allowed, log=log_tail(self.where))) from None
+                except KeyboardInterrupt:
+                    # The service would go on with code no one waits for (a loop under
+                    # --kata-timeout 0, say), and every later request would wait behind it.
+                    _kill(accepted["pid"])
+                    raise
                 if result is None:
                     raise CliError(t("cli_service_ended", log=log_tail(self.where)))
                 return result["kata"]
@@ -330,7 +337,7 @@ class Service:
 
     def fail_waiting(self) -> None:
         """The session never started: tell each command waiting for it why."""
-        detail = log_tail(self.where)
+        detail = "\n".join(line for line in log_tail(self.where).splitlines() if not line.startswith(STARTED))
         self.listener.settimeout(0.2)
         while True:
             try:
@@ -353,9 +360,10 @@ def main(argv: list[str]) -> None:
     """``main([COURSE_ROOT])``: serve the course's checks until idle."""
     root = Path(argv[0])
     service = Service(Workspace(root, load_course(root / KATAS_DIR)))
-    print(f"check service for {root} (pid {os.getpid()}), listening on {service.where.socket}", flush=True)
+    print(f"{STARTED} {root} (pid {os.getpid()}), listening on {service.where.socket}", flush=True)
     try:
         if not serve(service.ws, service.requests(), service.reply):
+            service.unlink()  # first: a command told why may start the next service at once
             service.fail_waiting()
     finally:
         service.unlink()
