@@ -2,10 +2,12 @@
 course, a kata not begun, Hypothesis's own lines, a syntax error, fields set in Chinese text."""
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
 from cli_course import COURSE_KATAS, K01, cli, course, course_copy, solve  # noqa: F401  (fixtures)
+from conftest import KATAS
 from pytest_autograd_kata.i18n import t
 
 WRONG_K01 = Path(__file__).with_name("corpus") / "k01" / "int_dtype.py"
@@ -63,3 +65,17 @@ def test_chinese_text_in_a_field_sits_without_a_space_but_code_keeps_its_own() -
     assert code in t("raised_in_learner_code", "zh", path="k01.py", line=3, code=code)
     assert t("storage_not_shared", "en", name="x.grad", other="the x.grad it held before") == \
         "x.grad does not share memory with the x.grad it held before: it is a copy, not a view of the same data."
+
+
+def test_no_expected_words_repeat_the_colon_of_expected() -> None:
+    """``expected: {text}`` / ``应当是：{text}``: a text that starts its own "u: …" reads as a slip
+    ("应当是：u：…"); the checks phrase it as "u (…)" instead."""
+    said = []
+    for checks in sorted(KATAS.glob("test_*.py")):
+        for node in ast.walk(ast.parse(checks.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "expected_words" and isinstance(node.value, ast.Call):
+                said += [(f"{checks.name}:{node.value.lineno}", arg.value) for arg in node.value.args
+                         if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    assert said  # the checks do say what they expect in words
+    offenders = [f"{where}: {text!r}" for where, text in said if ":" in text or "：" in text]
+    assert not offenders, "after 'expected:' these read as a second colon:\n" + "\n".join(offenders)
