@@ -17,7 +17,8 @@ import pytest
 from cli_course import K01, cli, course, course_copy, cut_course, solve  # noqa: F401  (fixtures)
 from conftest import KATAS
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.cli.checker import fingerprint
+from pytest_autograd_kata import settings
+from pytest_autograd_kata.cli.checker import check_timeout, fingerprint
 from pytest_autograd_kata.cli.service import IDLE_ENV, service_files, stop
 from pytest_autograd_kata.cli.workspace import find
 
@@ -81,6 +82,15 @@ def test_the_fingerprint_follows_what_the_service_holds_and_not_the_learners_fil
     course_file = course / "katas" / "course.toml"
     course_file.write_text(course_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert fingerprint(ws) != before
+
+
+def test_run_gives_the_learners_code_the_time_pytest_katas_gives(course, monkeypatch) -> None:
+    ws = find(course)
+    assert check_timeout(ws) == settings.DEFAULT_TIMEOUT
+    monkeypatch.setenv("KATA_TIMEOUT", "7")
+    assert check_timeout(ws) == 7.0
+    (course / "pytest.ini").write_text("[pytest]\nkata_timeout = 3\n", encoding="utf-8")
+    assert check_timeout(ws) == 3.0  # the ini key before the environment, as in pytest
 
 
 def test_a_loop_that_catches_every_exception_ends_at_the_time_limit(cli, course, monkeypatch) -> None:

@@ -74,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 class Watching:
+    """One watch: the kata in view, checked on each save or Enter, until q or the end of the course."""
+
     def __init__(self, ws: Workspace, state: State, checker: Checker, lang: str, verbose: bool, how: str) -> None:
         self.ws, self.state, self.checker = ws, state, checker
         self.lang, self.verbose, self.how = lang, verbose, how
