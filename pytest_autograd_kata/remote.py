@@ -43,6 +43,7 @@ from .i18n import t
 from . import probes
 from .runner import codec
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
+from .sources import KataSource
 
 #: builtin exception classes that a learner's exception is re-raised as (most specific first)
 _BUILTIN_EXCEPTIONS = {cls.__name__: cls for cls in (
@@ -263,14 +264,6 @@ class Budget:
     def spend(self, elapsed: float) -> None:
         if self.left is not None:
             self.left -= elapsed
-
-
-class KataSource:
-    """The learner's files as the runner sends them: each kata module's source by module name,
-    the name messages show for it, and the module the checks are about."""
-
-    def __init__(self, sources: dict[str, str], paths: dict[str, str], main: str) -> None:
-        self.sources, self.paths, self.main = sources, paths, main
 
 
 class RemoteKata:
