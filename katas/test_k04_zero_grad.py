@@ -133,8 +133,8 @@ def test_without_clearing_the_gradients_add_up(kata, device, x_and_old_grad):
     cleared = learner_x.grad is not None and torch.equal(learner_x.grad.value, torch.ones_like(x))
     # old + 1 rounds exactly as backward()'s in-place accumulation does: both are one float32 addition.
     assert_tensor_equal(learner_x.grad, old + 1, name="x.grad",
-                        expected_words=Text("the old gradient plus ones: PyTorch accumulates",
-                                            "旧梯度加 1：PyTorch 会累积梯度"),
+                        expected_words=Text("the old gradient plus ones (PyTorch accumulates)",
+                                            "旧梯度加 1（PyTorch 会累积梯度）"),
                         nudge=Text("this function shows PyTorch's default: do not clear x.grad here.",
                                    "这个函数展示的是 PyTorch 的默认行为：这里不要清除 x.grad。")
                         if cleared else ONE_PER_ELEMENT)

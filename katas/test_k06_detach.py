@@ -62,7 +62,7 @@ def test_x_grad_equals_u(kata, device, x):
                               nudge=Text("run the backward pass of z.sum() once, and leave x.grad as it leaves it.",
                                          "对 z.sum() 执行一次反向传播，并保留它留下的 x.grad。"))
     assert_tensor_equal(learner_x.grad, square, name="x.grad",
-                        expected_words=Text("u: with u a constant, d(u·x)/dx = u", "u：u 是常数时，d(u·x)/dx = u"),
+                        expected_words=Text("u (with u a constant, d(u·x)/dx = u)", "u（u 是常数时，d(u·x)/dx = u）"),
                         nudge=Text("if x.grad looks like 3·x², autograd traced u back to x: u must be "
                                    "y with its history dropped, and z must be computed from that u.",
                                    "如果 x.grad 像是 3·x²，说明自动求导沿 u 追溯回了 x：u 必须是丢弃了计算历史的 y，"

@@ -142,8 +142,8 @@ def test_gradient_of_f_returns_a_grad_itself_and_d(kata, device, a):
              name="gradient_of_f(a)[0]")
     # k is exact in both dtypes: 100 and the powers of 2 multiply without rounding.
     assert_tensor_close(learner_a.grad, k, name="a.grad",
-                        expected_words=Text("k = d / a: f(a) = k·a, so its derivative is k",
-                                            "k = d / a：f(a) = k·a，所以它的导数是 k"))
+                        expected_words=Text("k = d / a (f(a) = k·a, so its derivative is k)",
+                                            "k = d / a（f(a) = k·a，所以它的导数是 k）"))
     assert_d(d, learner_a, expected_d, "d")
 
 

@@ -115,9 +115,9 @@ def test_a_grad_is_the_same_k_in_every_entry_from_one_backward_pass(kata, device
     # f(a) = k·a for one k that depends on a only through its norm and sum, which are constant
     # near a: so ∂d[i]/∂a[i] is that k in every entry, the d / a of the book.
     assert_tensor_close(learner_a.grad, book_grad(a), name="a.grad",
-                        expected_words=Text("k = d / a in every entry: the derivative of each entry of d "
+                        expected_words=Text("k = d / a in every entry, the derivative of each entry of d "
                                             "with respect to the matching entry of a",
-                                            "每个元素都是 k = d / a：d 的每个元素对 a 中对应元素的导数"),
+                                            "每个元素都是 k = d / a，即 d 的每个元素对 a 中对应元素的导数"),
                         nudge=Text("in the backward pass every entry of d must count with the same weight, 1; "
                                    "any other weight (1/n, or d's own values) scales a.grad by it.",
                                    "反向传播时 d 的每个元素都必须以相同的权重 1 计入；换成别的权重"
