@@ -1,8 +1,9 @@
 """The project's benchmark script: ``python benchmarks/run.py``.
 
 It measures, side by side in one run, what the plugin costs a pytest session that has nothing
-to do with katas (goal: ≤ 1.05× the same session with ``-p no:autograd_kata``), then runs
-``measure()`` of every other ``benchmarks/bench_*.py`` module. A benchmark module's
+to do with katas (goal: ≤ 1.05× the same session with ``-p no:autograd_kata``), how fast a
+learner's repeated ``autograd-kata run kNN`` answers against a bare ``python -c "import torch"``
+(goal: at least 2× faster), then runs ``measure()`` of every other ``benchmarks/bench_*.py`` module. A benchmark module's
 ``measure()`` prints its own figures; it may use :func:`interleaved_medians` from here.
 
 Timings are medians of interleaved repetitions: a machine that slows down for a while slows
@@ -13,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,6 +85,47 @@ def measure_plugin_overhead() -> None:
                                 medians["without"], goal=1.05)))
 
 
+#: the katas whose repeated `run` is measured, solved (a passing run checks every example)
+RUN_KATAS = ("k01", "k03")
+RUN_GOAL = 2.0
+
+
+def measure_learner_run() -> None:
+    """A repeated ``autograd-kata run kNN`` (the course's check service already warm, as after a
+    learner's first run) against ``python -c "import torch"``, which any run that loads torch
+    itself would pay."""
+    sys.path.insert(0, str(REPO))
+    from pytest_autograd_kata.cli.service import stop
+    from pytest_autograd_kata.cli.workspace import find
+    from pytest_autograd_kata.course import load_course
+
+    course = load_course(REPO / "katas")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for name in ("katas", "solutions"):
+            shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+        commands = {"import torch": [sys.executable, "-c", "import torch"]}
+        for kata_id in RUN_KATAS:
+            kata = course.get(kata_id)
+            shutil.copy(REPO / "solutions" / kata.filename, root / "katas" / kata.filename)
+            commands[f"run {kata_id}"] = [sys.executable, "-m", "pytest_autograd_kata.cli", "run", kata_id]
+        try:
+            interleaved_medians({"first run": commands[f"run {RUN_KATAS[0]}"]}, 1, root)  # starts the service
+            medians = interleaved_medians(commands, REPEAT, root)
+        finally:
+            stop(find(root))
+    print(f"a repeated `autograd-kata run` vs `python -c \"import torch\"` (median of {REPEAT} interleaved runs each)")
+    baseline = medians["import torch"]
+    for kata_id in RUN_KATAS:
+        timing = medians[f"run {kata_id}"]
+        speedup = baseline.wall / timing.wall
+        verdict = "meets" if speedup >= RUN_GOAL else "MISSES"
+        print(f"  run {kata_id} (solved): {timing.wall:.3f} s wall; import torch: {baseline.wall:.3f} s wall "
+              f"-> run is {speedup:.2f}x faster ({verdict} the goal >= {RUN_GOAL}x)")
+    print(f"  cpu of the command itself: run {medians[f'run {RUN_KATAS[0]}'].cpu:.3f} s, import torch "
+          f"{baseline.cpu:.3f} s (the service's own work is not the command's)")
+
+
 def benchmark_modules() -> list[str]:
     return sorted(p.stem for p in BENCHMARKS.glob("bench_*.py"))
 
@@ -91,6 +134,8 @@ def main() -> int:
     os.chdir(REPO)
     sys.path.insert(0, str(BENCHMARKS))
     measure_plugin_overhead()
+    print()
+    measure_learner_run()
     for name in benchmark_modules():
         print()
         print(f"{name}")

@@ -2,29 +2,36 @@
 
 backward() with no argument works only for a scalar. For y = x * x, a tensor shaped like x,
 PyTorch needs to know how to combine the elements of y. In deep learning we want the sum of the
-partial derivatives of every element, so either reduce y with y.sum() first, or pass
-gradient=torch.ones_like(y), one weight per element of y. Both give x.grad = 2·x.
+partial derivatives of every element, so either reduce y to a scalar with its sum first, or pass
+a gradient argument: one weight per element of y, all ones. Both give x.grad = 2·x.
 
-x records gradients and may be a vector, a matrix or a 3-D tensor. With y = x * x, write:
-- backward_square_by_sum(x): run the backward pass through the sum of y;
-- backward_square_with_ones(x): call backward on y itself, passing a gradient of ones shaped like y;
-- non_scalar_backward_error(x): call y.backward() with no argument, catch the RuntimeError PyTorch
-  raises, and return it (x has at least two elements: backward() treats a one-element y as a scalar).
-The checks compare x.grad with 2·x for every shape, check that both routes agree, and that the
-returned error really came from backward(). This kata teaches why a non-scalar output needs a
-reduction or a gradient argument.
+x is a float32 tensor that records gradients: a vector, a matrix or a 3-D tensor, whose x.grad
+is None. With y = x * x, write:
+- backward_square_by_sum(x): run one backward pass, from the sum of y; return nothing;
+- backward_square_with_ones(x): run one backward pass from y itself, passing a gradient of ones
+  shaped like y; return nothing;
+- non_scalar_backward_error(x): call backward() on y with no argument (x has at least two
+  elements: backward() treats a one-element y as a scalar), catch the RuntimeError PyTorch
+  raises, and return that very exception object; run no other backward pass.
+Use backward() (y.backward() or torch.autograd.backward): torch.autograd.grad does not fill
+x.grad. The checks compare x.grad with 2·x exactly for every shape, look at where each backward
+pass starts, and check that the returned error came out of backward() with PyTorch's own
+message. This kata teaches why a non-scalar output needs a reduction or a gradient argument.
 
 不带参数的 backward() 只适用于标量。y = x * x 是一个与 x 形状相同的张量，PyTorch 需要知道
-如何把 y 的各个元素合起来。深度学习中我们要的是每个元素偏导数之和，所以要么先用 y.sum() 把 y 变成
-标量，要么传入 gradient=torch.ones_like(y)，即 y 的每个元素一个权重。两种做法都得到 x.grad = 2·x。
+如何把 y 的各个元素合起来。深度学习中我们要的是每个元素偏导数之和，所以要么先对 y 求和，把它变成
+标量，要么传入一个 gradient 参数：y 的每个元素一个权重，全都是 1。两种做法都得到 x.grad = 2·x。
 
-x 记录梯度，可以是向量、矩阵或三维张量。令 y = x * x，编写：
-- backward_square_by_sum(x)：对 y 的和执行反向传播；
-- backward_square_with_ones(x)：直接对 y 调用 backward，传入与 y 形状相同的全 1 梯度；
-- non_scalar_backward_error(x)：不带参数调用 y.backward()，捕获 PyTorch 抛出的 RuntimeError 并返回它
-  （x 至少有两个元素：只有一个元素的 y 会被 backward() 当作标量）。
-检查会对每种形状把 x.grad 与 2·x 比较，确认两种做法结果一致，并确认返回的错误确实来自 backward()。
-本练习讲的是为什么非标量的输出需要先求和，或者传入 gradient 参数。
+x 是一个记录梯度的 float32 张量，可以是向量、矩阵或三维张量，它的 x.grad 为 None。令 y = x * x，编写：
+- backward_square_by_sum(x)：从 y 的和开始执行一次反向传播，不需要返回任何值；
+- backward_square_with_ones(x)：从 y 本身开始执行一次反向传播，传入与 y 形状相同的全 1 梯度，
+  不需要返回任何值；
+- non_scalar_backward_error(x)：不带参数地对 y 调用 backward()（x 至少有两个元素：只有一个元素的 y
+  会被 backward() 当作标量），捕获 PyTorch 抛出的 RuntimeError，并返回这个异常对象本身；
+  不要再做别的反向传播。
+反向传播要用 backward()（y.backward() 或 torch.autograd.backward）：torch.autograd.grad 不会填写 x.grad。
+检查会对每种形状把 x.grad 与 2·x 做精确比较，查看每次反向传播从哪里开始，并确认返回的错误确实出自
+backward()，带着 PyTorch 自己的报错信息。本练习讲的是为什么非标量的输出需要先求和，或者传入 gradient 参数。
 
 Hints / 提示: autograd-kata hint k05    Check / 检查: autograd-kata run k05
 """
@@ -34,17 +41,18 @@ import torch
 
 def backward_square_by_sum(x: torch.Tensor) -> None:
     """For ``y = x * x`` (same shape as ``x``), fill ``x.grad`` with the sum of the partial
-    derivatives of y's elements by first reducing y to a scalar."""
+    derivatives of y's elements: one backward pass, from the sum of y. Return nothing."""
     raise NotImplementedError("k05 is not started: write `backward_square_by_sum`")
 
 
 def backward_square_with_ones(x: torch.Tensor) -> None:
-    """Same gradient as :func:`backward_square_by_sum`, but call backward on the non-scalar
-    ``y = x * x`` itself, passing ``gradient=``: one weight per element of y."""
+    """Same gradient as :func:`backward_square_by_sum`, but one backward pass from the
+    non-scalar ``y = x * x`` itself, with a gradient argument: one weight per element of y,
+    all ones. Return nothing."""
     raise NotImplementedError("k05 is not started: write `backward_square_with_ones`")
 
 
 def non_scalar_backward_error(x: torch.Tensor) -> RuntimeError:
-    """Call ``y.backward()`` with no argument on ``y = x * x`` (``x`` has at least two
-    elements), catch the error PyTorch raises, and return it."""
+    """Call backward() with no argument on ``y = x * x`` (``x`` has at least two elements),
+    catch the RuntimeError PyTorch raises, and return that exception object itself."""
     raise NotImplementedError("k05 is not started: write `non_scalar_backward_error`")

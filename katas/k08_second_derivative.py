@@ -7,23 +7,28 @@ pass itself, which a plain backward pass (create_graph=False) throws away. Recor
 takes time and memory, and the second pass then runs backward through the forward and the backward
 operations together, a larger graph than the forward one alone.
 
-torch.autograd.grad returns the gradient instead of adding it into x.grad, so x.grad stays None.
+In both functions below, x is a float32 or float64 tensor with 1 to 3 dimensions (a vector, a matrix
+or a 3-D tensor) that records gradients, and f is a function that acts element by element and
+returns a tensor of x's shape (like torch.sin or lambda t: t ** 3; the checks pass several). Return
+tensors of x's shape and dtype, computed with torch.autograd.grad, which returns the gradient instead
+of adding it into x.grad as backward() does: x.grad stays None.
 
-Write first_derivative(f, x), for a function f that acts element by element (like torch.sin or
-lambda t: t ** 3): return dy/dx for y = f(x), element by element, as a tensor that carries a
-grad_fn. Then second_derivative(f, x): d²y/dx², the derivative of the first derivative. For
-f(x) = x³ it is 6x; for sin x it is -sin x.
+Write first_derivative(f, x): return dy/dx for y = f(x), element by element, as a tensor that
+carries a grad_fn. Then second_derivative(f, x): d²y/dx², the derivative of the first derivative.
+For f(x) = x³ it is 6x; for sin x it is -sin x.
 
 本节的第一道练习问：为什么计算二阶导数比一阶导数的开销大得多？要对导数再求导，自动求导必须记录下这个导数是如何
 计算出来的：torch.autograd.grad(y, x, create_graph=True) 在返回 dy/dx 的同时，还记录了反向传播本身的计算图，
 而普通的反向传播（create_graph=False）会把它丢掉。记录这张图需要时间和内存，而第二次求导要反向经过正向运算和
 反向运算合在一起的计算图，它比单独的正向计算图更大。
 
-torch.autograd.grad 直接返回梯度，而不是把它累加到 x.grad 中，所以 x.grad 仍然是 None。
+下面两个函数中，x 是记录梯度的 float32 或 float64 张量，有 1 到 3 个维度（向量、矩阵或三维张量）；f 是逐元素
+作用的函数，返回与 x 形状相同的张量（例如 torch.sin 或 lambda t: t ** 3；检查会传入好几种）。返回的张量要与 x
+形状相同、数据类型相同，并且要用 torch.autograd.grad 计算：它直接返回梯度，而不像 backward() 那样把梯度累加到
+x.grad 中，所以 x.grad 要保持为 None。
 
-编写 first_derivative(f, x)，其中 f 是逐元素作用的函数（例如 torch.sin 或 lambda t: t ** 3）：逐元素返回
-y = f(x) 的 dy/dx，而且结果要带有 grad_fn。再编写 second_derivative(f, x)：d²y/dx²，即一阶导数的导数。
-对 f(x) = x³ 结果是 6x；对 sin x 结果是 -sin x。
+编写 first_derivative(f, x)：逐元素返回 y = f(x) 的 dy/dx，而且结果要带有 grad_fn。再编写
+second_derivative(f, x)：d²y/dx²，即一阶导数的导数。对 f(x) = x³ 结果是 6x；对 sin x 结果是 -sin x。
 
 Hints / 提示: autograd-kata hint k08    Check / 检查: autograd-kata run k08
 """

@@ -4,24 +4,32 @@ The book's control-flow example computes d = f(a) for a random scalar a, runs
 d.backward() and finds a.grad == d / a. The section's exercise asks: what happens when a is a
 random vector or matrix?
 
-Write f(a), the book's function for a tensor a of any shape (b = 2·a doubled while b.norm() is
-below 1000; then b if b.sum() is positive, else 100·b), and backward_through_f(a): for an a that
-records gradients, compute d = f(a), run one backward pass so that each entry of a.grad is the
-derivative of the matching entry of d, and return d.
+Write f(a), the book's function for a float32 tensor a of any shape (b = 2·a doubled while
+b.norm() is below 1000; then b if b.sum() is positive, else 100·b), returning a tensor of a's
+shape and dtype; and backward_through_f(a): for an a that records gradients, compute d = f(a),
+run one backward pass so that each entry a.grad[i] is ∂d[i]/∂a[i], the derivative of the matching
+entry of d, and return d.
 
-Now f(a) has a's shape: it is no longer a scalar. The checks draw vectors, matrices and 3-D
-tensors with no zero entry, and expect a.grad ≈ d / a entry by entry, with the same number k in
-every entry of a.grad.
+Now f(a) has a's shape: it is no longer a scalar. The checks draw float32 vectors, matrices and
+3-D tensors with no zero entry, always including the edge cases of the loop and the branch
+(b.norm() exactly 1000, b.sum() exactly 0). They compare f(a) and the d you return with the
+book's f, within torch.testing's default tolerance for float32 (rtol 1.3e-6, atol 1e-5); count
+the backward passes that reach a (exactly one); and expect a.grad ≈ k in every entry, the one
+number with f(a) = k·a (the book's d / a).
 
 书中的控制流例子对随机标量 a 计算 d = f(a)，调用 d.backward()，得到 a.grad == d / a。
 本节的练习问：如果把 a 换成随机向量或矩阵，会发生什么？
 
-编写 f(a)：书中的函数，适用于任意形状的张量 a（b = 2·a，当 b.norm() 小于 1000 时不断翻倍；
-然后若 b.sum() 为正取 b，否则取 100·b）；再编写 backward_through_f(a)：对一个记录梯度的 a，
-计算 d = f(a)，执行一次反向传播，使 a.grad 的每个元素都是 d 中对应元素的导数，并返回 d。
+编写 f(a)：书中的函数，适用于任意形状的 float32 张量 a（b = 2·a，当 b.norm() 小于 1000 时不断
+翻倍；然后若 b.sum() 为正取 b，否则取 100·b），返回与 a 形状和数据类型都相同的张量；再编写
+backward_through_f(a)：对一个记录梯度的 a，计算 d = f(a)，执行一次反向传播，使 a.grad 的每个
+元素 a.grad[i] 都等于 ∂d[i]/∂a[i]，即 d 中对应元素的导数，并返回 d。
 
-现在 f(a) 与 a 形状相同，不再是标量。检查会抽取没有零元素的向量、矩阵和三维张量，
-要求 a.grad 逐元素约等于 d / a，并且 a.grad 的每个元素都是同一个数 k。
+现在 f(a) 与 a 形状相同，不再是标量。检查会抽取没有零元素的 float32 向量、矩阵和三维张量，
+并且总会包含循环和分支的边界情况（b.norm() 恰好等于 1000，b.sum() 恰好等于 0）。检查会把
+f(a) 和你返回的 d 与书中的 f 比较，容差为 torch.testing 对 float32 的默认值（rtol 1.3e-6，
+atol 1e-5）；统计到达 a 的反向传播次数（恰好一次）；并要求 a.grad 的每个元素都约等于 k，
+即满足 f(a) = k·a 的那个数（也就是书中的 d / a）。
 
 Hints / 提示: autograd-kata hint k10    Check / 检查: autograd-kata run k10
 """
@@ -30,13 +38,14 @@ import torch
 
 
 def f(a: torch.Tensor) -> torch.Tensor:
-    """The book's control-flow function, for a tensor ``a`` of any shape: ``b = 2·a``, doubled
-    while ``b.norm()`` is below 1000; then ``b`` if ``b.sum()`` is positive, else ``100·b``.
-    Return a tensor of ``a``'s shape."""
+    """The book's control-flow function, for a float32 tensor ``a`` of any shape: ``b = 2·a``,
+    doubled while ``b.norm()`` is below 1000; then ``b`` if ``b.sum()`` is positive, else
+    ``100·b``. Return a tensor of ``a``'s shape and dtype."""
     raise NotImplementedError("k10 is not started: write `f`")
 
 
 def backward_through_f(a: torch.Tensor) -> torch.Tensor:
     """For ``a`` that records gradients, compute ``d = f(a)`` and run ONE backward pass so that
-    each entry of ``a.grad`` is the derivative of the matching entry of ``d``. Return ``d``."""
+    each entry ``a.grad[i]`` is ``∂d[i]/∂a[i]``, the derivative of the matching entry of ``d``.
+    Return ``d``."""
     raise NotImplementedError("k10 is not started: write `backward_through_f`")

@@ -3,30 +3,37 @@
 The section's last exercise: let f(x) = sin(x) and plot f(x) and df(x)/dx, computing
 the latter without using f'(x) = cos(x).
 
-Write sin_derivative(x): x is a 1-D grid of points that records gradients; compute d sin(x)/dx
-at every point with autograd, in one backward pass for the whole grid, leave it in x.grad and
-return it. Then write plot_sin_and_derivative(path, device): over a grid of your choice, plot
-sin(x) first and then its derivative from sin_derivative on one axes, save the figure as a PNG
-file at path, and return the matplotlib Figure.
+Write sin_derivative(x): x is a 1-D float32 grid of points that records gradients; compute
+d sin(x)/dx at every point with autograd, calling backward() exactly once for the whole grid
+(torch.autograd.grad, which hands the gradient back without storing it in x.grad, is not what
+this kata asks for), and return x.grad itself, the tensor backward() filled in. Then write
+plot_sin_and_derivative(path, device): over a grid of your choice of at least 20 points on
+device, draw on one axes sin(x) as its first line and, as its second, the derivative that
+sin_derivative computes; save the figure as a PNG file at path (a str), and return the
+matplotlib Figure.
 
-The checks compare your derivative with cos(x) on random grids, count the backward passes that
-reach x, and watch that no cos (torch.cos, Tensor.cos, math.cos, numpy.cos) is called from your
-file while the kata runs. The plot is checked when matplotlib is installed (pip install
-matplotlib) and skipped, with a message, when it is not: import matplotlib inside
-plot_sin_and_derivative so that the rest works without it.
+The checks compare x.grad with cos(x) on random grids, within torch.testing's default tolerance
+for float32 (rtol 1.3e-6, atol 1e-5); count the backward passes that reach x; and watch that no
+cos (torch.cos, Tensor.cos, math.cos, numpy.cos) is called from your file while the kata runs.
+They check the plot too: a complete PNG file at path, one axes, a backward() call while it is
+drawn, and its first two lines against sin and cos within 1e-4. The plot is part of the kata:
+without matplotlib (pip install matplotlib) k12 is not done.
 
 本节最后一个练习：设 f(x) = sin(x)，画出 f(x) 和 df(x)/dx 的图像，其中后者不能使用
 f'(x) = cos(x)。
 
-编写 sin_derivative(x)：x 是一个记录梯度的一维网格点张量；用自动求导计算每个点上的
-d sin(x)/dx，整个网格只做一次反向传播，结果留在 x.grad 中并返回它。再编写
-plot_sin_and_derivative(path, device)：在你自己选择的网格上，在同一个坐标系中先画 sin(x)，
-再画由 sin_derivative 得到的导数，把图保存为 path 处的 PNG 文件，并返回 matplotlib 的 Figure。
+编写 sin_derivative(x)：x 是一个记录梯度的一维 float32 网格点张量；用自动求导计算每个点上的
+d sin(x)/dx，整个网格恰好调用一次 backward()（torch.autograd.grad 只把梯度返回、不会存进
+x.grad，不是本题要求的做法），并返回 x.grad 本身，即 backward() 填写的那个张量。再编写
+plot_sin_and_derivative(path, device)：在 device 上自己选一个至少 20 个点的网格，在同一个
+坐标系中先画 sin(x) 作为第一条曲线，再画 sin_derivative 算出的导数作为第二条曲线；把图保存为
+path（一个字符串）处的 PNG 文件，并返回 matplotlib 的 Figure。
 
-检查会在随机网格上把你的导数与 cos(x) 比较，统计到达 x 的反向传播次数，并确认在本题运行期间
-你的文件没有调用任何 cos（torch.cos、Tensor.cos、math.cos、numpy.cos）。安装了 matplotlib
-（pip install matplotlib）时会检查图像，未安装时跳过并给出说明：请在 plot_sin_and_derivative
-内部导入 matplotlib，这样其余部分不依赖它也能运行。
+检查会在随机网格上把 x.grad 与 cos(x) 比较，容差为 torch.testing 对 float32 的默认值
+（rtol 1.3e-6，atol 1e-5）；统计到达 x 的反向传播次数；并确认在本题运行期间你的文件没有调用
+任何 cos（torch.cos、Tensor.cos、math.cos、numpy.cos）。图像也会检查：path 处有完整的 PNG
+文件，只有一个坐标系，画图时调用了 backward()，前两条曲线在 1e-4 以内分别与 sin 和 cos 一致。
+图像是本题的一部分：没有 matplotlib（pip install matplotlib）时，k12 不算完成。
 
 Hints / 提示: autograd-kata hint k12    Check / 检查: autograd-kata run k12
 """
@@ -35,14 +42,14 @@ import torch
 
 
 def sin_derivative(x: torch.Tensor) -> torch.Tensor:
-    """For a 1-D grid ``x`` that records gradients, compute d sin(x)/dx at every grid point
-    with autograd, in ONE backward pass and without calling cos: leave it in ``x.grad`` and
-    return it."""
+    """For a 1-D float32 grid ``x`` that records gradients, compute d sin(x)/dx at every grid
+    point with autograd, calling ``backward()`` exactly ONCE and never cos: it is left in
+    ``x.grad``; return ``x.grad`` itself."""
     raise NotImplementedError("k12 is not started: write `sin_derivative`")
 
 
 def plot_sin_and_derivative(path, device: str = "cpu"):
-    """On one axes, plot sin(x) first and then its derivative from ``sin_derivative``, over
-    a grid of your choice on ``device``. Save the figure as a PNG file at ``path`` and
-    return the matplotlib Figure."""
+    """On one axes, draw sin(x) as the first line and its derivative from ``sin_derivative``
+    as the second, over a grid of your choice (at least 20 points) on ``device``. Save the
+    figure as a PNG file at ``path`` (a str) and return the matplotlib Figure."""
     raise NotImplementedError("k12 is not started: write `plot_sin_and_derivative`")

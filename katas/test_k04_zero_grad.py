@@ -1,83 +1,140 @@
 """Checks for k04 · accumulation and zero_ (梯度累积与清零)."""
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
-from pytest_autograd_kata import (Text, assert_shares_storage, assert_tensor_equal, fail,
-                                  strategies as kst, watch_backward)
+from pytest_autograd_kata import Text, assert_grad_from_backward, assert_tensor_equal, fail, strategies as kst
 
 pytestmark = pytest.mark.kata("k04")
 
+# Any shape from a single number (0-D) to 3-D, sides 1 to 5, float32 within ±100 (the toolkit's
+# defaults): clearing and accumulating work element by element, whatever the shape.
+shapes = kst.shapes(min_dims=0)
+
+
+@st.composite
+def x_and_old_grad(draw):
+    """x, and an old gradient of the same shape, as an earlier backward pass leaves it. The old
+    values are kept away from 0 (the toolkit's default non-zero magnitude): an old gradient of
+    zeros would make forgetting to clear it invisible."""
+    shape = draw(shapes)
+    return draw(kst.tensors(shape)), draw(kst.tensors(shape, nonzero=True))
+
+
+# The notes' own step: x = torch.arange(4.0), whose x.grad still holds 4·x = [0, 4, 8, 12] from
+# y = 2·xᵀx, is cleared before the backward pass of y = x.sum(). Four elements also tell sum()
+# from mean(), which agree on a single element.
+BOOK = (torch.arange(4.0), 4 * torch.arange(4.0))
+# The smallest shape the statement allows, a single number: clearing by slicing (x.grad[:])
+# fails on it.
+SCALAR = (torch.tensor(-1.5), torch.tensor(2.5))
+
 SUM_GRADIENT = Text("ones: the gradient of y = x.sum()", "全 1：即 y = x.sum() 的梯度")
-CLEAR_FIRST = Text("clear the old gradient first, then run the backward pass of x.sum() and leave x.grad "
-                   "as it leaves it.",
-                   "先清除旧梯度，再对 x.sum() 执行反向传播，并保留反向传播留下的 x.grad。")
+CLEAR_BEFORE = Text("backward() adds to what x.grad already holds: clear the old gradient before the "
+                    "backward pass, not after it.",
+                    "backward() 会累加到 x.grad 原有的值上：要在反向传播之前清除旧梯度，而不是之后。")
+ONE_PER_ELEMENT = Text("each element of x appears once in x.sum(), so each derivative is 1: backpropagate from "
+                       "that sum itself (another reduction, such as a mean, changes the gradient).",
+                       "x 的每个元素在 x.sum() 中只出现一次，所以每个导数都是 1：请从这个和本身开始反向传播"
+                       "（换成别的归约，比如平均值，梯度就变了）。")
 
 
-def draw_x_with_old_grad(data, device):
-    """A leaf x of any shape up to 3-D whose x.grad holds an old gradient, as after an earlier
-    backward pass. The old values are kept away from 0 (the toolkit's default non-zero
-    magnitude): an old gradient of zeros would make forgetting to clear it invisible."""
-    shape = data.draw(kst.shapes(), label="shape")
-    x = data.draw(kst.tensors(shape, device=device, requires_grad=True), label="x")
-    x.grad = data.draw(kst.tensors(shape, device=device, nonzero=True), label="old x.grad")
-    return x
+def returned_nothing(returned, call):
+    __tracebackhide__ = True
+    if returned is not None:
+        fail(Text(f"{call} returned a value; return nothing: the backward pass leaves its result in x.grad, "
+                  "where the checks read it.",
+                  f"{call} 返回了一个值；不需要返回任何值：反向传播把结果留在 x.grad 中，检查会从那里读取。"),
+             name=call)
 
 
-@given(data=st.data())
-def test_cleared_x_grad_is_ones(kata, device, data):
-    x = draw_x_with_old_grad(data, device)
-    with watch_backward(x) as watch:
-        kata.clear_then_backward_sum(x)
-    watch.assert_grad_from_backward(name="x.grad", nudge=CLEAR_FIRST)
-    assert_tensor_equal(x.grad, torch.ones_like(x), name="x.grad", expected_words=SUM_GRADIENT,
-                        nudge=Text("backward() adds to what x.grad already holds: clear the old gradient "
-                                   "before the backward pass, not after.",
-                                   "backward() 会累加到 x.grad 原有的值上：要在反向传播之前清除旧梯度，而不是之后。"))
+def one_backward_pass(learner_x, call, nudge=None):
+    """Exactly one backward pass reached x during ``call``, and x.grad is what it left."""
+    __tracebackhide__ = True
+    if learner_x.passes == 0:
+        fail(Text(f"no backward pass reached x during {call}: run the backward pass of y = x.sum(), and let "
+                  "autograd write x.grad.",
+                  f"{call} 执行期间没有任何反向传播到达 x：请对 y = x.sum() 执行反向传播，让自动求导写入 x.grad。"),
+             name="x.grad")
+    assert_grad_from_backward(learner_x, name="x.grad", passes=1, nudge=nudge)
 
 
-@given(data=st.data())
-def test_clearing_keeps_the_memory_of_x_grad(kata, device, data):
-    x = draw_x_with_old_grad(data, device)
-    # A second handle on the old gradient's memory keeps that memory alive, so a new
-    # gradient cannot be allocated at the same address and pass for the old one.
-    old_grad = x.grad.detach()
-    kata.clear_then_backward_sum(x)
-    assert_shares_storage(x.grad, old_grad, name="x.grad",
-                          other_name=Text("the x.grad it held before", "原来的 x.grad"),
-                          nudge=Text("x.grad = None or a new tensor of zeros also drops the old values, but "
-                                     "the next backward pass then allocates new memory. Clear the existing "
-                                     "x.grad in place, with a method whose name ends in _.",
-                                     "x.grad = None 或新建一个全 0 张量也能去掉旧值，但下一次反向传播就要"
-                                     "分配新内存。请就地清零已有的 x.grad，用名字以 _ 结尾的方法。"))
+@example(x_and_old_grad=BOOK)
+@example(x_and_old_grad=SCALAR)
+@given(x_and_old_grad=x_and_old_grad())
+def test_cleared_x_grad_is_ones(kata, device, x_and_old_grad):
+    x, old = (tensor.to(device) for tensor in x_and_old_grad)
+    learner_x = kata.tensor(x, requires_grad=True, grad=old)
+    returned_nothing(kata.clear_then_backward_sum(learner_x), "clear_then_backward_sum(x)")
+    one_backward_pass(learner_x, "clear_then_backward_sum(x)", nudge=CLEAR_BEFORE)
+    # The nudge says "clear first" only when x.grad is exactly what not clearing gives.
+    accumulated = learner_x.grad is not None and torch.equal(learner_x.grad.value, old + 1)
+    # Built here from the check's own x: float32 ones, whatever the learner's x.grad holds.
+    assert_tensor_equal(learner_x.grad, torch.ones_like(x), name="x.grad", expected_words=SUM_GRADIENT,
+                        nudge=CLEAR_BEFORE if accumulated else ONE_PER_ELEMENT)
 
 
-@given(data=st.data())
-def test_fresh_x_gets_ones_too(kata, device, data):
-    x = data.draw(kst.tensors(device=device, requires_grad=True), label="x")
+@example(x_and_old_grad=BOOK)
+@example(x_and_old_grad=SCALAR)
+@given(x_and_old_grad=x_and_old_grad())
+def test_clearing_keeps_the_same_x_grad_and_its_memory(kata, device, x_and_old_grad):
+    x, old = (tensor.to(device) for tensor in x_and_old_grad)
+    learner_x = kata.tensor(x, requires_grad=True, grad=old)
+    old_grad = learner_x.grad
+    # A second tensor on the old gradient's memory keeps that memory alive while the learner's
+    # code runs, so a new gradient cannot be allocated at the same address and pass for it.
+    old_memory = kata.call(torch.detach, old_grad)
+    returned_nothing(kata.clear_then_backward_sum(learner_x), "clear_then_backward_sum(x)")
+    if learner_x.grad is not old_grad:
+        fail(Text("x.grad is no longer the tensor it was: setting x.grad to None or to a new tensor of zeros "
+                  "drops the old values too, but the backward pass then stores the gradient in new memory. "
+                  "Clear the values of the x.grad that is there, in place.",
+                  "x.grad 已经不是原来的那个张量了：把 x.grad 设为 None 或一个新的全 0 张量也能去掉旧值，"
+                  "但随后的反向传播就会把梯度存进新的内存。请就地清除现有 x.grad 中的值。"), name="x.grad")
+    if learner_x.grad.storage != old_memory.storage:
+        fail(Text("x.grad is the same tensor, but its data now lives in new memory (as after x.grad.data = ...): "
+                  "clear the values where they are instead.",
+                  "x.grad 还是同一个张量，但它的数据已经换到了新的内存里（就像执行了 x.grad.data = ... 之后）："
+                  "请直接在原处清除这些值。"), name="x.grad")
+
+
+@example(x=BOOK[0])
+@example(x=SCALAR[0])
+@given(x=kst.tensors(shapes))
+def test_a_fresh_x_gets_ones_too(kata, device, x):
+    x = x.to(device)
     # Looked up outside the try: a missing function is an AttributeError too, with its own message.
     clear_then_backward_sum = kata.clear_then_backward_sum
-    with watch_backward(x) as watch:
-        try:
-            clear_then_backward_sum(x)
-        except AttributeError as err:
-            fail(Text(f"clear_then_backward_sum(x) raised AttributeError ({err}) for a fresh x whose "
-                      "x.grad is None: there is no gradient to clear yet. Clear it only when it exists.",
-                      f"对一个 x.grad 为 None 的新 x，clear_then_backward_sum(x) 抛出了 AttributeError（{err}）："
-                      "此时还没有梯度可清。只在梯度存在时才清零。"), name="x.grad")
-    watch.assert_grad_from_backward(name="x.grad", nudge=CLEAR_FIRST)
-    assert_tensor_equal(x.grad, torch.ones_like(x), name="x.grad", expected_words=SUM_GRADIENT)
+    learner_x = kata.tensor(x, requires_grad=True)
+    try:
+        returned, error = clear_then_backward_sum(learner_x), None
+    except AttributeError as err:
+        returned, error = None, err
+    if error is not None:
+        fail(Text(f"clear_then_backward_sum(x) raised {error.type_name} ({error.message}) for a fresh x whose "
+                  "x.grad is None: there is no gradient to clear yet. Clear it only when it exists.",
+                  f"对一个 x.grad 为 None 的新 x，clear_then_backward_sum(x) 抛出了 {error.type_name}"
+                  f"（{error.message}）：此时还没有梯度可清。只在梯度存在时才清除。"), name="x.grad")
+    returned_nothing(returned, "clear_then_backward_sum(x)")
+    one_backward_pass(learner_x, "clear_then_backward_sum(x)")
+    assert_tensor_equal(learner_x.grad, torch.ones_like(x), name="x.grad", expected_words=SUM_GRADIENT,
+                        nudge=ONE_PER_ELEMENT)
 
 
-@given(data=st.data())
-def test_without_clearing_the_gradients_add_up(kata, device, data):
-    x = draw_x_with_old_grad(data, device)
-    old_plus_ones = x.grad + 1
-    with watch_backward(x) as watch:
-        kata.backward_sum_without_clearing(x)
-    watch.assert_grad_from_backward(name="x.grad")
-    assert_tensor_equal(x.grad, old_plus_ones, name="x.grad",
-                        expected_words=Text("the old gradient plus ones: PyTorch accumulates",
-                                            "旧梯度加 1：PyTorch 会累积梯度"),
+@example(x_and_old_grad=BOOK)
+@example(x_and_old_grad=SCALAR)
+@given(x_and_old_grad=x_and_old_grad())
+def test_without_clearing_the_gradients_add_up(kata, device, x_and_old_grad):
+    x, old = (tensor.to(device) for tensor in x_and_old_grad)
+    learner_x = kata.tensor(x, requires_grad=True, grad=old)
+    returned_nothing(kata.backward_sum_without_clearing(learner_x), "backward_sum_without_clearing(x)")
+    one_backward_pass(learner_x, "backward_sum_without_clearing(x)")
+    # The nudge says "do not clear" only when x.grad is exactly what clearing gives.
+    cleared = learner_x.grad is not None and torch.equal(learner_x.grad.value, torch.ones_like(x))
+    # old + 1 rounds exactly as backward()'s in-place accumulation does: both are one float32 addition.
+    assert_tensor_equal(learner_x.grad, old + 1, name="x.grad",
+                        expected_words=Text("the old gradient plus ones (PyTorch accumulates)",
+                                            "旧梯度加 1（PyTorch 会累积梯度）"),
                         nudge=Text("this function shows PyTorch's default: do not clear x.grad here.",
-                                   "这个函数展示的是 PyTorch 的默认行为：这里不要清除 x.grad。"))
+                                   "这个函数展示的是 PyTorch 的默认行为：这里不要清除 x.grad。")
+                        if cleared else ONE_PER_ELEMENT)

@@ -2,17 +2,18 @@
 import numpy
 import pytest
 import torch
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, strategies as st
 
-from pytest_autograd_kata import (Text, assert_is_tensor, assert_tensor_close, assert_tensor_equal,
-                                  fail, strategies as kst, watch_backward)
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, shown,
+                                  fail, strategies as kst)
+from pytest_autograd_kata.remote import RemoteTensor
 
 pytestmark = pytest.mark.kata("k07")
 
 #: Largest |a| drawn. For |a| ≥ 500 the loop does not run and the 100·b branch gives
 #: d = 200·a, so |d| ≤ 2e32 stays far below float32's overflow at 3.4e38: an infinite d would
-#: make d / a meaningless. The range is wide so that large values such as the lesson's
-#: -167772.75, where rounding shows, are drawn as well as small ones.
+#: make d / a meaningless. The range is wide so that large values, where rounding shows, are
+#: drawn as well as small ones.
 BOUND = 1e30
 # Non-zero scalars (the book's torch.randn(size=())), in float32 and float64 so the tolerance
 # must follow the dtype. Never 0: b.norm() would stay 0 and the book's loop would never end;
@@ -22,9 +23,32 @@ inputs = st.one_of([kst.nonzero_scalars(dtype=dtype, min_value=-BOUND, max_value
 
 #: The lesson's value: float32 200·a needs 8 significant digits, so d and d / a are rounded.
 LESSON_A = -167772.75
-#: A wrong gradient, 1 % off: far beyond float rounding, yet close enough that a tolerance of
-#: "anything within 1" or rounding both sides to integers would still call it equal.
-WRONG_BY = 1.01
+#: Inputs that separate the book's loop from a classic mistake, run in every profile (grading
+#: included), each in both dtypes: b = 2·a reaches 1000 exactly, at once (±500) or after
+#: doublings (±62.5), where `while b.norm() <= 1000` doubles once more than the book's `<`;
+#: the sign picks the branch.
+BOUNDARY = (500.0, -500.0, 62.5, -62.5)
+NAMED = [(LESSON_A, torch.float32)] + [(value, dtype) for value in BOUNDARY
+                                       for dtype in (torch.float32, torch.float64)]
+
+#: "A tolerance that suits the dtype", as the statement defines it: torch.testing.assert_close's
+#: defaults, |grad − d/a| ≤ atol + rtol·|d/a|, as (rtol, atol).
+TOLERANCE = {torch.float32: (1.3e-6, 1e-5), torch.float64: (1e-7, 1e-7)}
+#: Differences the statement promises are judged equal (within half the tolerance) and different
+#: (twice the tolerance or more). Candidates are placed at 0.4 and 2.5 tolerances: rounding them
+#: to float32 moves them by under 0.05 of a tolerance, so they stay on their side of the promise,
+#: and any usual formula of the same tolerance (math.isclose's max(rel·max(|x|, |y|), abs) too)
+#: gives the verdict the statement asks for.
+INSIDE, OUTSIDE = 0.4, 2.5
+#: Wrong gradients well beyond rounding, relative to d / a: 1 % and 50 % off on either side.
+RELATIVE_ERRORS = (0.01, 0.5)
+
+
+def with_named_inputs(test):
+    """Runs ``test`` on every input the statement names or that tells a classic mistake apart."""
+    for value, dtype in reversed(NAMED):
+        test = example(a=torch.tensor(value, dtype=dtype))(test)
+    return test
 
 
 def factor_k(a: float) -> float:
@@ -37,74 +61,168 @@ def factor_k(a: float) -> float:
 
 
 def book_values(a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The exact gradient k and d = k·a rounded once to a's dtype, as the book's f computes it."""
+    """The exact gradient k and d = k·a rounded once to a's dtype, as the book's f computes it,
+    from the check's own a."""
     k = factor_k(a.item())
     return (torch.tensor(k, dtype=a.dtype, device=a.device),
             torch.tensor(k * a.item(), dtype=a.dtype, device=a.device))
 
 
-def shown(value: torch.Tensor) -> str:
-    """The shortest decimal that reads back as ``value`` in its own dtype (float32: 200.00002)."""
-    return str(value.detach().cpu().numpy())
+def dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
 
 
-def agrees(kata, grad, d, a) -> bool:
-    """The learner's verdict as a Python bool; a one-element boolean tensor (torch.isclose) or
-    numpy's bool (numpy.isclose) counts too."""
-    __tracebackhide__ = True
-    verdict = kata.agrees_with_d_over_a(grad, d, a)
-    if isinstance(verdict, torch.Tensor) and verdict.numel() == 1 and verdict.dtype == torch.bool:
-        return bool(verdict.item())
-    if isinstance(verdict, numpy.bool_):
-        return bool(verdict)
-    if not isinstance(verdict, bool):
-        fail(Text(f"agrees_with_d_over_a returned {type(verdict).__name__}; return True or False.",
-                  f"agrees_with_d_over_a 返回了 {type(verdict).__name__}；请返回 True 或 False。"),
-             name="agrees_with_d_over_a")
-    return verdict
-
-
-@given(a=inputs)
-def test_f_follows_the_loop_and_the_branch(kata, device, a):
+def learner_scalar(kata, a: torch.Tensor, device: str):
+    """The learner's own copy of the check's a, recording gradients; float64 is skipped on MPS."""
     assume(a.dtype != torch.float64 or device != "mps")  # MPS has no float64
-    a = a.to(device).requires_grad_(True)
-    _, expected_d = book_values(a)
-    d = kata.f(a)
-    assert_is_tensor(d, name="f(a)", shape=(), device=device)
-    assert_tensor_close(d, expected_d, name="f(a)",
+    return kata.tensor(a.to(device), requires_grad=True)
+
+
+def assert_d(d, a: torch.Tensor, expected_d: torch.Tensor, name: str) -> None:
+    """d is a 0-dim tensor of a's dtype, equal to the book's f(a), recorded by autograd."""
+    __tracebackhide__ = True
+    assert_is_tensor(d, name=name, shape=(), dtype=a.dtype, device=a.device,
+                     nudge=Text("f works with tensor operations on a, so d is a 0-dim tensor of a's dtype.",
+                                "f 对 a 使用张量运算，所以 d 是与 a 数据类型相同的 0 维张量。"))
+    assert_tensor_close(d, expected_d, name=name,
                         expected_words=Text("b = 2·a doubled while b.norm() < 1000, then b if b.sum() > 0, else 100·b",
                                             "b = 2·a，在 b.norm() < 1000 时不断翻倍，然后若 b.sum() > 0 取 b，否则取 100·b"),
-                        nudge=Text("follow the book's f line by line: b starts at a * 2, and each pass of "
-                                   "the loop must replace b with the doubled value.",
-                                   "逐行照着书中的 f 写：b 从 a * 2 开始，循环每执行一次都要用翻倍后的值替换 b。"))
+                        nudge=Text("follow the book's f step by step: where b starts, when exactly the loop "
+                                   "stops doubling it, and which branch a negative b takes.",
+                                   "逐步对照书中的 f：b 从哪里开始，循环究竟在什么时候停止翻倍，b 为负时走哪个分支。"))
     if d.grad_fn is None:
-        fail(Text("f(a) has no grad_fn: autograd recorded nothing. Compute with tensor operations on a "
+        fail(Text(f"{name} has no grad_fn: autograd recorded nothing. Compute with tensor operations on a "
                   "(no .item(), no new tensors), outside torch.no_grad().",
-                  "f(a) 没有 grad_fn：自动求导什么也没记录。请对 a 使用张量运算（不要 .item()，不要新建张量），"
-                  "并且不要放在 torch.no_grad() 中。"), name="f(a)")
+                  f"{name} 没有 grad_fn：自动求导什么也没记录。请对 a 使用张量运算（不要 .item()，不要新建张量），"
+                  "并且不要放在 torch.no_grad() 中。"), name=name)
 
 
+@with_named_inputs
 @given(a=inputs)
-def test_a_grad_is_d_over_a(kata, device, a):
-    assume(a.dtype != torch.float64 or device != "mps")  # MPS has no float64
-    a = a.to(device).requires_grad_(True)
-    with watch_backward(a) as watch:
-        returned = kata.gradient_of_f(a)
+def test_f_follows_the_loop_and_the_branch(kata, device, a):
+    learner_a = learner_scalar(kata, a, device)
+    k, expected_d = book_values(a.to(device))
+    d = kata.f(learner_a)
+    assert_d(d, learner_a, expected_d, "f(a)")
+    # autograd.grad reads the graph f recorded without writing a.grad: dd/da must be k.
+    (dd_da,) = kata.call(torch.autograd.grad, d, learner_a, allow_unused=True)
+    if dd_da is None:
+        fail(Text("f(a)'s graph does not lead back to a: d was not computed from a by recorded operations.",
+                  "f(a) 的计算图没有连回 a：d 不是通过被记录的运算由 a 计算出来的。"), name="f(a)")
+    assert_tensor_close(dd_da, k, name="df/da",
+                        expected_words=Text("k, the factor the loop and the branch multiply a by",
+                                            "k，即循环和分支让 a 乘上的系数"),
+                        nudge=Text("every step from a to d must be a recorded tensor operation on a.",
+                                   "从 a 到 d 的每一步都必须是被记录的、作用在 a 上的张量运算。"))
+
+
+@with_named_inputs
+@given(a=inputs)
+def test_gradient_of_f_returns_a_grad_itself_and_d(kata, device, a):
+    learner_a = learner_scalar(kata, a, device)
+    k, expected_d = book_values(a.to(device))
+    returned = kata.gradient_of_f(learner_a)
     if not isinstance(returned, tuple) or len(returned) != 2:
         fail(Text(f"gradient_of_f(a) returned {type(returned).__name__}; return the tuple (a.grad, d).",
                   f"gradient_of_f(a) 返回了 {type(returned).__name__}；请返回元组 (a.grad, d)。"),
              name="gradient_of_f(a)")
     grad, d = returned
-    watch.assert_grad_from_backward(name="a.grad")
-    assert_tensor_equal(grad, a.grad, name="the gradient returned",
-                        expected_words=Text("a.grad, as the backward pass left it", "a.grad，即反向传播留下的值"))
-    assert_is_tensor(d, name="d", shape=(), device=device)
-    assert_tensor_close(d, book_values(a)[1], name="d",
-                        expected_words=Text("f(a), the book's function", "f(a)，即书中的函数"))
-    # k is exact while d / a is rounded twice; the dtype's tolerance covers exactly that.
-    assert_tensor_close(grad, d.detach() / a.detach(), name="a.grad",
-                        expected_words=Text("d / a: f(a) = k·a, so its derivative is k",
-                                            "d / a：f(a) = k·a，所以它的导数是 k"))
+    assert_grad_from_backward(
+        learner_a, name="a.grad", passes=1,
+        nudge=Text("compute d from the a you were given and run one backward pass of d: autograd fills a.grad.",
+                   "用传进来的 a 计算 d，再对 d 执行一次反向传播：自动求导会填写 a.grad。"))
+    if grad is not learner_a.grad:
+        what = "a copy of it or a value computed another way" if isinstance(grad, RemoteTensor) \
+            else f"a {type(grad).__name__}"
+        what_zh = "它的拷贝或用别的方法算出的值" if isinstance(grad, RemoteTensor) else f"一个 {type(grad).__name__}"
+        fail(Text(f"the first element gradient_of_f(a) returned is not a.grad itself but {what}. The kata "
+                  "asks for the gradient autograd stored: return the tensor the backward pass left in a.grad.",
+                  f"gradient_of_f(a) 返回的第一个元素不是 a.grad 本身，而是{what_zh}。"
+                  "本题要的是自动求导存下的梯度：请返回反向传播留在 a.grad 中的那个张量。"),
+             name="gradient_of_f(a)[0]")
+    # k is exact in both dtypes: 100 and the powers of 2 multiply without rounding.
+    assert_tensor_close(learner_a.grad, k, name="a.grad",
+                        expected_words=Text("k = d / a (f(a) = k·a, so its derivative is k)",
+                                            "k = d / a（f(a) = k·a，所以它的导数是 k）"))
+    assert_d(d, learner_a, expected_d, "d")
+
+
+def verdict(kata, grad: torch.Tensor, d: torch.Tensor, a: torch.Tensor) -> bool:
+    """The learner's answer as a Python bool; a one-element boolean tensor (torch.isclose) or
+    NumPy value (numpy.isclose) counts too, as the statement says."""
+    __tracebackhide__ = True
+    said = kata.agrees_with_d_over_a(grad, d, a)
+    if isinstance(said, RemoteTensor) and said.dtype == torch.bool and said.numel() == 1:
+        return bool(said.item())
+    if isinstance(said, (numpy.bool_, numpy.ndarray)) and said.dtype == numpy.bool_ and said.size == 1:
+        return bool(said)
+    if not isinstance(said, bool):
+        fail(Text(f"agrees_with_d_over_a returned {type(said).__name__}; return True or False.",
+                  f"agrees_with_d_over_a 返回了 {type(said).__name__}；请返回 True 或 False。"),
+             name="agrees_with_d_over_a")
+    return said
+
+
+def tolerance(quotient: torch.Tensor) -> float:
+    rtol, atol = TOLERANCE[quotient.dtype]
+    return atol + rtol * abs(quotient.item())
+
+
+def candidates(quotient: torch.Tensor) -> list[tuple[torch.Tensor, bool, Text]]:
+    """(grad, whether it equals d / a by the statement, how far from d / a it is in words), on
+    both sides of d / a: within half the tolerance, and at several distances beyond it."""
+    q, tol = quotient.item(), tolerance(quotient)
+    found = []
+    for side in (1, -1):
+        placed = [(q + side * INSIDE * tol, True), (q + side * OUTSIDE * tol, False)]
+        placed += [(q * (1 + side * error), False) for error in RELATIVE_ERRORS]
+        for value, equal in placed:
+            grad = torch.tensor(value, dtype=quotient.dtype, device=quotient.device)
+            # Measured after rounding to the dtype: what the learner is given.
+            off = abs(grad.double().item() - q)
+            assert (off <= tol / 2) if equal else (off >= 2 * tol), (value, q, tol)
+            found.append((grad, equal, Text(f"grad is {off / tol:.2g} tolerances from d / a ({off / abs(q):.2g} of its size)",
+                                            f"grad 与 d / a 相差 {off / tol:.2g} 倍容差（为其大小的 {off / abs(q):.2g}）")))
+    found.append((-quotient, False, Text("grad has the size of d / a but the opposite sign",
+                                         "grad 与 d / a 大小相同，符号相反")))
+    return found
+
+
+@with_named_inputs
+@given(a=inputs)
+def test_agrees_tells_rounding_from_a_wrong_gradient(kata, device, a):
+    assume(a.dtype != torch.float64 or device != "mps")  # MPS has no float64
+    a = a.to(device)
+    rtol, atol = TOLERANCE[a.dtype]
+    dtype = dtype_name(a.dtype)
+    for sign in (1, -1):  # the book's k is positive; the statement allows any sign
+        k, d = (sign * value for value in book_values(a))
+        quotient = d / a  # what the learner computes too: the same operation on the same values
+        numbers = f"a = {shown(a)}, d = {shown(d)}, d / a = {shown(quotient)} ({dtype})"
+        if not verdict(kata, k, d, a):
+            fail(Text(f"agrees_with_d_over_a said False for the exact gradient grad = {shown(k)} and {numbers}: "
+                      f"they differ by rounding only, well within the statement's tolerance for {dtype} "
+                      f"(rtol={rtol:g}, atol={atol:g}). An exact comparison, or a tolerance tighter than the "
+                      "dtype's, calls rounding a difference.",
+                      f"对精确的梯度 grad = {shown(k)} 和 {numbers}，agrees_with_d_over_a 返回了 False："
+                      f"两者只差舍入误差，远在题目给 {dtype} 的容差（rtol={rtol:g}，atol={atol:g}）之内。"
+                      "精确比较，或比数据类型的容差更严的容差，会把舍入误差当成差别。"),
+                 name="agrees_with_d_over_a")
+        for grad, equal, how_far in candidates(quotient):
+            if verdict(kata, grad, d, a) == equal:
+                continue
+            if equal:
+                said, why = "False", Text("values this close count as equal: the tolerance is there to absorb rounding.",
+                                          "这么接近的值应当算作相等：容差正是用来容纳舍入误差的。")
+            else:
+                said, why = "True", Text("the tolerance absorbs rounding only, and this is a different gradient.",
+                                         "容差只应容纳舍入误差，而这是一个不同的梯度。")
+            fail(Text(f"agrees_with_d_over_a said {said} for grad = {shown(grad)} and {numbers}: {how_far.en}. "
+                      f"The statement's tolerance for {dtype} is atol + rtol·|d / a| with rtol={rtol:g}, "
+                      f"atol={atol:g}; {why.en}",
+                      f"对 grad = {shown(grad)} 和 {numbers}，agrees_with_d_over_a 返回了 {said}：{how_far.zh}。"
+                      f"题目给 {dtype} 的容差是 atol + rtol·|d / a|，其中 rtol={rtol:g}，atol={atol:g}；{why.zh}"),
+                 name="agrees_with_d_over_a")
 
 
 def test_exact_equality_is_the_wrong_test(kata, device):
@@ -112,33 +230,12 @@ def test_exact_equality_is_the_wrong_test(kata, device):
     grad, d = book_values(a)
     # The lesson itself, checked here so the message below can never lie: == says no.
     assert not torch.equal(grad, d / a)
-    if not agrees(kata, grad, d, a):
+    if not verdict(kata, grad, d, a):
         fail(Text(f"agrees_with_d_over_a said False for the float32 a = {LESSON_A}: a.grad = {shown(grad)} "
                   f"is exact, d / a = {shown(d / a)} differs only by rounding (d = 200·a needs "
-                  "8 significant digits, float32 keeps about 7). == and tolerances tighter than the "
-                  "dtype's precision call them different.",
+                  "8 significant digits, float32 keeps about 7). An exact comparison, or a tolerance "
+                  "tighter than the dtype's, calls them different.",
                   f"对 float32 的 a = {LESSON_A}，agrees_with_d_over_a 返回了 False：a.grad = {shown(grad)} "
                   f"是精确的，d / a = {shown(d / a)} 只差在舍入上（d = 200·a 需要 8 位有效数字，"
-                  "float32 只保存约 7 位）。== 以及比数据类型精度更严的容差都会把它们判为不同。"),
-             name="agrees_with_d_over_a")
-
-
-@given(a=inputs)
-def test_agrees_tells_rounding_from_a_wrong_gradient(kata, device, a):
-    assume(a.dtype != torch.float64 or device != "mps")  # MPS has no float64
-    a = a.to(device)
-    grad, d = book_values(a)
-    if not agrees(kata, grad, d, a):
-        fail(Text(f"agrees_with_d_over_a said False for a = {shown(a)} ({a.dtype}) and the right "
-                  f"gradient {shown(grad)} (d / a = {shown(d / a)}): they differ by rounding at most. "
-                  "Compare with a tolerance relative to the size of the numbers, not with ==.",
-                  f"对 a = {shown(a)}（{a.dtype}）和正确的梯度 {shown(grad)}（d / a = {shown(d / a)}），"
-                  "agrees_with_d_over_a 返回了 False：两者至多相差舍入误差。请用与数值大小成比例的容差比较，不要用 ==。"),
-             name="agrees_with_d_over_a")
-    if agrees(kata, grad * WRONG_BY, d, a):
-        fail(Text(f"agrees_with_d_over_a said True for a gradient 1 % off ({shown(grad * WRONG_BY)} "
-                  f"against d / a = {shown(d / a)}): the tolerance should absorb rounding only. "
-                  "Make it relative to the size of the numbers.",
-                  f"对一个偏差 1% 的梯度（{shown(grad * WRONG_BY)}，而 d / a = {shown(d / a)}），"
-                  "agrees_with_d_over_a 返回了 True：容差只应容纳舍入误差。请让容差与数值大小成比例。"),
+                  "float32 只保存约 7 位）。精确比较，或比数据类型的容差更严的容差，都会把它们判为不同。"),
              name="agrees_with_d_over_a")

@@ -1,62 +1,93 @@
 """Checks for k08 · second derivatives (二阶导数)."""
+import math
 from functools import partial
 
 import pytest
 import torch
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
-from pytest_autograd_kata import (Text, assert_grad_is_none, assert_gradcheck, assert_gradgradcheck,
-                                  assert_is_tensor, assert_tensor_close, fail, strategies as kst)
+from pytest_autograd_kata import (Text, assert_gradcheck, assert_gradgradcheck, assert_is_tensor,
+                                  assert_tensor_close, fail, strategies as kst)
 
 pytestmark = pytest.mark.kata("k08")
 
-
-def cube(t: torch.Tensor) -> torch.Tensor:
-    return t ** 3
-
-
-#: name -> (f, its first derivative, its second derivative), each element by element
+#: name -> (f as the learner's process is handed it, its first and second derivatives computed
+#: here on the check's own x, element by element). Functions the learner's process can resolve:
+#: torch's own, or a partial of one.
 FUNCTIONS = {
-    "cube": (cube, lambda t: 3 * t ** 2, lambda t: 6 * t),
-    "sin": (torch.sin, torch.cos, lambda t: -torch.sin(t)),
+    "x³": (partial(torch.pow, exponent=3), lambda t: 3 * t ** 2, lambda t: 6 * t),
+    "sin x": (torch.sin, torch.cos, lambda t: -torch.sin(t)),
+    "tanh x": (torch.tanh, lambda t: 1 - torch.tanh(t) ** 2,
+               lambda t: -2 * torch.tanh(t) * (1 - torch.tanh(t) ** 2)),
 }
-# Which function is drawn, so a formula written by hand for one of them fails on the other.
+# Which function is drawn, so a derivative written by hand for one of them fails on the others.
 functions = st.sampled_from(sorted(FUNCTIONS))
-# Shapes up to 3-D: f acts element by element, and the learner must handle more than one
-# element. Values within the toolkit's default ±100: x³ stays below 1e6, far from overflow.
-# float32 and float64, so the comparison's tolerance follows the dtype.
+# Shapes up to 3-D (vectors, matrices, 3-D tensors, as the statement says): f acts element by
+# element, and the learner must handle more than one element. Values within the toolkit's
+# default ±100: x³ stays below 1e6, far from overflow. float32 and float64, so the comparison's
+# tolerance follows the dtype.
 inputs = st.one_of([kst.tensors(dtype=dtype) for dtype in (torch.float32, torch.float64)])
-# gradcheck and gradgradcheck perturb one element at a time, in float64: a vector of 1 to 3
-# elements keeps them fast, and elementwise mathematics needs no more.
-small_inputs = kst.tensors(kst.shapes(max_dims=1, max_side=3), dtype=torch.float64)
+# gradcheck and gradgradcheck perturb one element at a time, in float64: 1 to 3 elements (in
+# up to 3 dimensions) keep them fast, and elementwise mathematics needs no more.
+small_inputs = kst.tensors(kst.shapes(max_side=3).filter(lambda shape: math.prod(shape) <= 3),
+                           dtype=torch.float64)
 
 LEAVE_X_GRAD = Text("use torch.autograd.grad, which returns the derivative; backward() adds it into x.grad instead.",
                     "请使用 torch.autograd.grad，它直接返回导数；backward() 则会把导数累加到 x.grad 中。")
-
-
 #: What torch says when asked for the gradient of a tensor with more than one element.
 NOT_A_SCALAR = "only for scalar outputs"
+#: What torch says when asked to differentiate a tensor that carries no graph.
+NO_GRAPH = "does not require grad and does not have a grad_fn"
+
+#: Shapes the statement names, in every profile: a matrix and a 3-D tensor, where a reduction
+#: other than the sum (a mean) or a derivative taken per row shows.
+SHAPED = [("sin x", torch.linspace(-3, 3, 6).reshape(2, 3)),
+          ("x³", torch.linspace(-2, 2, 12, dtype=torch.float64).reshape(2, 3, 2))]
 
 
-def derivative(kata, which: str, f, x: torch.Tensor) -> torch.Tensor:
-    """The learner's ``first_derivative`` or ``second_derivative`` of ``f`` at ``x``."""
+def with_named_shapes(test):
+    for name, x in SHAPED:
+        test = example(name=name, x=x)(test)
+    return test
+
+
+def learner_x(kata, x: torch.Tensor, device: str):
+    """The learner's own copy of the check's x, recording gradients; float64 is skipped on MPS."""
+    assume(x.dtype != torch.float64 or device != "mps")  # MPS has no float64
+    return kata.tensor(x.to(device), requires_grad=True)
+
+
+def derivative(kata, which: str, f, x):
+    """The learner's ``first_derivative`` or ``second_derivative`` of ``f`` at the learner's ``x``:
+    a tensor of x's shape, dtype and device, with x.grad left alone."""
     __tracebackhide__ = True
+    name = f"{which}(f, x)"
     try:
         result = getattr(kata, which)(f, x)
     except RuntimeError as err:
-        if NOT_A_SCALAR not in str(err):
-            raise
-        fail(Text(f"{which}(f, x) raised: torch.autograd.grad was given a tensor with one element per "
-                  "element of x, not a scalar. f works element by element, so the gradient of the sum "
-                  "holds every element's derivative.",
-                  f"{which}(f, x) 报错：传给 torch.autograd.grad 的是一个与 x 元素一一对应的张量，而不是标量。"
-                  "f 是逐元素的，所以对它的和求梯度就得到每个元素的导数。"), name=f"{which}(f, x)")
-    assert_is_tensor(result, name=f"{which}(f, x)", shape=x.shape, dtype=x.dtype, device=x.device)
-    assert_grad_is_none(x, name="x", nudge=LEAVE_X_GRAD)
+        if NOT_A_SCALAR in str(err):
+            fail(Text(f"{name} raised: torch.autograd.grad was given a tensor with one element per "
+                      "element of x, not a scalar. f works element by element, so the gradient of the sum "
+                      "holds every element's derivative.",
+                      f"{name} 报错：传给 torch.autograd.grad 的是一个与 x 元素一一对应的张量，而不是标量。"
+                      "f 是逐元素的，所以对它的和求梯度就得到每个元素的导数。"), name=name)
+        if NO_GRAPH in str(err):
+            fail(Text(f"{name} raised RuntimeError: “element 0 of tensors {NO_GRAPH}”. That is torch "
+                      "saying that the tensor it was asked to differentiate carries no graph: autograd did "
+                      "not record how the first derivative was computed, so there is nothing to "
+                      "differentiate a second time.",
+                      f"{name} 抛出了 RuntimeError：“element 0 of tensors {NO_GRAPH}”。这是 torch 在说："
+                      "要求它求导的张量没有计算图——自动求导没有记录一阶导数是如何算出来的，所以没有东西可以再求一次导。"),
+                 name=name)
+        raise
+    assert_is_tensor(result, name=name, shape=x.shape, dtype=x.dtype, device=x.device)
+    if x.passes or x.grad is not None:
+        fail(Text(f"{name} wrote into x.grad: " + LEAVE_X_GRAD.en, f"{name} 写入了 x.grad：" + LEAVE_X_GRAD.zh),
+             name="x.grad")
     return result
 
 
-def assert_recorded(dy_dx: torch.Tensor) -> None:
+def assert_recorded(dy_dx) -> None:
     """The first derivative carries the graph of how it was computed."""
     __tracebackhide__ = True
     if dy_dx.grad_fn is None:
@@ -67,40 +98,44 @@ def assert_recorded(dy_dx: torch.Tensor) -> None:
                   "请让 torch.autograd.grad 为反向传播也建立计算图。"), name="first_derivative(f, x)")
 
 
+@with_named_shapes
 @given(name=functions, x=inputs)
 def test_first_derivative_carries_a_graph(kata, device, name, x):
     f, f_prime, _ = FUNCTIONS[name]
-    assume(x.dtype != torch.float64 or device != "mps")  # MPS has no float64
-    x = x.to(device).requires_grad_(True)
-    dy_dx = derivative(kata, "first_derivative", f, x)
-    assert_tensor_close(dy_dx, f_prime(x.detach()), name="first_derivative(f, x)",
-                        expected_words=Text(f"dy/dx for y = {name}(x), element by element",
-                                            f"y = {name}(x) 的 dy/dx，逐元素"))
+    dy_dx = derivative(kata, "first_derivative", f, learner_x(kata, x, device))
+    assert_tensor_close(dy_dx, f_prime(x.to(device)), name="first_derivative(f, x)",
+                        expected_words=Text(f"dy/dx for y = {name}, element by element",
+                                            f"y = {name} 的 dy/dx，逐元素"))
     assert_recorded(dy_dx)
 
 
+@with_named_shapes
 @given(name=functions, x=inputs)
 def test_second_derivative_matches_the_formula(kata, device, name, x):
     f, _, f_second = FUNCTIONS[name]
-    assume(x.dtype != torch.float64 or device != "mps")  # MPS has no float64
-    x = x.to(device).requires_grad_(True)
-    d2y_dx2 = derivative(kata, "second_derivative", f, x)
-    assert_tensor_close(d2y_dx2, f_second(x.detach()), name="second_derivative(f, x)",
-                        expected_words=Text(f"d²y/dx² for y = {name}(x): 6x for x³, -sin x for sin x",
-                                            f"y = {name}(x) 的 d²y/dx²：x³ 对应 6x，sin x 对应 -sin x"),
-                        nudge=Text("differentiate the first derivative, not y again.",
-                                   "要对一阶导数求导，而不是再对 y 求导。"))
+    d2y_dx2 = derivative(kata, "second_derivative", f, learner_x(kata, x, device))
+    assert_tensor_close(d2y_dx2, f_second(x.to(device)), name="second_derivative(f, x)",
+                        expected_words=Text(f"d²y/dx² for y = {name}, element by element",
+                                            f"y = {name} 的 d²y/dx²，逐元素"),
+                        nudge=Text("the second derivative is the derivative of the first derivative: autograd "
+                                   "takes it, element by element, for whichever f it is given.",
+                                   "二阶导数是一阶导数的导数：无论给的是哪个 f，都由自动求导逐元素求出。"))
 
 
+# Each example costs gradcheck's and gradgradcheck's hundred-odd calls into the learner's
+# process; a few examples over the three functions suffice, since the checks above already
+# compare both derivatives with their formulas on every drawn input. A fixed number keeps
+# this check within its time limit in every profile (kata-ci would otherwise run 200).
+@settings(max_examples=8)
 @given(name=functions, x=small_inputs)
 def test_first_derivative_is_differentiable_in_float64(kata, device, name, x):
     if device == "mps":
         pytest.skip("MPS has no float64, which gradcheck's finite differences need")
     f = FUNCTIONS[name][0]
-    x = x.to(device).requires_grad_(True)
+    x = x.to(device)
     # gradcheck treats an output that records nothing as a constant, and passes wherever the
     # derivative happens to be 0 (x = 0 for x³): rule that out first.
-    assert_recorded(derivative(kata, "first_derivative", f, x))
+    assert_recorded(derivative(kata, "first_derivative", f, kata.tensor(x, requires_grad=True)))
     first = partial(kata.first_derivative, f)
     nudge = Text("compute the first derivative with torch.autograd.grad from y = f(x) itself, and "
                  "return it as autograd gave it (no detach, no formula of your own).",
@@ -108,6 +143,7 @@ def test_first_derivative_is_differentiable_in_float64(kata, device, name, x):
                  "（不要 detach，也不要自己写公式）。")
     # gradcheck: autograd's derivative of the learner's first derivative (the second
     # derivative) against finite differences; gradgradcheck: the same one order higher.
-    # Both need the graph that create_graph records, and neither relies on a known formula.
+    # Both run here, on values and derivatives the learner's process computes on its own graph,
+    # and neither relies on a known formula.
     assert_gradcheck(first, (x,), name="first_derivative(f, x)", nudge=nudge)
     assert_gradgradcheck(first, (x,), name="first_derivative(f, x)", nudge=nudge)

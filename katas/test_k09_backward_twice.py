@@ -1,91 +1,152 @@
 """Checks for k09 · backward twice (连续两次反向传播)."""
 import pytest
-from hypothesis import given
+import torch
+from hypothesis import assume, given, strategies as st
 
-from pytest_autograd_kata import (Text, assert_is_tensor, assert_tensor_close, assert_tensor_equal, fail,
-                                  strategies as kst, watch_backward)
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
+                                  fail, strategies as kst)
+from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k09")
 
-# Any shape up to 3-D: the graph is freed the same way whatever y is computed from. Values
-# within the toolkit's default ±100, so y = 2·Σx² stays below 1e7, far from overflow.
-inputs = kst.tensors()
+# Any shape up to 3-D, float32 or float64: the graph is freed the same way whatever y is
+# computed from. Values within the toolkit's default ±100, so y stays below 1e7 (Σx³ for 125
+# elements), far from overflow.
+inputs = st.one_of([kst.tensors(dtype=dtype) for dtype in (torch.float32, torch.float64)])
 
-#: What torch says when a backward pass needs saved values that an earlier pass freed.
-FREED_GRAPH = "backward through the graph a second time"
-ONE_PASS = Text("4 * x, the gradient of y = 2 * (x * x).sum() after one backward pass",
-                "4 * x，即一次反向传播后 y = 2 * (x * x).sum() 的梯度")
+#: y as the statement describes it, built from x by torch functions that ``call`` runs: here, on
+#: the check's own x, or in the learner's process (kata.call) on the learner's x. Each graph
+#: saves values its gradient needs (x, or tanh(x)), so a second pass finds them freed; drawing
+#: one of several makes a first gradient written as a formula fail.
+GRAPHS = {
+    "2 * (x * x).sum()": lambda call, x: call(torch.mul, call(torch.sum, call(torch.mul, x, x)), 2),
+    "torch.sin(x).sum()": lambda call, x: call(torch.sum, call(torch.sin, x)),
+    "(x ** 3).sum()": lambda call, x: call(torch.sum, call(torch.pow, x, 3)),
+    "torch.tanh(x).sum()": lambda call, x: call(torch.sum, call(torch.tanh, x)),
+}
+graphs = st.sampled_from(sorted(GRAPHS))
 
 
-def graph_of_y(x):
-    """The statement's y = 2 * (x * x).sum(): its graph saves x, which the gradient 4x needs,
-    so a second backward pass finds it freed (y = x.sum() saves nothing and would not fail)."""
-    return 2 * (x * x).sum()
+def here(function, *args):
+    return function(*args)
 
 
-@given(x=inputs)
-def test_second_backward_raises_the_freed_graph_error(kata, device, x):
-    x = x.to(device).requires_grad_(True)
-    with watch_backward(x) as watch:
-        try:
-            error = kata.second_backward_error(graph_of_y(x))
-        except RuntimeError as escaped:
-            if FREED_GRAPH not in str(escaped):
-                raise
-            fail(Text("the second y.backward() raised the expected RuntimeError, but it escaped from "
-                      "second_backward_error(y): catch it there and return it.",
-                      "第二次 y.backward() 抛出了预期的 RuntimeError，但它逃出了 second_backward_error(y)："
-                      "请在函数中捕获它并返回。"), name="second_backward_error(y)")
+def trusted_run(name: str, x: torch.Tensor) -> tuple[torch.Tensor, str]:
+    """On a private copy of the check's x: the gradient of y after one backward pass, and the
+    message torch itself gives for a second pass on the freed graph."""
+    leaf = x.detach().clone().requires_grad_(True)
+    y = GRAPHS[name](here, leaf)
+    y.backward()
+    try:
+        y.backward()
+    except RuntimeError as err:
+        return leaf.grad.detach(), str(err)
+    raise AssertionError(f"the graph of {name} saves nothing: a second pass does not fail")
+
+
+def learner_graph(kata, name: str, x: torch.Tensor, device: str):
+    """The learner's own x (recording gradients, x.grad None) and y built from it in its process."""
+    assume(x.dtype != torch.float64 or device != "mps")  # MPS has no float64
+    learner_x = kata.tensor(x.to(device), requires_grad=True)
+    return learner_x, GRAPHS[name](kata.call, learner_x)
+
+
+def one_pass(name: str) -> Text:
+    return Text(f"the gradient of y = {name} after one backward pass", f"一次反向传播后 y = {name} 的梯度")
+
+
+def first_line(message: str) -> str:
+    return (message.splitlines() or [""])[0][:200]
+
+
+@given(name=graphs, x=inputs)
+def test_second_backward_returns_the_error_torch_raised(kata, device, name, x):
+    learner_x, y = learner_graph(kata, name, x, device)
+    gradient, freed_message = trusted_run(name, x.to(device))
+    function = "second_backward_error(y)"
+    try:
+        error = kata.second_backward_error(y)
+    except RuntimeError as escaped:
+        if getattr(escaped, "message", None) != freed_message:
+            raise
+        fail(Text("the second y.backward() raised the expected RuntimeError, but it escaped from "
+                  "second_backward_error(y): catch it there and return it.",
+                  "第二次 y.backward() 抛出了预期的 RuntimeError，但它逃出了 second_backward_error(y)："
+                  "请在函数中捕获它并返回。"), name=function)
     if error is None:
         fail(Text("second_backward_error(y) returned None: the second y.backward() did not fail. Call "
                   "y.backward() twice the default way, without keeping the graph for the second call.",
                   "second_backward_error(y) 返回了 None：第二次 y.backward() 没有报错。请按默认方式调用两次 "
-                  "y.backward()，不要为第二次保留计算图。"), name="second_backward_error(y)")
-    if not isinstance(error, RuntimeError):
-        fail(Text(f"second_backward_error(y) returned a {type(error).__name__}; return the RuntimeError "
-                  "object that the second backward() raised (except RuntimeError as err: return err).",
-                  f"second_backward_error(y) 返回了 {type(error).__name__}；请返回第二次 backward() 抛出的 "
-                  "RuntimeError 对象（except RuntimeError as err: return err）。"), name="second_backward_error(y)")
-    if error.__traceback__ is None or FREED_GRAPH not in str(error):
-        first_line = (str(error).splitlines() or [""])[0][:200]
-        fail(Text(f"second_backward_error(y) returned RuntimeError({first_line!r}), which is not the error "
-                  "that a second y.backward() raises about the freed graph. Return the error you caught.",
-                  f"second_backward_error(y) 返回了 RuntimeError({first_line!r})，这不是第二次 y.backward() "
-                  "因计算图已被释放而抛出的错误。请返回你捕获到的错误。"), name="second_backward_error(y)")
-    watch.assert_grad_from_backward(name="x.grad")
+                  "y.backward()，不要为第二次保留计算图。"), name=function)
+    if not isinstance(error, RemoteException) or not error.is_a("RuntimeError"):
+        kind = error.type_name if isinstance(error, RemoteException) else type(error).__name__
+        fail(Text(f"second_backward_error(y) returned a {kind}; return the RuntimeError object that the "
+                  "second backward() raised.",
+                  f"second_backward_error(y) 返回了 {kind}；请返回第二次 backward() 抛出的 RuntimeError 对象。"),
+             name=function)
+    if error.message != freed_message:
+        fail(Text(f"second_backward_error(y) returned RuntimeError({first_line(error.message)!r}), which is not "
+                  f"the error torch raises for a second y.backward() on a freed graph, "
+                  f"RuntimeError({first_line(freed_message)!r}). Return the error you caught.",
+                  f"second_backward_error(y) 返回了 RuntimeError({first_line(error.message)!r})，这不是 torch 对"
+                  f"已释放的计算图再次调用 y.backward() 时抛出的错误 RuntimeError({first_line(freed_message)!r})。"
+                  "请返回你捕获到的错误。"), name=function)
+    if not error.was_raised:
+        fail(Text("second_backward_error(y) returned a RuntimeError with the right message that was never "
+                  "raised: it was made by your code, not caught from the second y.backward().",
+                  "second_backward_error(y) 返回的 RuntimeError 信息没错，但它从未被抛出过：它是你的代码自己创建的，"
+                  "而不是从第二次 y.backward() 中捕获的。"), name=function)
+    if not error.raised_through_backward:
+        fail(Text("second_backward_error(y) returned a RuntimeError that your own code raised, not one "
+                  "raised inside torch's backward(): the kata asks you to let the second y.backward() "
+                  "fail by itself, and to return the error it raised.",
+                  "second_backward_error(y) 返回的 RuntimeError 是你自己的代码抛出的，而不是在 torch 的 backward() "
+                  "内部抛出的：本题要你让第二次 y.backward() 自己失败，并返回它抛出的错误。"), name=function)
+    assert_grad_from_backward(
+        learner_x, name="x.grad", passes=1,
+        nudge=Text("the first y.backward() succeeds and fills x.grad; the second stops before adding anything.",
+                   "第一次 y.backward() 会成功并填写 x.grad；第二次在累加任何东西之前就停下了。"))
     # The first pass succeeded and the second one stopped before adding anything.
-    assert_tensor_close(x.grad, 4 * x.detach(), name="x.grad", expected_words=ONE_PASS)
+    assert_tensor_close(learner_x.grad, gradient, name="x.grad", expected_words=one_pass(name))
 
 
-@given(x=inputs)
-def test_retained_graph_gives_twice_the_gradient(kata, device, x):
-    x = x.to(device).requires_grad_(True)
-    with watch_backward(x) as watch:
-        try:
-            returned = kata.gradients_of_two_passes(graph_of_y(x), x)
-        except RuntimeError as err:
-            if FREED_GRAPH not in str(err):
-                raise
-            fail(Text("the second backward pass in gradients_of_two_passes found the graph freed: the "
-                      "first pass must be told to keep it.",
-                      "gradients_of_two_passes 中的第二次反向传播发现计算图已被释放：必须让第一次反向传播保留它。"),
-                 name="gradients_of_two_passes(y, x)")
+@given(name=graphs, x=inputs)
+def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
+    learner_x, y = learner_graph(kata, name, x, device)
+    gradient, freed_message = trusted_run(name, x.to(device))
+    function = "gradients_of_two_passes(y, x)"
+    try:
+        returned = kata.gradients_of_two_passes(y, learner_x)
+    except RuntimeError as err:
+        if getattr(err, "message", None) != freed_message:
+            raise
+        fail(Text("the second backward pass in gradients_of_two_passes found the graph freed: the "
+                  "first pass must be told to keep it.",
+                  "gradients_of_two_passes 中的第二次反向传播发现计算图已被释放：必须让第一次反向传播保留它。"),
+             name=function)
     if not isinstance(returned, tuple) or len(returned) != 2:
-        fail(Text(f"gradients_of_two_passes(y, x) returned {type(returned).__name__}; return the tuple (first, total).",
-                  f"gradients_of_two_passes(y, x) 返回了 {type(returned).__name__}；请返回元组 (first, total)。"),
-             name="gradients_of_two_passes(y, x)")
+        fail(Text(f"{function} returned {type(returned).__name__}; return the tuple (first, total).",
+                  f"{function} 返回了 {type(returned).__name__}；请返回元组 (first, total)。"), name=function)
     first, total = returned
-    watch.assert_grad_from_backward(name="x.grad", passes=2)
-    assert_is_tensor(first, name="first", shape=x.shape, device=device)
-    assert_tensor_close(first, 4 * x.detach(), name="first", expected_words=ONE_PASS,
-                        nudge=Text("the second pass updates x.grad in place: keep a copy of it after the "
-                                   "first pass, not the same tensor under another name.",
-                                   "第二次反向传播会就地更新 x.grad：请在第一次之后保存它的一份拷贝，而不是同一个张量的另一个名字。"))
-    assert_tensor_equal(total, x.grad, name="total",
-                        expected_words=Text("x.grad after the second pass", "第二次反向传播之后的 x.grad"))
-    # Adding a gradient to itself doubles it without rounding, so == is right here.
-    assert_tensor_equal(total, 2 * first, name="total",
-                        expected_words=Text("2 * first: the second pass adds its gradient to the first",
-                                            "2 * first：第二次反向传播把它的梯度加到第一次的结果上"),
+    assert_grad_from_backward(
+        learner_x, name="x.grad", passes=2,
+        nudge=Text("run the backward pass of y twice, keeping the graph for the second, and leave x.grad to "
+                   "autograd in between: the second pass adds to what the first left.",
+                   "对 y 执行两次反向传播，并为第二次保留计算图；两次之间把 x.grad 交给自动求导："
+                   "第二次会累加到第一次留下的结果上。"))
+    assert_is_tensor(first, name="first", shape=x.shape, dtype=x.dtype, device=device)
+    assert_tensor_close(first, gradient, name="first", expected_words=one_pass(name),
+                        nudge=Text("first is what the first backward pass left in x.grad, copied before the "
+                                   "second pass updates x.grad in place.",
+                                   "first 是第一次反向传播留在 x.grad 中的结果，要在第二次反向传播就地更新 x.grad 之前拷贝下来。"))
+    if total is not learner_x.grad:
+        fail(Text(f"total, the second element {function} returned, is not x.grad itself: return the tensor "
+                  "the two backward passes left in x.grad, not a copy or a value computed another way.",
+                  f"{function} 返回的第二个元素 total 不是 x.grad 本身：请返回两次反向传播留在 x.grad 中的那个张量，"
+                  "而不是它的拷贝或用别的方法算出的值。"), name="total")
+    # The second pass adds the same gradient to the first.
+    assert_tensor_close(learner_x.grad, 2 * gradient, name="x.grad",
+                        expected_words=Text(f"twice {one_pass(name).en}: the second pass adds its gradient to the first",
+                                            f"{one_pass(name).zh}的两倍：第二次反向传播把它的梯度加到第一次的结果上"),
                         nudge=Text("do not clear x.grad between the passes: the sum is the point.",
                                    "两次反向传播之间不要清零 x.grad：要看的正是两者之和。"))

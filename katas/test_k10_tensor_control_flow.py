@@ -3,18 +3,34 @@ import pytest
 import torch
 from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, assert_is_tensor, assert_tensor_close, assert_tensor_equal,
-                                  fail, strategies as kst, watch_backward)
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
+                                  fail, strategies as kst)
 
 pytestmark = pytest.mark.kata("k10")
 
-# Vectors, matrices and 3-D tensors (sides 1..5). Every entry is at least 1e-3 from zero:
-# d / a divides by each entry, and an all-zero a would keep the book's while loop doubling
-# forever; with |a| ≥ 1e-3 it ends within 20 doublings. Entries stay within ±100 (the
-# toolkit's default), so even 100·b (|b| < 2000 after the loop) is far from float32 overflow.
+# Vectors, matrices and 3-D tensors (sides 1..5), float32 like torch.randn. Every entry is at
+# least 1e-3 from zero: an all-zero a would keep the book's while loop doubling forever; with
+# |a| ≥ 1e-3 it ends within 20 doublings. Entries stay within ±100 (the toolkit's default), so
+# even 100·b (|b| < 2000 after the loop) is far from float32 overflow.
 inputs = kst.tensors(shape=kst.shapes(min_dims=1, max_dims=3), nonzero=True)
 
 NOT_A_SCALAR = "only for scalar outputs"
+
+# Inputs that tell a right answer from a classic mistake, tried in every profile:
+#: b = 2·a has norm exactly 1000 (600² + 800² = 1000²): the loop must stop (`<`, not `<=`).
+NORM_REACHES_1000 = torch.tensor([300.0, 400.0])
+#: b doubles to exactly 1000 (62.5 → 125 → … → 1000): the same boundary for a 1-element a.
+DOUBLES_TO_1000 = torch.tensor([62.5])
+#: b.sum() is exactly 0: the book's `if b.sum() > 0` takes the 100·b branch (`>`, not `>=`).
+SUM_IS_ZERO = torch.tensor([[1.0, -1.0], [2.0, -2.0]])
+#: entries of very different sizes: a loop decided entry by entry doubles each a different
+#: number of times, so every entry gets its own k.
+MIXED_SIZES = torch.tensor([[0.001, 50.0, -3.0], [7.0, -0.25, 90.0]])
+#: the 100·b branch rounds d, so the book's exact a.grad == d / a misses by one unit in the last
+#: place here (a.grad = 1638400, d / a = 1638399.875): an answer that asserts it raises.
+ROUNDED_BRANCH = torch.tensor([-0.09])
+#: a 3-D a with a negative sum: the 100·b branch, on a shape beyond vectors and matrices.
+NEGATIVE_3D = -torch.arange(1.0, 9.0).reshape(2, 2, 2)
 
 
 def book_f(a: torch.Tensor) -> torch.Tensor:
@@ -25,67 +41,84 @@ def book_f(a: torch.Tensor) -> torch.Tensor:
     return b if b.sum() > 0 else 100 * b
 
 
-def run_backward(kata, a: torch.Tensor) -> torch.Tensor:
+def book_grad(a: torch.Tensor) -> torch.Tensor:
+    """∂f(a)[i]/∂a[i] for each entry: autograd on the check's own copy, every entry of d weighted by 1."""
+    leaf = a.detach().clone().requires_grad_(True)
+    book_f(leaf).backward(gradient=torch.ones_like(leaf))
+    return leaf.grad
+
+
+F_WORDS = Text("the book's f: b = 2·a doubled while b.norm() < 1000, then b if b.sum() > 0, else 100·b",
+               "书中的 f：b = 2·a，在 b.norm() < 1000 时不断翻倍，然后若 b.sum() > 0 取 b，否则取 100·b")
+F_NUDGE = Text("the loop and the branch test the whole tensor (its norm, its sum) and stop or choose once, "
+               "so one factor k multiplies every entry; compare each condition with the book's, comparison by "
+               "comparison.",
+               "循环和分支检查的是整个张量（它的范数、它的和），只停止或选择一次，所以所有元素都乘以同一个"
+               "因子 k；请把每个条件与书中的逐一对照，比较符号也要一致。")
+
+
+def assert_is_f_of(d, a: torch.Tensor, name: str) -> None:
+    """``d`` is the book's f(a): a tensor of a's shape and dtype, with its values."""
+    __tracebackhide__ = True
+    assert_is_tensor(d, name=name, shape=a.shape, dtype=a.dtype, device=a.device,
+                     nudge=Text("f(a) multiplies a by one number k, so it keeps a's shape and dtype.",
+                                "f(a) 只是把 a 乘以一个数 k，所以它保持 a 的形状和数据类型。"))
+    assert_tensor_close(d, book_f(a), name=name, expected_words=F_WORDS, nudge=F_NUDGE)
+
+
+def run_backward(kata, learner_a):
     """The learner's ``backward_through_f(a)``; a plain ``d.backward()`` on the non-scalar d is
     the mistake this kata is about, so it gets a message of its own."""
     __tracebackhide__ = True
     try:
-        return kata.backward_through_f(a)
+        return kata.backward_through_f(learner_a)
     except RuntimeError as err:
         if NOT_A_SCALAR not in str(err):
             raise
         fail(Text("d.backward() raised: d = f(a) has a's shape, it is not a scalar, so autograd does "
                   "not know how to weight its entries. Reduce d to one number first, or tell "
-                  "backward() the weights with its gradient= argument.",
+                  "backward() the weight of each entry with its gradient= argument.",
                   "d.backward() 报错：d = f(a) 与 a 形状相同，不是标量，自动求导不知道如何给各个元素加权。"
-                  "先把 d 归约成一个数，或者用 backward() 的 gradient= 参数给出权重。"),
+                  "先把 d 归约成一个数，或者用 backward() 的 gradient= 参数给出每个元素的权重。"),
              name="d.backward()")
 
 
+@example(a=NORM_REACHES_1000)
+@example(a=DOUBLES_TO_1000)
+@example(a=SUM_IS_ZERO)
+@example(a=MIXED_SIZES)
+@example(a=NEGATIVE_3D)
 @given(a=inputs)
 def test_f_follows_the_book_for_the_whole_tensor(kata, device, a):
     a = a.to(device)
-    expected = book_f(a)
-    d = kata.f(a.clone().requires_grad_(True))
-    assert_is_tensor(d, name="f(a)", shape=a.shape, device=device)
-    assert_tensor_close(d, expected, name="f(a)",
-                        expected_words=Text("the book's f: b = 2·a doubled while b.norm() < 1000, "
-                                            "then b if b.sum() > 0, else 100·b",
-                                            "书中的 f：b = 2·a，在 b.norm() < 1000 时不断翻倍，"
-                                            "然后若 b.sum() > 0 取 b，否则取 100·b"),
-                        nudge=Text("the loop and the branch test the whole tensor (its norm, its sum), "
-                                   "so one factor k multiplies every entry.",
-                                   "循环和分支检查的是整个张量（它的范数、它的和），所以所有元素都乘以同一个因子 k。"))
+    d = kata.f(kata.tensor(a, requires_grad=True))
+    assert_is_f_of(d, a, "f(a)")
 
 
-# The book compares a.grad == d / a exactly. In the 100·b branch d is rounded, so d / a can miss k
-# by one unit in the last place: for a = -0.09 (float32), a.grad = 1638400 but d / a = 1638399.875.
-# Random draws hit such a case only now and then; this one is always tried.
-@example(a=torch.tensor([-0.09]))
+@example(a=NORM_REACHES_1000)
+@example(a=SUM_IS_ZERO)
+@example(a=MIXED_SIZES)
+@example(a=ROUNDED_BRANCH)
+@example(a=NEGATIVE_3D)
 @given(a=inputs)
-def test_a_grad_is_d_over_a_with_one_k_everywhere(kata, device, a):
-    a = a.to(device).requires_grad_(True)
-    with watch_backward(a) as watch:
-        d = run_backward(kata, a)
-    watch.assert_grad_from_backward(
-        name="a.grad", passes=1,
-        nudge=Text("one backward pass, so that a.grad holds the gradient once, not added up.",
-                   "只做一次反向传播，a.grad 中的梯度才不会被累加。"))
-    assert_is_tensor(d, name="d", shape=a.shape, device=device)
-    grad, d, a = a.grad, d.detach(), a.detach()
+def test_a_grad_is_the_same_k_in_every_entry_from_one_backward_pass(kata, device, a):
+    a = a.to(device)
+    learner_a = kata.tensor(a, requires_grad=True)
+    d = run_backward(kata, learner_a)
+    # d first: a.grad can only be judged once it is the gradient of the right f.
+    assert_is_f_of(d, a, "d")
+    assert_grad_from_backward(
+        learner_a, name="a.grad", passes=1,
+        nudge=Text("a.grad must be what one backward pass leaves there: autograd fills it in, and a "
+                   "second pass would add to it.",
+                   "a.grad 必须是一次反向传播留下的结果：由自动求导来填写，再做一次反向传播就会累加上去。"))
     # f(a) = k·a for one k that depends on a only through its norm and sum, which are constant
-    # near a: so ∂d/∂a is k in every entry, the same k as d / a, up to float rounding.
-    assert_tensor_close(grad, d / a, name="a.grad",
-                        expected_words=Text("d / a, entry by entry", "d / a，逐元素"),
-                        nudge=Text("weight every entry of d by 1 in the backward pass: a sum, or "
-                                   "gradient=torch.ones_like(d); not a mean, not d itself.",
-                                   "反向传播时给 d 的每个元素权重 1：求和，或 gradient=torch.ones_like(d)；"
-                                   "不要用均值，也不要用 d 本身。"))
-    # Every entry of a.grad is the same product of the factors 2 and 100, so they are equal
-    # exactly, not just within a tolerance.
-    assert_tensor_equal(grad, grad.reshape(-1)[0].expand_as(grad), name="a.grad",
-                        expected_words=Text("the same k in every entry", "每个元素都是同一个 k"),
-                        nudge=Text("one factor k must multiply the whole tensor: decide the loop and "
-                                   "the branch on b.norm() and b.sum(), not entry by entry.",
-                                   "整个张量必须乘以同一个因子 k：用 b.norm() 和 b.sum() 决定循环和分支，"
-                                   "不要逐元素决定。"))
+    # near a: so ∂d[i]/∂a[i] is that k in every entry, the d / a of the book.
+    assert_tensor_close(learner_a.grad, book_grad(a), name="a.grad",
+                        expected_words=Text("k = d / a in every entry, the derivative of each entry of d "
+                                            "with respect to the matching entry of a",
+                                            "每个元素都是 k = d / a，即 d 的每个元素对 a 中对应元素的导数"),
+                        nudge=Text("in the backward pass every entry of d must count with the same weight, 1; "
+                                   "any other weight (1/n, or d's own values) scales a.grad by it.",
+                                   "反向传播时 d 的每个元素都必须以相同的权重 1 计入；换成别的权重"
+                                   "（1/n，或 d 自己的值），a.grad 就会被乘上这个权重。"))

@@ -1,97 +1,65 @@
-"""Checks for k12 · derivative of sin without cos (不用 cos 求 sin 的导数)."""
-import inspect
-import math
-import sys
-from contextlib import contextmanager
-from typing import Callable, Iterator
+"""Checks for k12 · derivative of sin without cos (不用 cos 求 sin 的导数).
 
-import numpy
+The learner's code runs in its own process: which cos it calls, and which backward passes it
+starts, are watched there (``kata.watch``); the figure it returns is described there
+(``kata.describe_figure``); the PNG it writes goes to that process's scratch folder, never
+anywhere else, and is read back and checked here.
+"""
+import importlib.util
+import math
+import struct
+import zlib
+
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, assert_is_tensor, assert_tensor_close, fail, strategies as kst,
-                                  watch_backward)
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_tensor_close, fail,
+                                  strategies as kst)
+from pytest_autograd_kata.remote import RemoteObject, RemoteTensor
 
 pytestmark = pytest.mark.kata("k12")
 
-# A 1-D grid of up to 64 points within ±10, a few periods either side of 0: float32 sin and
-# cos stay accurate there (huge |x| loses digits when sin reduces its argument).
+# A 1-D float32 grid of up to 64 points within ±10, a few periods either side of 0: float32 sin
+# and cos stay accurate there (huge |x| loses digits when sin reduces its argument).
 grids = kst.tensors(shape=kst.shapes(min_dims=1, max_dims=1, max_side=64), min_value=-10.0, max_value=10.0)
 
-#: every way to reach cos that the kata rules out: (where it lives, its name, as the learner writes it)
-FORBIDDEN = ((torch, "cos", "torch.cos"), (torch, "cos_", "torch.cos_"),
-             (torch.Tensor, "cos", "Tensor.cos"), (torch.Tensor, "cos_", "Tensor.cos_"),
-             (math, "cos", "math.cos"), (numpy, "cos", "numpy.cos"))
+#: every way to reach cos that the kata rules out
+FORBIDDEN = ("torch.cos", "torch.cos_", "torch.Tensor.cos", "torch.Tensor.cos_", "math.cos", "numpy.cos")
 NOT_A_SCALAR = "only for scalar outputs"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NO_MATPLOTLIB = Text("matplotlib is not installed, so the plot is not checked: "
-                     "pip install matplotlib (or pytest-autograd-kata[plot]) to check it.",
-                     "未安装 matplotlib，因此不检查图像：运行 pip install matplotlib"
-                     "（或 pytest-autograd-kata[plot]）后即可检查。")
+#: the fewest points a curve of the plot may have (the statement says so)
+PLOT_POINTS = 20
+PLOT_FILE = "sin_and_derivative.png"
+NO_MATPLOTLIB = Text("matplotlib is not installed, so the plot cannot be checked, and k12 is not done until it "
+                     "is: the plot is part of the kata. Install it with pip install matplotlib.",
+                     "未安装 matplotlib，因此无法检查图像；图像是本题的一部分，检查通过之前 k12 不算完成。"
+                     "请用 pip install matplotlib 安装它。")
+ONE_BACKWARD = Text("compute y = sin(x) from the x you were given and call backward() once for the whole grid: "
+                    "autograd then leaves d sin(x)/dx in x.grad.",
+                    "用传进来的 x 计算 y = sin(x)，并对整个网格只调用一次 backward()：自动求导会把 d sin(x)/dx "
+                    "留在 x.grad 中。")
 
 
-#: what a class's own __dict__ holds when the attribute is inherited (Tensor.cos is defined
-#: on torch's C base class)
-_INHERITED = object()
-
-
-@contextmanager
-def cos_forbidden(function: Callable) -> Iterator[dict[tuple[str, int], None]]:
-    """Within the block, record every call of a FORBIDDEN cos made from ``function``'s file.
-
-    Each cos is replaced by a spy that looks at its caller's frame, so matplotlib's own use
-    of math.cos (rotating text) does not count; names the learner imported
-    (``from math import cos``) are replaced in their module too. Calls still go through, so
-    a learner's ``try`` cannot hide them; everything is put back on exit, also on failure."""
-    learner = inspect.unwrap(function)
-    filename, namespace = learner.__code__.co_filename, learner.__globals__
-    calls: dict[tuple[str, int], None] = {}  # (which cos, line): each once, in call order
-
-    def spy(label: str, original: Callable) -> Callable:
-        def call(*args, **kwargs):
-            caller = sys._getframe(1)
-            if caller.f_code.co_filename == filename:
-                calls[label, caller.f_lineno] = None
-            return original(*args, **kwargs)
-        return call
-
-    spies = {id(getattr(owner, name)): spy(label, getattr(owner, name)) for owner, name, label in FORBIDDEN}
-    held = [(owner, name, vars(owner).get(name, _INHERITED)) for owner, name, _ in FORBIDDEN]
-    imported = {name: value for name, value in namespace.items() if id(value) in spies}
-    try:
-        for owner, name, _ in FORBIDDEN:
-            setattr(owner, name, spies[id(getattr(owner, name))])
-        namespace.update({name: spies[id(value)] for name, value in imported.items()})
-        yield calls
-    finally:
-        for owner, name, value in held:
-            if value is _INHERITED:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, value)
-        namespace.update(imported)
-
-
-def assert_no_cos(calls: dict[tuple[str, int], None], function: str) -> None:
+def assert_no_cos(calls: list[tuple[str, int]], function: str) -> None:
     __tracebackhide__ = True
     if calls:
-        shown = list(calls)[:3]
+        shown = calls[:3]
         listed_en = ", ".join(f"{cos} (line {line})" for cos, line in shown)
         listed_zh = "、".join(f"{cos}（第 {line} 行）" for cos, line in shown)
         fail(Text(f"while {function} ran, your file called {listed_en}. The kata asks for the derivative "
-                  "of sin from autograd alone: compute sin(x), run one backward pass, read x.grad, and "
-                  "no cos anywhere.",
-                  f"{function} 运行期间，你的文件调用了 {listed_zh}。本题要求只靠自动求导得到 sin 的导数："
-                  "计算 sin(x)，执行一次反向传播，读取 x.grad，任何地方都不要用 cos。"), name=function)
+                  "of sin from autograd alone, with no cos anywhere.",
+                  f"{function} 运行期间，你的文件调用了 {listed_zh}。本题要求只靠自动求导得到 sin 的导数，"
+                  "任何地方都不要用 cos。"), name=function)
 
 
-def derivative_of(kata, x: torch.Tensor) -> torch.Tensor:
-    """The learner's ``sin_derivative(x)``; a plain ``y.backward()`` on the vector y = sin(x)
-    gets a message of its own, since the grid makes y a vector."""
+def on_a_grid(function, *args):
+    """``function(*args)``, a function of the learner's that runs sin_derivative; a plain
+    ``y.backward()`` on the vector y = sin(x) gets a message of its own, since the grid makes y
+    a vector."""
     __tracebackhide__ = True
     try:
-        return kata.sin_derivative(x)
+        return function(*args)
     except RuntimeError as err:
         if NOT_A_SCALAR not in str(err):
             raise
@@ -101,71 +69,132 @@ def derivative_of(kata, x: torch.Tensor) -> torch.Tensor:
                   "或者用 gradient= 给 backward() 指定每个元素的权重。"), name="y.backward()")
 
 
+def assert_one_backward_pass(learner_x: RemoteTensor, calls: list[dict]) -> None:
+    """x.grad was left by exactly one backward() (not torch.autograd.grad, not by hand)."""
+    __tracebackhide__ = True
+    if learner_x.passes == 0 and any(call["kind"] == "grad" for call in calls):
+        fail(Text("sin_derivative used torch.autograd.grad, which hands the gradient back without storing "
+                  "it in x.grad. This kata asks for backward(), which leaves d sin(x)/dx in x.grad, and for "
+                  "x.grad to be returned.",
+                  "sin_derivative 使用了 torch.autograd.grad，它把梯度直接返回，而不会存进 x.grad。"
+                  "本题要求用 backward() 把 d sin(x)/dx 留在 x.grad 中，并返回 x.grad。"), name="x.grad")
+    assert_grad_from_backward(learner_x, name="x.grad", passes=1, nudge=ONE_BACKWARD)
+
+
+# A grid like the plot's, with more than one point: a mean, or a backward pass per point, differs
+# from one backward pass over the sum there.
+@example(x=torch.linspace(-2 * math.pi, 2 * math.pi, 9))
 @given(x=grids)
 def test_derivative_is_cos_from_one_backward_pass(kata, device, x):
-    x = x.to(device).requires_grad_(True)
-    with watch_backward(x) as watch:
-        derivative = derivative_of(kata, x)
-    watch.assert_grad_from_backward(
-        name="x.grad", passes=1,
-        nudge=Text("one backward pass for the whole grid, not one per point.",
-                   "整个网格只做一次反向传播，而不是每个点一次。"))
-    assert_is_tensor(derivative, name="sin_derivative(x)", shape=x.shape, device=device)
-    assert_tensor_close(derivative, torch.cos(x.detach()), name="sin_derivative(x)",
+    x = x.to(device)
+    learner_x = kata.tensor(x, requires_grad=True)
+    with kata.watch(backward_calls=True) as seen:
+        returned = on_a_grid(kata.sin_derivative, learner_x)
+    assert_one_backward_pass(learner_x, seen.backward_calls)
+    if returned is not learner_x.grad:
+        kind = "None" if returned is None else type(returned).__name__
+        what = Text("another tensor", "另一个张量") if isinstance(returned, RemoteTensor) else Text(kind, f" {kind}")
+        fail(Text(f"sin_derivative(x) returned {what.en}, not x.grad itself: return x.grad, the tensor "
+                  "backward() filled in, so what you return is what autograd computed.",
+                  f"sin_derivative(x) 返回的是{what.zh}，而不是 x.grad 本身：请返回 x.grad，即 backward() "
+                  "填写的那个张量，这样返回的就是自动求导算出的结果。"), name="sin_derivative(x)")
+    assert_tensor_close(learner_x.grad, torch.cos(x), name="x.grad",
                         expected_words=Text("cos(x) at every grid point (what calculus says; autograd must find it)",
                                             "每个网格点上的 cos(x)（微积分给出的结果；要由自动求导得到）"),
-                        nudge=Text("y = sin(x) is a vector: weight each entry by 1 when you call backward().",
-                                   "y = sin(x) 是向量：调用 backward() 时给每个元素权重 1。"))
+                        nudge=Text("y = sin(x) is a vector: in the backward pass every entry of y must count with "
+                                   "the same weight, 1.",
+                                   "y = sin(x) 是向量：反向传播时 y 的每个元素都必须以相同的权重 1 计入。"))
 
 
+@example(x=torch.linspace(-2 * math.pi, 2 * math.pi, 9))
 @given(x=grids)
 def test_cos_is_never_called(kata, device, x):
-    x = x.to(device).requires_grad_(True)
-    with cos_forbidden(kata.sin_derivative) as calls:
-        derivative_of(kata, x)
-    assert_no_cos(calls, "sin_derivative")
+    with kata.watch(forbid=FORBIDDEN) as seen:
+        on_a_grid(kata.sin_derivative, kata.tensor(x.to(device), requires_grad=True))
+    assert_no_cos(seen.forbidden, "sin_derivative")
 
 
-def assert_png(path) -> None:
+def assert_png(data: bytes) -> None:
+    """``data`` is a whole PNG file: the signature, then chunks whose checksums hold, an image
+    header with a size, and the end chunk."""
     __tracebackhide__ = True
-    if not path.is_file() or path.read_bytes()[:len(PNG_SIGNATURE)] != PNG_SIGNATURE:
-        fail(Text(f"no PNG image at {path}: save the figure to the path you are given, as a PNG.",
-                  f"{path} 处没有 PNG 图像：请把图保存到给定的路径，格式为 PNG。"), name="path")
+    chunks, offset = [], len(PNG_SIGNATURE)
+    if data.startswith(PNG_SIGNATURE):
+        while offset + 12 <= len(data):
+            (length,) = struct.unpack(">I", data[offset:offset + 4])
+            kind, body = data[offset + 4:offset + 8], data[offset + 8:offset + 8 + length]
+            (crc,) = struct.unpack(">I", data[offset + 8 + length:offset + 12 + length] or b"\0\0\0\0")
+            if len(body) != length or zlib.crc32(kind + body) != crc:
+                break
+            chunks.append((kind, body))
+            offset += 12 + length
+    header = chunks[0][1] if chunks and chunks[0][0] == b"IHDR" else b""
+    size = struct.unpack(">II", header[:8]) if len(header) >= 8 else (0, 0)
+    if not (chunks and chunks[-1][0] == b"IEND" and min(size) > 0):
+        # The folder differs from one learner process to the next: the message names the file only.
+        fail(Text(f"no complete PNG image at the path plot_sin_and_derivative was given (…/{PLOT_FILE}): "
+                  "save the figure to exactly that path, as a PNG.",
+                  f"plot_sin_and_derivative 收到的路径（…/{PLOT_FILE}）处没有完整的 PNG 图像："
+                  "请把图以 PNG 格式保存到这个路径。"), name="path")
 
 
-def assert_sin_then_its_derivative(figure) -> None:
-    """The figure's first curve is sin(x) and its second cos(x), over whatever grid it drew."""
+def assert_one_axes_with_sin_then_its_derivative(figure: dict) -> None:
+    """One axes, whose first line is sin(x) and second cos(x), each over a grid of its own."""
     __tracebackhide__ = True
-    from matplotlib.figure import Figure
-
-    if not isinstance(figure, Figure):
-        fail(Text(f"plot_sin_and_derivative returned {type(figure).__name__}; return the matplotlib Figure.",
-                  f"plot_sin_and_derivative 返回了 {type(figure).__name__}；请返回 matplotlib 的 Figure。"),
-             name="figure")
-    curves = [line for axes in figure.axes for line in axes.get_lines()]
+    axes = figure["axes"]
+    if len(axes) != 1:
+        fail(Text(f"the figure has {len(axes)} axes; draw both curves on one axes, so they can be compared "
+                  "point by point.",
+                  f"图中有 {len(axes)} 个坐标系；请把两条曲线画在同一个坐标系中，便于逐点比较。"), name="figure")
+    curves = axes[0]["lines"]
     if len(curves) < 2:
-        fail(Text(f"the figure has {len(curves)} curve(s); draw sin(x) first, then its derivative.",
-                  f"图中只有 {len(curves)} 条曲线；请先画 sin(x)，再画它的导数。"), name="figure")
-    for curve, name, expected, words in (
-            (curves[0], "first curve", torch.sin, Text("sin(x)", "sin(x)")),
-            (curves[1], "second curve", torch.cos, Text("d sin(x)/dx, which is cos(x)", "d sin(x)/dx，即 cos(x)"))):
-        xs, ys = (torch.as_tensor(numpy.asarray(values, dtype=numpy.float64))
-                  for values in curve.get_data(orig=False))
+        fail(Text(f"the axes has {len(curves)} line(s); draw sin(x) first, then its derivative.",
+                  f"坐标系中只有 {len(curves)} 条曲线；请先画 sin(x)，再画它的导数。"), name="figure")
+    for (xs, ys), name, expected, words in (
+            (curves[0], Text("first curve", "第一条曲线"), torch.sin, Text("sin(x)", "sin(x)")),
+            (curves[1], Text("second curve", "第二条曲线"), torch.cos,
+             Text("d sin(x)/dx, which is cos(x)", "d sin(x)/dx，即 cos(x)"))):
+        if len(xs) < PLOT_POINTS:
+            fail(Text(f"the {name.en} has {len(xs)} point(s); draw it over a grid of at least {PLOT_POINTS}.",
+                      f"{name.zh}只有 {len(xs)} 个点；请在至少 {PLOT_POINTS} 个点的网格上画它。"), name=name.en)
+        xs, ys = torch.tensor(xs, dtype=torch.float64), torch.tensor(ys, dtype=torch.float64)
         # A plot only has to be right to the eye: float32 curves pass, a wrong curve does not.
-        assert_tensor_close(ys, expected(xs), name=name, expected_words=words, rtol=1e-4, atol=1e-4)
+        assert_tensor_close(ys, expected(xs), name=str(name), expected_words=words, rtol=1e-4, atol=1e-4)
 
 
-def test_plot_shows_sin_and_its_derivative(kata, device, tmp_path):
-    matplotlib = pytest.importorskip("matplotlib", reason=str(NO_MATPLOTLIB))
-    matplotlib.use("Agg")  # draw to files only: no window pops up during a check
-    import matplotlib.pyplot as plt
-
-    path = tmp_path / "sin_and_derivative.png"
+def plot(kata, path: str, device: str):
+    """The learner's ``plot_sin_and_derivative(path, device)``; without matplotlib it cannot
+    draw, and the kata says so rather than counting as done."""
+    __tracebackhide__ = True
     try:
-        with cos_forbidden(kata.plot_sin_and_derivative) as calls:
-            figure = kata.plot_sin_and_derivative(path, device)
-        assert_no_cos(calls, "plot_sin_and_derivative")
-        assert_png(path)
-        assert_sin_then_its_derivative(figure)
-    finally:
-        plt.close("all")
+        return on_a_grid(kata.plot_sin_and_derivative, path, device)
+    except ModuleNotFoundError as err:
+        if "'matplotlib" not in err.message:
+            raise
+        fail(NO_MATPLOTLIB, name="matplotlib")
+
+
+def test_plot_shows_sin_and_its_derivative(kata, device):
+    path = f"{kata.scratch}/{PLOT_FILE}"
+    with kata.watch(forbid=FORBIDDEN, backward_calls=True) as seen:
+        figure = plot(kata, path, device)
+    # The learner's process runs from this same install: without matplotlib here, no figure
+    # can be described there either, whatever plot_sin_and_derivative returned.
+    if importlib.util.find_spec("matplotlib") is None:
+        fail(NO_MATPLOTLIB, name="matplotlib")
+    assert_no_cos(seen.forbidden, "plot_sin_and_derivative")
+    kinds = {call["kind"] for call in seen.backward_calls}
+    if "backward" not in kinds:
+        used_en, used_zh = (" (it used torch.autograd.grad)", "（它用的是 torch.autograd.grad）") \
+            if "grad" in kinds else ("", "")
+        fail(Text(f"plot_sin_and_derivative never called backward(){used_en}: draw the derivative that "
+                  "sin_derivative leaves in x.grad with backward().",
+                  f"plot_sin_and_derivative 从未调用 backward(){used_zh}：请画出 sin_derivative 用 backward() "
+                  "留在 x.grad 中的导数。"), name="plot_sin_and_derivative")
+    assert_png(kata.read_file(path))
+    described = kata.describe_figure(figure) if isinstance(figure, RemoteObject) else {"figure": False}
+    if not described["figure"]:
+        kind = figure.type_name if isinstance(figure, RemoteObject) else type(figure).__name__
+        fail(Text(f"plot_sin_and_derivative returned {kind}; return the matplotlib Figure.",
+                  f"plot_sin_and_derivative 返回了 {kind}；请返回 matplotlib 的 Figure。"), name="figure")
+    assert_one_axes_with_sin_then_its_derivative(described)

@@ -23,6 +23,7 @@ _EXPORTS = {
     "assert_gradcheck": "assertions",
     "assert_gradgradcheck": "assertions",
     "assert_grad_from_backward": "assertions",
+    "shown": "assertions",
     "Text": "i18n",
     "strategies": None,
 }

@@ -25,9 +25,9 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Sequence
 
+import numpy
 import torch
 from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradcheck
-from torch.testing import assert_close as _assert_close
 from torch.testing._comparison import default_tolerances as _default_tolerances
 
 from .i18n import Text, t
@@ -72,8 +72,22 @@ def _expected_line(expected: Text | None) -> str:
     return "\n" + t("expected_words", text=_bilingual(expected, "expected_words="))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.8g}"
+def shown(value: Any) -> str:
+    """A number (a 0-dim or one-element tensor, the check's or the learner's) as a learner reads
+    it: whole numbers in full (float32's -33554552), others as the shortest decimal that reads
+    back as the value in its own dtype (float32: 200.00002, where .8g would hide a float64's
+    last digits), without an exponent unless the number is very large or very small."""
+    tensor = _values(value).detach().cpu().reshape(())
+    if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds each exactly
+        tensor = tensor.float()
+    number = tensor.numpy()[()]
+    if not numpy.isfinite(number) or numpy.iscomplexobj(number) or number.dtype.kind != "f":
+        return str(number)
+    if abs(number) < 1e16 and number == int(number):
+        return str(int(number))
+    if 1e-4 <= abs(number) < 1e16:
+        return numpy.format_float_positional(number, unique=True, trim="-")
+    return numpy.format_float_scientific(number, unique=True, trim="-")
 
 
 def _index(flat: int, shape: torch.Size) -> str:
@@ -88,13 +102,13 @@ def _index(flat: int, shape: torch.Size) -> str:
 
 def _differences(name: str, actual: _Tensor, expected: _Tensor, mismatch: _Tensor) -> str:
     flat_bad = mismatch.reshape(-1).nonzero().reshape(-1).tolist()
-    a, e = actual.reshape(-1).tolist(), expected.reshape(-1).tolist()
+    a, e = actual.reshape(-1), expected.reshape(-1)
     # A single number is not "1 of 1 elements": it is just obtained vs expected.
     lines = [t("differing_count", bad=len(flat_bad), total=actual.numel()) if actual.numel() > 1
              else t("differing_single")]
     for i in flat_bad[:SHOWN_ELEMENTS]:
         lines.append(t("differing_element", name=name + _index(i, actual.shape),
-                       obtained=_fmt(a[i]), expected=_fmt(e[i])))
+                       obtained=shown(a[i]), expected=shown(e[i])))
     return "\n".join(lines)
 
 
@@ -149,13 +163,11 @@ def assert_tensor_close(actual: Any, expected: Any, *, name: str, expected_words
         raise ValueError("give both rtol and atol, or neither (dtype defaults)")
     if rtol is None:
         rtol, atol = _default_tolerances(actual, expected)
-    try:
-        # The verdict is torch's own; its first call costs about 0.4 s once per process
-        # (it imports torch.distributed to recognise distributed tensors).
-        _assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=False)
-    except AssertionError:
-        # Locating the differing elements for the message uses the same comparison.
-        mismatch = ~_isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False)
+    # torch.testing.assert_close's own tolerances and comparison (torch.isclose, NaN never
+    # equal), after the same shape, dtype and device checks; calling assert_close itself would
+    # cost 0.4 s on its first call (it imports torch.distributed) and add nothing here.
+    mismatch = ~_isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=False)
+    if mismatch.any():
         _fail("not_close", name, nudge, expected_line=_expected_line(expected_words),
               differences=_differences(name, actual.cpu(), expected.cpu(), mismatch.cpu()),
               rtol=rtol, atol=atol, dtype=str(actual.dtype).replace("torch.", ""))
@@ -220,7 +232,12 @@ def assert_grad_from_backward(tensor: RemoteTensor, *, name: str = "x.grad", pas
     if not isinstance(tensor, RemoteTensor) or tensor.passes is None:
         raise TypeError("assert_grad_from_backward takes a leaf made with kata.tensor(..., requires_grad=True)")
     if tensor.passes == 0:
-        _fail("grad_still_none" if tensor.grad is None else "no_backward", name, nudge)
+        if tensor.grad is None:
+            _fail("grad_still_none", name, nudge)
+        given = tensor.given_grad
+        if tensor.grad is given and _equal(given.value, tensor.given_values):
+            _fail("grad_as_given", name, nudge)
+        _fail("no_backward", name, nudge)
     if passes is not None and tensor.passes != passes:
         _fail("wrong_backward_count", name, nudge, obtained=tensor.passes, expected=passes)
     if not tensor.grad_as_left:
@@ -280,9 +297,7 @@ def fail(message: Text, *, name: str = "") -> None:
 
 
 def warm_up() -> None:
-    """Pay now the imports torch makes on first use: ``assert_close``'s ``torch.distributed``,
-    and sympy on the first ``backward(gradient=...)``. A process that forks a child per check
-    run (``watch``, the grader) calls this first, so no child pays them again."""
+    """Pay now the import torch makes on its first ``backward(gradient=...)`` (sympy, about
+    0.4 s), so that no check pays it in a process that runs checks many times."""
     x = torch.ones(2, requires_grad=True)
     (x * x).backward(gradient=torch.ones(2))
-    _assert_close(x.grad, x.detach() * 2)

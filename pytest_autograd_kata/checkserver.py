@@ -9,8 +9,10 @@ trusted process; the learner's code in a sandboxed learner process (:mod:`.runne
 
 A request is ``{"kata": ID, "main": module, "sources": {module: text}, "paths": {module: shown
 name}, "timeout": seconds, "per": "check" | "kata"}`` (no ``main`` in ``sources``: the learner's
-file is missing; ``"unreadable": message`` instead: it could not be read, and why); its result
-is the kata's ``KataResult`` as JSON.
+file is missing; ``"unreadable": message`` instead: it could not be read, and why), optionally
+with ``"lang"`` (the messages' language) and ``"seed"`` (Hypothesis's seed for this request: a
+long-lived session would otherwise draw the same inputs every time); its result is the kata's
+``KataResult`` as JSON.
 """
 from __future__ import annotations
 
@@ -19,8 +21,7 @@ from typing import Callable, Iterable
 
 import pytest
 
-from . import outcomes
-from .i18n import t
+from . import i18n, outcomes
 from .plugin import kata_id_of, session_key
 
 #: what ``per`` may say: a time budget for each check, or one for the whole kata (grading)
@@ -30,22 +31,27 @@ PER_CHECK, PER_KATA = "check", "kata"
 class CheckServer:
     """``pytest.main([check files..., options], plugins=[CheckServer(requests, reply)])``: replies
     ``{"type": "ready", "checks": {kata: [names]}, "points": {kata: points}}`` once collected,
-    then one ``{"type": "result", "request": ..., "kata": KataResult JSON}`` per request."""
+    then one ``{"type": "result", "request": ..., "kata": KataResult JSON}`` per request.
 
-    def __init__(self, requests: Iterable[dict], reply: Callable[[dict], None]) -> None:
-        self.requests, self.reply = requests, reply
-        self.collection_errors: list[str] = []
+    A check module that cannot be collected fails the whole session, unless ``partial``: then
+    the ready message lists it (``"broken": {node id: error}``) and its kata has no checks (the
+    learner's service, where one broken check module must not stop the other katas)."""
+
+    def __init__(self, requests: Iterable[dict], reply: Callable[[dict], None], partial: bool = False) -> None:
+        self.requests, self.reply, self.partial = requests, reply, partial
+        self.collection_errors: dict[str, str] = {}
         self.served = False
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.collection_errors.append(f"{report.nodeid}:\n{report.longreprtext}")
+            self.collection_errors[report.nodeid] = report.longreprtext
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         self.served = True
-        if self.collection_errors:
-            self.reply({"type": "failed", "detail": "\n".join(self.collection_errors)})
+        if self.collection_errors and not self.partial:
+            self.reply({"type": "failed",
+                        "detail": "\n".join(f"{node}:\n{error}" for node, error in self.collection_errors.items())})
             return True
         items: dict[str, list[pytest.Item]] = {}
         for item in session.items:
@@ -61,7 +67,8 @@ class CheckServer:
         gc.collect()
         gc.freeze()
         self.reply({"type": "ready", "checks": {k: [i.name for i in v] for k, v in items.items()},
-                    "points": dict(kata_session.marker_points), "sandbox": runner.level})
+                    "points": dict(kata_session.marker_points), "sandbox": runner.level,
+                    "broken": dict(self.collection_errors)})
         for request in self.requests:
             result = run_kata(session, items.get(request["kata"], []), request)
             self.reply({"type": "result", "request": request, "kata": result.to_json()})
@@ -84,6 +91,12 @@ def run_kata(session: pytest.Session, items: list[pytest.Item], request: dict) -
             raise FileNotFoundError(2, "missing", paths[main])
         return source
 
+    if "lang" in request:
+        i18n.set_language(request["lang"])
+    if "seed" in request:
+        from hypothesis import core
+
+        core.global_force_seed = request["seed"]
     kata_budget = Budget(request.get("timeout") or None)
     kata_session.read_source = read_source
     kata_session.check_budget = (lambda: kata_budget) if request.get("per") == PER_KATA \
@@ -97,6 +110,6 @@ def run_kata(session: pytest.Session, items: list[pytest.Item], request: dict) -
             if check.status == outcomes.TIMEOUT:
                 # The plugin's message speaks of one check's time; here the time was the kata's.
                 _, _, rest = check.message.partition("\n")
-                check.message = "\n".join(filter(None, [t("timeout_kata", seconds=kata_budget.seconds), rest]))
+                check.message = "\n".join(filter(None, [i18n.t("timeout_kata", seconds=kata_budget.seconds), rest]))
     return kata_session.kata_results()[0] if kata_session.results else outcomes.KataResult(
         request["kata"], request["kata"], 0.0)

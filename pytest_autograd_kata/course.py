@@ -43,6 +43,11 @@ class Kata:
     def filename(self) -> str:
         return f"{self.module}.py"
 
+    @property
+    def checks_filename(self) -> str:
+        """The file beside ``course.toml`` that holds the kata's checks."""
+        return f"test_{self.module}.py"
+
     def text(self, field: str, lang: str):
         """``title``, ``statement`` or ``hints`` in ``lang``, falling back to English."""
         values = getattr(self, field)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import locale
 import os
+import re
+import string
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -61,10 +63,40 @@ def catalog() -> dict[str, dict[str, str]]:
     return tomllib.loads(MESSAGES_FILE.read_text(encoding="utf-8"))
 
 
+#: Chinese characters and punctuation
+_CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
 def t(key: str, lang: str | None = None, **fields: object) -> str:
     """The message ``key`` in ``lang`` (default: the current language), formatted with ``fields``."""
+    lang = lang or _current
     entry = catalog()[key]
-    return entry.get(lang or _current, entry["en"]).format(**fields)
+    template = entry.get(lang, entry["en"])
+    return _format_chinese(template, fields) if lang == "zh" else template.format(**fields)
+
+
+def _format_chinese(template: str, fields: dict) -> str:
+    """``template.format(**fields)``, except that a space the template puts between Chinese text
+    and a field is left out where the field's value is Chinese text there too: the spaces set
+    off a name like x.grad, and "x.grad 与 原来的 x.grad" reads as a slip. Only the template's
+    spaces go; a value (a line of the learner's code) is never changed."""
+    pieces: list[str] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if pieces and pieces[-1] and _CHINESE.match(pieces[-1][-1:]) and literal[:1] == " " \
+                and _CHINESE.match(literal[1:2]):
+            literal = literal[1:]
+        pieces.append(literal)
+        if name is None:
+            continue
+        value = format(_converted(fields[name], conversion), spec or "")
+        if literal[-1:] == " " and _CHINESE.match(literal[-2:-1]) and _CHINESE.match(value[:1]):
+            pieces[-1] = literal[:-1]
+        pieces.append(value)
+    return "".join(pieces)
+
+
+def _converted(value: object, conversion: str | None) -> object:
+    return {"r": repr, "s": str, "a": ascii}[conversion](value) if conversion else value
 
 
 class Text:

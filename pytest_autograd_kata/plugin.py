@@ -8,6 +8,7 @@ nor hypothesis: they load when a kata check first needs them.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Callable
@@ -22,6 +23,8 @@ MARKER = "kata"
 MARKER_IN_SOURCE = f"mark.{MARKER}(".encode()
 AMBIGUOUS = "Boolean value of Tensor with more than one"
 session_key = pytest.StashKey["KataSession"]()
+#: the key of what a pytest-xdist worker hands its controller (config.workeroutput)
+WORKER_OUTPUT = "autograd_kata"
 
 
 class KataSession:
@@ -36,10 +39,32 @@ class KataSession:
         self.devices_used: list[str] = []
         self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
         self.runner = None  # started when the first module of kata checks is collected
+        self.worker_sandbox = ""  # under pytest-xdist: the workers' runners' sandbox level
         #: the learner's files for a kata: (course, module) -> KataSource; the grader replaces it
         self.read_source: Callable = self._read_target
         #: the time the learner's code has for one check; the grader gives a whole kata one budget
         self.check_budget: Callable = self._budget_per_check
+
+    # ------------------------------------------------------------ results (hooks: the session is a plugin)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """A check's result, from its report: under pytest-xdist the reports are the workers',
+        so the controller's summary sees every check too."""
+        check = getattr(report, "kata_check", None)
+        if check is None:
+            return
+        self.results.append(outcomes.CheckResult(**check))
+        course_path = getattr(report, "kata_course", None)
+        if course_path and check["kata"] not in self.courses:  # an xdist controller collects nothing
+            self.courses[check["kata"]] = load_course(Path(course_path))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        """pytest-xdist: what a worker knows that its reports do not carry."""
+        found = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
+        if found:
+            self.devices_used += [d for d in found["devices"] if d not in self.devices_used]
+            self.marker_points.update(found["points"])
+            self.worker_sandbox = found["sandbox"]
 
     def start_runner(self):
         if self.runner is None:
@@ -139,6 +164,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _restore_global_state_on_unconfigure(config)
     i18n.set_language(kata_settings.lang)
     config.stash[session_key] = KataSession(config, kata_settings)
+    config.pluginmanager.register(config.stash[session_key], "autograd_kata_session")
     if kata_settings.profile and kata_settings.profile.startswith("kata-"):
         # Hypothesis's own plugin loads the profile right after this hook: register ours first.
         from . import profiles  # noqa: F401
@@ -190,6 +216,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         # --junitxml writes these as <property> elements, so a CI can total points per kata.
         item.user_properties += [("kata", kata_id), ("points", f"{kata_session.points(kata_id):g}")]
     _configure_hypothesis(kata_session.settings)
+    # torch, Hypothesis and the checks are loaded for good: the garbage collector need not walk
+    # their hundreds of thousands of objects again at every full collection during the checks.
+    # (Given back at the end of the run, so runs nested in one process free what they made.)
+    gc.collect()
+    gc.freeze()
+    config.add_cleanup(gc.unfreeze)
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
@@ -219,7 +251,8 @@ def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
 # ---------------------------------------------------------------- fixtures
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "device" not in metafunc.fixturenames:
+    # Only kata checks: another test's own `device` argument is none of the plugin's business.
+    if "device" not in metafunc.fixturenames or metafunc.definition.get_closest_marker(MARKER) is None:
         return
     from .devices import resolve
 
@@ -356,14 +389,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     printed = item.stash.get(printed_key, (0, ""))
     message = ""
     if call.excinfo is not None:
+        from .hypothesis_notes import translate
+
         # The notes hold Hypothesis's falsifying example: the report keeps it for `autograd-kata run`.
-        notes = "\n".join(getattr(call.excinfo.value, "__notes__", []))
+        notes = translate("\n".join(getattr(call.excinfo.value, "__notes__", [])))
         message = "\n".join(filter(None, [_learner_message(call.excinfo.value, status, printed), notes]))
         if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
             report.longrepr = message
     report.kata_status = status
-    kata_session.results.append(outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message),
-                                                     outcomes.clip(printed[1])))
+    # On the report as data, so that under pytest-xdist it reaches the controller's summary too.
+    report.kata_check = outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message),
+                                             outcomes.clip(printed[1])).to_json()
+    if kata_id in kata_session.courses:
+        report.kata_course = str(kata_session.courses[kata_id].path)
     return report
 
 
@@ -385,18 +423,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     target = kata_session.settings.target
     files = {kata_id: display_path(target / course.get(kata_id).filename)
              for kata_id, course in kata_session.courses.items()}
+    from .checksums import review
+
     terminalreporter.section("autograd-kata")
-    for line in progress_lines(katas, files):
+    notes = review(katas, kata_session.courses, display_path)
+    for line in progress_lines(katas, files) + notes:
         terminalreporter.write_line(line)
     if kata_session.devices_used:
         # The header says what was asked (auto); this says what that meant on this machine.
+        sandbox = kata_session.runner.level if kata_session.runner else kata_session.worker_sandbox or "-"
         terminalreporter.write_line(i18n.t("devices_checked", devices=", ".join(kata_session.devices_used),
-                                           sandbox=kata_session.runner.level if kata_session.runner else "-"))
+                                           sandbox=sandbox))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     kata_session = session.config.stash.get(session_key, None)
     if kata_session is None:
+        return
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: its controller reports
+        session.config.workeroutput[WORKER_OUTPUT] = {
+            "devices": kata_session.devices_used, "points": kata_session.marker_points,
+            "sandbox": kata_session.runner.level if kata_session.runner else ""}
         return
     if not (kata_session.settings.report or kata_session.settings.gradescope):
         return

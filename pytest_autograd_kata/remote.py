@@ -40,8 +40,10 @@ from typing import Any, Callable, Iterator
 import torch
 
 from .i18n import t
-from .runner import codec, probes
+from . import probes
+from .runner import codec
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
+from .sources import KataSource
 
 #: builtin exception classes that a learner's exception is re-raised as (most specific first)
 _BUILTIN_EXCEPTIONS = {cls.__name__: cls for cls in (
@@ -174,7 +176,8 @@ class RemoteTensor:
     (``"MulBackward0"``) or None. ``storage`` tells whose memory it uses: two tensors with the
     same ``storage`` share memory. ``passes`` counts the backward passes that accumulated into a
     leaf made with ``kata.tensor(..., requires_grad=True)``, and ``grad_as_left`` says whether
-    its ``.grad`` is still what the last one left."""
+    its ``.grad`` is still what the last one left. A non-leaf's ``.grad`` is there once
+    ``kata.call(torch.Tensor.retain_grad, y)`` asked autograd to keep it."""
 
     def __init__(self, handle: int) -> None:
         self.handle = handle
@@ -188,6 +191,9 @@ class RemoteTensor:
         self.storage: int | None = None
         self.passes: int | None = None
         self.grad_as_left: bool | None = None
+        #: the .grad the check gave it with kata.tensor(..., grad=...), if any, and its values then
+        self.given_grad: RemoteTensor | None = None
+        self.given_values: torch.Tensor | None = None
 
     @property
     def shape(self) -> torch.Size:
@@ -260,14 +266,6 @@ class Budget:
             self.left -= elapsed
 
 
-class KataSource:
-    """The learner's files as the runner sends them: each kata module's source by module name,
-    the name messages show for it, and the module the checks are about."""
-
-    def __init__(self, sources: dict[str, str], paths: dict[str, str], main: str) -> None:
-        self.sources, self.paths, self.main = sources, paths, main
-
-
 class RemoteKata:
     """The learner's module for one kata, loaded in a learner process (started on first use,
     and again after the learner's code crashed or ran out of time)."""
@@ -287,7 +285,11 @@ class RemoteKata:
             return
         process = self._runner.spawn()
         self.__dict__.update(_process=process, _output_start=0, _reset=True)
-        self.__dict__["_tensors"] = weakref.WeakValueDictionary()
+        # Handles of an earlier process mean nothing to this one; the tensors made for the
+        # next request (kata.tensor before the first call) keep theirs.
+        waiting = {spec[key] for spec in self._pending for key in ("h", "grad_h") if key in spec}
+        self.__dict__["_tensors"] = weakref.WeakValueDictionary(
+            {h: r for h, r in self._tensors.items() if h in waiting})
         self._released.clear()
         source = self._source
         reply, _ = self._request({"op": "load", "sources": source.sources, "paths": source.paths,
@@ -377,6 +379,7 @@ class RemoteKata:
             spec["grad"], spec["grad_h"] = self._tensor_data(grad), self._new_handle()
             remote.grad = self._intern(spec["grad_h"])  # `x.grad is old_grad` tells in-place from new
             remote.grad.value = grad.detach().clone()
+            remote.given_grad, remote.given_values = remote.grad, remote.grad.value
         self._pending.append(spec)
         return remote
 
@@ -536,8 +539,11 @@ def _dotted_name(function: Any) -> str:
     """``torch.sin`` -> "torch.sin": a name the learner's process resolves to the same function."""
     module = getattr(function, "__module__", None) or "torch"
     names = (getattr(function, "__qualname__", None), getattr(function, "__name__", None))
-    # torch's C functions have no module, and a qualname of the class that holds them
-    for candidate in dict.fromkeys(f"{m}.{n}" for m in (module, "torch") for n in names if n):
+    # torch's C functions have no module and the qualname of the class that holds them
+    # (torch.sin: _VariableFunctionsClass.sin); Tensor's own methods live on its C base class.
+    candidates = [f"{m}.{n}" for m in (module, "torch") for n in names if n]
+    candidates += [f"torch.Tensor.{names[1]}"] if names[1] else []
+    for candidate in dict.fromkeys(candidates):
         if _resolve(candidate) is function:
             return candidate
     raise TypeError(f"cannot hand {function!r} to the learner's code: use a torch function, "

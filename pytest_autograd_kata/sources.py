@@ -14,10 +14,19 @@ from typing import Callable
 
 from .course import Course
 from .i18n import t
-from .remote import KataSource
 
 #: the largest kata file read; a kata's module is a few kilobytes
 MAX_SIZE = 1024 * 1024
+
+
+class KataSource:
+    """The learner's files as the runner sends them: each kata module's source by module name,
+    the name messages show for it, and the module the checks are about. Plain data, defined
+    here rather than beside the runner so that a client that only reads files and sends them
+    (the ``run`` command, a notebook) imports no torch."""
+
+    def __init__(self, sources: dict[str, str], paths: dict[str, str], main: str) -> None:
+        self.sources, self.paths, self.main = sources, paths, main
 
 
 class SourceError(Exception):

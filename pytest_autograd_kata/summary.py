@@ -45,6 +45,13 @@ def kata_line(kata: outcomes.KataResult, title_columns: int = 0, lang: str | Non
     return line
 
 
+def kata_lines(kata: outcomes.KataResult, title_columns: int = 0, lang: str | None = None) -> list[str]:
+    """:func:`kata_line`, then what made the kata's status, when something other than its checks
+    did (its checks were changed, or could not run)."""
+    lines = [kata_line(kata, title_columns, lang)]
+    return lines + [f"      {line}" for line in kata.forced_message.splitlines()]
+
+
 def next_unfinished(katas: list[outcomes.KataResult]) -> outcomes.KataResult | None:
     return next((k for k in katas if k.status != outcomes.PASSED), None)
 
@@ -56,7 +63,8 @@ def progress_lines(katas: list[outcomes.KataResult], files: Mapping[str, str] | 
     done = sum(k.status == outcomes.PASSED for k in katas)
     lines = [t("summary_title", lang, bar=bar(done, len(katas)), done=done, total=len(katas))]
     columns = max(width(k.title) for k in katas)
-    lines += [kata_line(k, columns, lang) for k in katas]
+    for kata in katas:
+        lines += kata_lines(kata, columns, lang)
     upcoming = next_unfinished(katas)
     if upcoming is not None and files and upcoming.id in files:
         lines.append(t("summary_next", lang, kata=upcoming.id, title=upcoming.title, path=files[upcoming.id]))

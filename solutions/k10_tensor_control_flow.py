@@ -3,9 +3,9 @@ import torch
 
 
 def f(a: torch.Tensor) -> torch.Tensor:
-    """The book's control-flow function, for a tensor ``a`` of any shape: ``b = 2·a``, doubled
-    while ``b.norm()`` is below 1000; then ``b`` if ``b.sum()`` is positive, else ``100·b``.
-    Return a tensor of ``a``'s shape."""
+    """The book's control-flow function, for a float32 tensor ``a`` of any shape: ``b = 2·a``,
+    doubled while ``b.norm()`` is below 1000; then ``b`` if ``b.sum()`` is positive, else
+    ``100·b``. Return a tensor of ``a``'s shape and dtype."""
     b = a * 2
     while b.norm() < 1000:
         b = b * 2
@@ -18,7 +18,8 @@ def f(a: torch.Tensor) -> torch.Tensor:
 
 def backward_through_f(a: torch.Tensor) -> torch.Tensor:
     """For ``a`` that records gradients, compute ``d = f(a)`` and run ONE backward pass so that
-    each entry of ``a.grad`` is the derivative of the matching entry of ``d``. Return ``d``."""
+    each entry ``a.grad[i]`` is ``∂d[i]/∂a[i]``, the derivative of the matching entry of ``d``.
+    Return ``d``."""
     d = f(a)
     # d has a's shape, not a scalar: backward() needs one number to start from. Summing is the
     # same as d.backward(gradient=torch.ones_like(d)): every entry of d is weighted by 1.

@@ -59,3 +59,23 @@ def run_kata(pytester: pytest.Pytester):
         return next(k for k in katas if k["id"] == kata_id)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def remote_kata():
+    """``remote_kata(source)``: a learner's module from source text, loaded in a learner
+    process of the shared runner, as the ``kata`` fixture gives it to a check."""
+    from pytest_autograd_kata.remote import Budget, KataSource, RemoteKata
+    from pytest_autograd_kata.runner.client import shared
+
+    made = []
+
+    def make(source: str, module: str = "k00_learner") -> RemoteKata:
+        kata = RemoteKata(shared(), KataSource({module: source}, {module: f"{module}.py"}, module), "k00")
+        kata.begin_check(Budget(60))
+        made.append(kata)
+        return kata
+
+    yield make
+    for kata in made:
+        kata.close()

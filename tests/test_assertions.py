@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from pytest_autograd_kata import (
-    KataFailure, Text, assert_grad_fn, assert_grad_is_none, assert_gradcheck, assert_gradgradcheck,
-    assert_is_tensor, assert_shares_storage, assert_tensor_close, assert_tensor_equal, fail,
-    watch_backward)
+    KataFailure, Text, assert_grad_fn, assert_grad_from_backward, assert_grad_is_none, assert_gradcheck,
+    assert_gradgradcheck, assert_is_tensor, assert_shares_storage, assert_tensor_close, assert_tensor_equal,
+    fail)
 from pytest_autograd_kata import i18n
 
 
@@ -143,49 +143,110 @@ def test_shares_storage_tells_a_view_from_a_copy() -> None:
         "u does not share memory with x: it is a copy")
 
 
-def test_watch_accepts_a_gradient_from_backward() -> None:
-    x = leaf(1.0, 2.0)
-    with watch_backward(x) as watch:
-        (2 * x * x).sum().backward()
-    watch.assert_grad_from_backward(name="x.grad")
+# ---------------------------------------------------------------- the learner's tensors
 
+LEARNER = """
+import torch
 
-def test_watch_catches_a_gradient_written_by_hand() -> None:
-    x = leaf(1.0, 2.0)
-    with watch_backward(x) as watch:
-        x.grad = 4 * x.detach()
-    assert "was not produced by a backward pass" in str(failure(watch.assert_grad_from_backward, name="x.grad"))
+def backward(x):
+    (2 * x * x).sum().backward()
 
+def by_hand(x):
+    x.grad = 4 * x.detach()
 
-@pytest.mark.parametrize("edit", [lambda x: x.grad.mul_(2), lambda x: setattr(x, "grad", x.grad * 2),
-                                  lambda x: setattr(x, "grad", None)])
-def test_watch_catches_an_edit_after_backward(edit) -> None:
-    x = leaf(1.0, 2.0)
-    with watch_backward(x) as watch:
-        (x * x).sum().backward()
-        edit(x)
-    assert "was changed after the backward pass" in str(failure(watch.assert_grad_from_backward, name="x.grad"))
+def nothing(x):
+    pass
 
-
-@pytest.mark.parametrize("passes, expected, ok", [(1, 1, True), (2, 2, True), (2, 1, False), (1, 2, False)])
-def test_watch_counts_backward_passes_when_asked(passes: int, expected: int, ok: bool) -> None:
-    x = leaf(1.0, 2.0)
-    with watch_backward(x) as watch:
-        for _ in range(passes):
-            (x * x).sum().backward()
-    if ok:
-        watch.assert_grad_from_backward(name="x.grad", passes=expected)
-    else:
-        message = str(failure(watch.assert_grad_from_backward, name="x.grad", passes=expected))
-        assert f"{passes} backward pass(es) reached it" in message and f"exactly {expected}" in message
-
-
-def test_watch_stops_listening_when_the_block_ends() -> None:
-    x = leaf(1.0)
-    with watch_backward(x) as watch:
-        pass
+def twice(x):
     (x * x).sum().backward()
-    assert watch.accumulations == 0
+    (x * x).sum().backward()
+
+def edit_in_place(x):
+    (x * x).sum().backward()
+    x.grad.mul_(2)
+
+def replace(x):
+    (x * x).sum().backward()
+    x.grad = x.grad * 2
+
+def set_none(x):
+    (x * x).sum().backward()
+    x.grad = None
+
+def views(x):
+    y = x * x
+    return y, y.detach(), y.detach().clone(), y.data
+
+class Loud(torch.Tensor):
+    pass
+
+def subclass(x):
+    return x.detach().as_subclass(Loud)
+"""
+
+
+@pytest.fixture(scope="module")
+def learner(remote_kata):
+    return remote_kata(LEARNER)
+
+
+def test_a_gradient_from_a_backward_pass_is_accepted(learner) -> None:
+    x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True)
+    learner.backward(x)
+    assert_grad_from_backward(x, name="x.grad", passes=1)
+    assert_tensor_equal(x.grad, torch.tensor([4.0, 8.0]), name="x.grad")
+
+
+@pytest.mark.parametrize("function, says", [
+    ("by_hand", "x.grad was set without a backward pass reaching it"),
+    ("nothing", "x.grad is still None: no backward pass reached it"),
+    ("edit_in_place", "x.grad was changed after the backward pass"),
+    ("replace", "x.grad was changed after the backward pass"),
+    ("set_none", "x.grad was changed after the backward pass"),
+])
+def test_a_gradient_not_left_by_backward_is_told_apart(learner, function: str, says: str) -> None:
+    x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True)
+    getattr(learner, function)(x)
+    assert str(failure(assert_grad_from_backward, x, name="x.grad")).startswith(says)
+
+
+def test_a_gradient_given_and_never_backpropagated_is_said_to_be_the_old_one(learner) -> None:
+    x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True, grad=torch.tensor([5.0, 5.0]))
+    learner.nothing(x)
+    assert str(failure(assert_grad_from_backward, x, name="x.grad")).startswith(
+        "x.grad still holds the gradient it had before: no backward pass reached it")
+
+
+@pytest.mark.parametrize("expected, ok", [(2, True), (1, False), (3, False)])
+def test_backward_passes_are_counted(learner, expected: int, ok: bool) -> None:
+    x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True)
+    learner.twice(x)
+    if ok:
+        assert_grad_from_backward(x, name="x.grad", passes=expected)
+    else:
+        message = str(failure(assert_grad_from_backward, x, name="x.grad", passes=expected))
+        assert "2 backward pass(es) reached it" in message and f"exactly {expected}" in message
+
+
+def test_memory_and_history_of_the_learners_tensors(learner) -> None:
+    x = learner.tensor(torch.tensor([1.0, 2.0]), requires_grad=True)
+    y, detached, copy, data = learner.views(x)
+    assert_grad_fn(y, "MulBackward0", name="y")
+    assert_grad_fn(detached, None, name="u")
+    assert_shares_storage(detached, y, name="u", other_name="y")
+    assert_shares_storage(data, y, name="u", other_name="y")
+    assert str(failure(assert_shares_storage, copy, y, name="u", other_name="y")).startswith(
+        "u does not share memory with y: it is a copy")
+    assert "MulBackward0" in str(failure(assert_grad_fn, y, None, name="y"))
+    with pytest.raises(TypeError, match="same process"):
+        assert_shares_storage(detached, torch.ones(2), name="u", other_name="y")
+
+
+def test_a_tensor_subclass_from_the_learner_is_refused(learner) -> None:
+    value = learner.subclass(learner.tensor(torch.tensor([1.0, 2.0])))
+    assert str(failure(assert_is_tensor, value, name="x")).startswith(
+        "x is a Loud, a subclass of torch.Tensor; return a plain torch.Tensor.")
+    assert type(value.value) is torch.Tensor  # its values came back as a plain tensor all the same
 
 
 # ---------------------------------------------------------------- gradcheck
@@ -266,8 +327,7 @@ HELPER_CALLS = {
     "equal": "assert_tensor_equal(torch.ones(2), torch.zeros(2), name='x')",
     "grad_fn": "assert_grad_fn(torch.ones(2), 'MulBackward0', name='x')",
     "storage": "assert_shares_storage(torch.ones(2), torch.ones(2), name='x', other_name='y')",
-    "watch": "x = torch.ones(2, requires_grad=True)\n    with watch_backward(x) as w:\n        pass\n"
-             "    w.assert_grad_from_backward()",
+    "from_backward": "assert_grad_from_backward(torch.ones(2))",
     "gradcheck": "assert_gradcheck(lambda x: x.detach() * x, (torch.ones(2),), name='f')",
     "fail": "fail(Text('wrong', '错'), name='x')",
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from cli_course import K01, cli, course  # noqa: F401  (fixtures)
+from cli_course import K01, cli, course, course_copy  # noqa: F401  (fixtures)
 
 HINTS = K01.hints["en"]
 
@@ -28,9 +28,10 @@ def test_the_board_shows_the_latest_hint_seen_not_a_new_one(cli) -> None:
     assert f"Hint 2/{len(HINTS)}: {HINTS[1]}" in out and HINTS[2] not in out
 
 
-def test_the_board_counts_as_the_first_hint(cli) -> None:
+def test_the_board_counts_no_hint_as_seen(cli) -> None:
     cli()
-    assert f"Hint 2/{len(HINTS)}" in cli("hint", "k01").out
+    assert f"Hint 1/{len(HINTS)}: {HINTS[0]}" in cli("hint", "k01").out
+    assert f"Hint 1/{len(HINTS)}: {HINTS[0]}" in cli().out  # the hint asked for stays on the board
 
 
 def test_hints_in_chinese(cli) -> None:
@@ -40,7 +41,7 @@ def test_hints_in_chinese(cli) -> None:
 
 def test_an_unreadable_state_file_is_kept_and_named(cli, course) -> None:
     state = course / ".kata" / "state.json"
-    state.parent.mkdir()
+    state.parent.mkdir(exist_ok=True)
     state.write_text("{ half a file", encoding="utf-8")
     ran = cli("hint", "k01")
     assert ran.code == 0 and f"Hint 1/{len(HINTS)}" in ran.out

@@ -1,7 +1,7 @@
 """`autograd-kata reset`: the pristine stub back, only after a yes, with a backup of the work."""
 from __future__ import annotations
 
-from cli_course import COURSE, K01, cli, course, solve  # noqa: F401  (fixtures)
+from cli_course import COURSE_KATAS, K01, cli, course, course_copy, solve  # noqa: F401  (fixtures)
 
 
 def backups(course) -> list:
@@ -36,13 +36,13 @@ def test_reset_yes_flag_does_not_ask(cli, course) -> None:
 
 
 def test_reset_all_restores_changed_and_missing_katas(cli, course) -> None:
-    stubs = {k.id: (course / "katas" / k.filename).read_text(encoding="utf-8") for k in COURSE.katas}
+    stubs = {k.id: (course / "katas" / k.filename).read_text(encoding="utf-8") for k in COURSE_KATAS}
     solve(course, "k01")
-    second = COURSE.katas[1]
+    second = COURSE_KATAS[1]
     (course / "katas" / second.filename).unlink()
     ran = cli("reset", "--all", stdin="y\n")
     assert ran.code == 0
-    assert {k.id: (course / "katas" / k.filename).read_text(encoding="utf-8") for k in COURSE.katas} == stubs
+    assert {k.id: (course / "katas" / k.filename).read_text(encoding="utf-8") for k in COURSE_KATAS} == stubs
     assert [b.name[:3] for b in backups(course)] == ["k01"]  # nothing to back up for a missing file
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_course import COURSE, K01, course  # noqa: F401  (fixture)
+from cli_course import COURSE_KATAS, K01, course, course_copy  # noqa: F401  (fixtures)
 
 #: generous: the first answer waits for torch and every kata's checks to import
 STARTUP = 120
@@ -67,13 +67,16 @@ def test_watch_rechecks_on_save_and_moves_on_only_when_asked(course, how) -> Non
         pytest.importorskip("watchdog", reason="file events need the optional watchdog package")
     watch = Watch(course, "k01", *(["--poll"] if how == "polling" else []))
     try:
-        watch.wait_for(f"Watching katas/{K01.filename} ({'file events' if how == 'events' else how})", STARTUP)
+        waiting = watch.wait_for(f"Watching katas/{K01.filename} ({'file events' if how == 'events' else how})",
+                                 STARTUP)
+        assert "Enter checks again" in waiting and "q then Enter quits" in waiting  # not only Ctrl-C
         assert any("k01" in line and "not started" in line for line in watch.seen)
         save(course / "katas" / K01.filename, (course / "solutions" / K01.filename).read_text(encoding="utf-8"))
         watch.wait_for("k01 passes!", ANSWER)
-        watch.wait_for("Watching katas/k01", ANSWER)  # still on k01: it does not move on by itself
+        waiting = watch.wait_for("Watching katas/k01", ANSWER)  # still on k01: it does not move on by itself
+        assert "Enter goes on to the next kata" in waiting
         watch.press("\n")
-        second = COURSE.katas[1]
+        second = COURSE_KATAS[1]
         watch.wait_for(f"Watching katas/{second.filename}", ANSWER)
         watch.press("q\n")
         assert watch.process.wait(timeout=ANSWER) == 0

@@ -1,6 +1,8 @@
-"""k12's plot check with and without matplotlib, and its cos spies, which must never outlive a check."""
+"""k12's plot check: plot mistakes fail it, a missing matplotlib fails it with a message (the
+plot is part of the kata), and the cos spies live in the learner's process, never in this one."""
 from __future__ import annotations
 
+import json
 import math
 import sys
 import textwrap
@@ -10,14 +12,14 @@ import numpy
 import pytest
 import torch
 
-from conftest import SOLUTIONS, checks_file
+from conftest import KATAS, SOLUTIONS, checks_file
+from pytest_autograd_kata.outcomes import NOT_STARTED
 
 SOLUTION = SOLUTIONS / "k12_sin_without_cos.py"
 CORPUS = Path(__file__).with_name("corpus") / "k12"
 
 #: mistake -> (plot function, words its failure message must contain). sin_derivative stays the
-#: reference one, so only the plot check can catch these; they fail only where matplotlib is installed,
-#: which is why they live here and not in tests/corpus/k12.
+#: reference one, so only the plot check can catch these.
 PLOT_MISTAKES = {
     "second curve drawn with numpy.cos": ("""
         def plot_sin_and_derivative(path, device="cpu"):
@@ -42,7 +44,19 @@ PLOT_MISTAKES = {
             axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
             plt.show()
             return figure
-        """, "no PNG image"),
+        """, "no complete PNG image"),
+    "saved somewhere else": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig("plot.png")
+            return figure
+        """, "no complete PNG image"),
     "derivative drawn first, then sin": ("""
         def plot_sin_and_derivative(path, device="cpu"):
             import matplotlib.pyplot as plt
@@ -55,10 +69,46 @@ PLOT_MISTAKES = {
             figure.savefig(path)
             return figure
         """, "first curve is not what it should be"),
+    "two axes": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, (top, bottom) = plt.subplots(2)
+            top.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            bottom.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return figure
+        """, "the figure has 2 axes"),
+    "axes returned instead of the figure": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return axes
+        """, "return the matplotlib Figure"),
+    "five points": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 5, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return figure
+        """, "the first curve has 5 point(s)"),
 }
 
 
-def with_plot(tmp_path, plot_source: str):
+def with_plot(tmp_path, plot_source: str) -> Path:
     """The reference solution with its plot function replaced by ``plot_source``."""
     solution = SOLUTION.read_text(encoding="utf-8")
     module = tmp_path / "k12_sin_without_cos.py"
@@ -67,27 +117,49 @@ def with_plot(tmp_path, plot_source: str):
     return module
 
 
-def test_plot_check_is_skipped_with_a_reason_without_matplotlib(pytester, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import matplotlib` meets when it is absent
-    result = pytester.runpytest_inprocess(str(checks_file("k12")), f"--kata-target={SOLUTIONS}",
-                                          "--kata-lang=en", "-p", "no:cacheprovider", "-rs")
-    result.assert_outcomes(passed=2, skipped=1)
-    result.stdout.fnmatch_lines(["*matplotlib is not installed, so the plot is not checked*"])
+def plot_check(result: dict) -> dict:
+    return next(c for c in result["checks"] if c["name"].startswith("test_plot"))
 
 
 @pytest.mark.parametrize("mistake", PLOT_MISTAKES)
 def test_plot_mistake_fails_the_plot_check(run_kata, tmp_path, mistake):
-    pytest.importorskip("matplotlib")
     plot_source, words = PLOT_MISTAKES[mistake]
-    result = run_kata("k12", with_plot(tmp_path, plot_source), "-k", "plot")
+    result = run_kata("k12", with_plot(tmp_path, plot_source))
     assert result["status"] == "failed", result
-    assert words in result["checks"][0]["message"]
+    check = plot_check(result)
+    assert check["status"] == "failed" and words in check["message"], check
+    assert [c["status"] for c in result["checks"] if c is not check] == ["passed", "passed"]
 
 
-def test_cos_spies_are_gone_after_a_check_fails_inside_them(run_kata):
-    originals = (torch.cos, torch.cos_, math.cos, numpy.cos)
-    # y.backward() raises inside the watched call, and the check fails from there.
-    result = run_kata("k12", CORPUS / "backward_on_non_scalar.py")
+def run_without_matplotlib(pytester, monkeypatch, target: Path) -> dict:
+    """k12's checks on ``target`` in a run where this process cannot import matplotlib."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what `import matplotlib` meets when it is absent
+    report = pytester.path / "report.json"
+    pytester.runpytest_inprocess(str(checks_file("k12")), f"--kata-target={target}", f"--kata-report={report}",
+                                 "--kata-lang=en", "-p", "no:cacheprovider")
+    return next(k for k in json.loads(report.read_text(encoding="utf-8"))["katas"] if k["id"] == "k12")
+
+
+def test_without_matplotlib_k12_is_not_done_and_says_why(pytester, monkeypatch):
+    result = run_without_matplotlib(pytester, monkeypatch, SOLUTIONS)
+    assert result["status"] == "failed", result
+    check = plot_check(result)
+    assert check["status"] == "failed"
+    assert "matplotlib is not installed" in check["message"] and "pip install matplotlib" in check["message"]
+    assert [c["status"] for c in result["checks"] if c is not check] == ["passed", "passed"]
+
+
+def test_without_matplotlib_an_untouched_stub_is_still_not_started(pytester, monkeypatch):
+    result = run_without_matplotlib(pytester, monkeypatch, KATAS)
+    assert result["status"] == NOT_STARTED, result
+    assert {c["status"] for c in result["checks"]} == {NOT_STARTED}
+
+
+def test_cos_spies_live_in_the_learner_process(run_kata):
+    originals = (torch.cos, torch.cos_, torch.Tensor.cos, torch.Tensor.cos_, math.cos, numpy.cos)
+    # numpy.cos is called inside the watched calls, and the checks fail from there.
+    result = run_kata("k12", CORPUS / "checks_against_numpy_cos.py")
     assert result["status"] == "failed"
-    assert (torch.cos, torch.cos_, math.cos, numpy.cos) == originals
-    assert "cos" not in vars(torch.Tensor) and "cos_" not in vars(torch.Tensor)
+    messages = [c["message"] for c in result["checks"] if c["status"] == "failed"]
+    assert messages and all("numpy.cos (line 8)" in m for m in messages), messages
+    assert (torch.cos, torch.cos_, torch.Tensor.cos, torch.Tensor.cos_, math.cos, numpy.cos) == originals

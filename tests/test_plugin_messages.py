@@ -12,13 +12,13 @@ from pytest_autograd_kata import Text, assert_tensor_close
 pytestmark = pytest.mark.kata("k03")
 
 def test_gradient(kata, device):
-    x = torch.arange(4.0, device=device, requires_grad=True)
-    assert_tensor_close(kata.gradient(x), 4 * x.detach(), name="x.grad",
+    x = torch.arange(4.0, device=device)
+    assert_tensor_close(kata.gradient(kata.tensor(x, requires_grad=True)), 4 * x, name="x.grad",
                         expected_words=Text("4·x, the gradient of 2·xᵀx", "4·x，即 2·xᵀx 的梯度"))
 
 def test_compared_with_equals(kata, device):
-    x = torch.arange(4.0, device=device, requires_grad=True)
-    assert kata.gradient(x) == 4 * x
+    x = torch.arange(4.0, device=device)
+    assert kata.gradient(kata.tensor(x, requires_grad=True)) == 4 * x
 """
 
 WRONG_GRADIENT = """
@@ -60,13 +60,26 @@ def test_wrong_gradient_gets_a_learner_grade_message(wrong_gradient: pytest.Pyte
     assert "def assert_tensor_close" not in result.stdout.str()
 
 
+def test_learner_tensor_compared_with_equals_names_the_helpers(wrong_gradient: pytest.Pytester) -> None:
+    result = wrong_gradient.runpytest_inprocess("-k", "equals")
+    result.assert_outcomes(failed=1)
+    assert "a RemoteTensor is compared with assert_tensor_equal or assert_tensor_close" in result.stdout.str()
+
+
 @pytest.mark.parametrize("lang, helper_named", [
     ("en", "Compare with assert_tensor_equal(a, b, name=...) or assert_tensor_close(a, b, name=...)"),
     ("zh", "请使用 pytest_autograd_kata 中的 assert_tensor_equal(a, b, name=...) 或 assert_tensor_close"),
 ])
-def test_tensor_compared_with_equals_gets_the_ambiguity_explained(
-        wrong_gradient: pytest.Pytester, lang: str, helper_named: str) -> None:
-    result = wrong_gradient.runpytest_inprocess("-k", "equals", f"--kata-lang={lang}")
+def test_tensors_compared_with_equals_get_the_ambiguity_explained(
+        pytester: pytest.Pytester, lang: str, helper_named: str) -> None:
+    pytester.makepyfile(test_k03="""
+        import pytest
+        import torch
+        pytestmark = pytest.mark.kata("k03")
+        def test_compared_with_equals(kata):
+            assert torch.arange(4.0) == 4 * torch.ones(4)
+        """)
+    result = pytester.runpytest_inprocess(f"--kata-lang={lang}")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
     assert "Boolean value of Tensor with more than one value is ambiguous" in out
@@ -99,15 +112,15 @@ def test_after(kata):
 
 
 @pytest.mark.parametrize("lang, message", [
-    ("en", "this check ran longer than 0.2 s and was stopped. Is there a loop that never ends"),
-    ("zh", "这项检查运行超过 0.2 秒，已被停止。是否有永不结束的循环"),
+    ("en", "your code ran for more than 0.2 s in this check and was stopped. Is there a loop that never ends"),
+    ("zh", "你的代码在这项检查中运行超过 0.2 秒，已被停止。是否有永不结束的循环"),
 ])
 def test_runaway_loop_ends_in_a_timeout_of_that_check(pytester: pytest.Pytester, lang: str,
                                                       message: str) -> None:
     pytester.makepyfile(test_k07=LOOPS)
-    # the learner's `except Exception` must not swallow the timeout
+    # the learner's `except BaseException` must not swallow the timeout
     pytester.mkdir("katas").joinpath("k07_loop.py").write_text(
-        "def spin(n):\n    while True:\n        try:\n            n = n * 2\n        except Exception:\n            pass\n")
+        "def spin(n):\n    while True:\n        try:\n            n = n * 2\n        except BaseException:\n            pass\n")
     result = pytester.runpytest_inprocess("--kata-timeout=0.2", f"--kata-lang={lang}")
     result.assert_outcomes(failed=2, passed=1)
     # once per stopped check, as the body of its failure (summary lines quote it again in CI)

@@ -112,7 +112,7 @@ def test_timeout_option_beats_ini_beats_environment(pytester: pytest.Pytester,
 
     def stopped_after(*args: str) -> str:
         out = pytester.runpytest_inprocess(*args).stdout.str()
-        return re.search(r"ran longer than (\S+) s", out).group(1)
+        return re.search(r"ran for more than (\S+) s", out).group(1)
 
     monkeypatch.setenv("KATA_TIMEOUT", "0.1")
     pytester.makeini("[pytest]\nkata_timeout = 0.2\n")

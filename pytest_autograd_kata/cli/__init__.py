@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, CourseError, LanguageError) as err:
         print(err, file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C while the checks run: the learner knows why it stopped
+        print(file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # `autograd-kata | head`: the reader left; say nothing more (the Python docs' recipe).
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

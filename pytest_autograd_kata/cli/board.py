@@ -29,12 +29,10 @@ def run(args: argparse.Namespace) -> int:
     kata = ws.kata(upcoming.id)
     print()
     print("\n".join(f"  {line}" for line in kata.text("statement", args.lang).strip().splitlines()))
-    # The board shows the latest hint seen, or the first: it never reveals a new level unasked.
-    hints = kata.text("hints", args.lang)
-    level = max(1, state.hints_seen(kata.id))
-    state.see_hint(kata.id, level)
-    state.save()
+    # The latest hint the learner asked for, if any: the board never reveals a hint unasked.
+    hints, level = kata.text("hints", args.lang), state.hints_seen(kata.id)
     print()
-    print(t("hint_line", level=level, total=len(hints), text=hints[level - 1]))
+    if level:
+        print(t("hint_line", level=level, total=len(hints), text=hints[level - 1]))
     print(t("board_commands", kata=kata.id))
     return 1

@@ -1,26 +1,22 @@
-"""Running a kata's checks from the command line: pytest in a child process, pointed at the
-learner's ``katas/`` with ``--kata-report``, and the report read back as :class:`KataResult`s.
+"""A kata's result for the command line: checked now by the course's checks session
+(:mod:`.checker`), or known without running anything; either way marked as not counting when
+the kata's checks differ from the course's record of them (:mod:`..checksums`).
 
 A result is remembered in the state file with a digest of the files it was checked on, so the
-board reruns only the katas whose file (or checks) changed since.
+board rechecks only the katas whose file (or checks) changed since.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
+from .. import checksums
 from ..course import Kata
-from ..i18n import t
-from ..outcomes import KataResult
+from ..outcomes import ERROR, PASSED, KataResult
+from ..paths import display_path
+from ..sources import KataSource, SourceError, kata_source
 from ..state import State
-from .workspace import CliError, Workspace
-
-#: how much of pytest's own output to show when it ended without a report
-OUTPUT_TAIL = 3000
+from .checker import Checker, check_timeout, open_checker, request
+from .workspace import Workspace
 
 
 def digest(ws: Workspace, kata: Kata) -> str:
@@ -32,35 +28,54 @@ def digest(ws: Workspace, kata: Kata) -> str:
     return h.hexdigest()[:16]
 
 
-def pytest_args(ws: Workspace, katas: list[Kata], report: Path, lang: str, verbose: bool) -> list[str]:
-    files = [str(ws.checks_file(k)) for k in katas if ws.checks_file(k).exists()]
-    return [*files, f"--kata-target={ws.katas}", f"--kata-report={report}", f"--kata-lang={lang}",
-            "-p", "no:cacheprovider", "-v" if verbose else "-q"]
-
-
 def unchecked(kata: Kata, lang: str) -> KataResult:
-    """A kata with no checks to run (its checks file is missing) is not started."""
+    """A kata whose checks did not run: not started."""
     return KataResult(kata.id, kata.text("title", lang), kata.points)
 
 
-def read_report(ws: Workspace, katas: list[Kata], report: Path, lang: str) -> dict[str, KataResult]:
-    """One result per kata asked for; a kata without checks in the report is not started."""
-    found = {k["id"]: KataResult.from_json(k) for k in json.loads(report.read_text(encoding="utf-8"))["katas"]}
-    return {k.id: found.get(k.id) or unchecked(k, lang) for k in katas}
+def learner_source(ws: Workspace, kata: Kata) -> KataSource:
+    """The learner's files for ``kata``, read now; without its file, a source that lacks it
+    (the checks then say the file is missing, and how to get it back)."""
+    def shown(module: str) -> str:
+        return display_path(ws.katas / f"{module}.py")
+
+    try:
+        return kata_source(ws.course, ws.katas, kata.module, shown)
+    except FileNotFoundError:
+        return KataSource({}, {kata.module: shown(kata.module)}, kata.module)
 
 
-def run_checks(ws: Workspace, katas: list[Kata], lang: str, verbose: bool = False) -> dict[str, KataResult]:
-    """Run the checks of ``katas`` in one child pytest; with ``verbose``, its output is shown."""
-    if not any(ws.checks_file(k).exists() for k in katas):  # pytest would run its testpaths instead
-        return {k.id: unchecked(k, lang) for k in katas}
-    with tempfile.TemporaryDirectory(prefix="kata-report-") as folder:
-        report = Path(folder, "report.json")
-        child = subprocess.run([sys.executable, "-m", "pytest", *pytest_args(ws, katas, report, lang, verbose)],
-                               cwd=ws.root, capture_output=not verbose, text=True)
-        if not report.exists():
-            output = (child.stdout or "") + (child.stderr or "")
-            raise CliError(t("cli_no_report", code=child.returncode, output=output[-OUTPUT_TAIL:]))
-        return read_report(ws, katas, report, lang)
+def check_now(ws: Workspace, checker: Checker, kata: Kata, lang: str, source: KataSource | None = None) -> KataResult:
+    """Run the kata's checks now: on ``source`` when given (a notebook passes the text of its
+    cells, named as it wants them shown), else on the learner's files as they are."""
+    if checksums.state(ws.course, kata) == checksums.MISSING:
+        return unchecked(kata, lang)  # nothing to run; :func:`review` says why
+    if source is None:
+        try:
+            source = learner_source(ws, kata)
+        except SourceError as err:  # a link, a special file, a huge file: the checks never see it
+            return KataResult(kata.id, kata.text("title", lang), kata.points, forced_status=ERROR,
+                              forced_message=str(err))
+    return KataResult.from_json(checker.check(request(kata, source, lang, check_timeout(ws))))
+
+
+def check_and_remember(ws: Workspace, state: State, checker: Checker, kata: Kata, lang: str) -> KataResult:
+    before = digest(ws, kata)  # before the run: an edit during it is not what was checked
+    result = check_now(ws, checker, kata, lang)
+    state.reload()  # another command (a hint in a second terminal) may have written it meanwhile
+    state.remember(result, before)
+    state.save()
+    return review(ws, kata, result, lang)
+
+
+def review(ws: Workspace, kata: Kata, result: KataResult, lang: str) -> KataResult:
+    """The result as the learner reads it: titled in ``lang``, and not counting when the
+    kata's checks are not the course's."""
+    result.title = kata.text("title", lang)  # a remembered result may have been checked in the other language
+    how = checksums.state(ws.course, kata)
+    if how != checksums.INTACT:
+        checksums.mark(result, checksums.note(kata, how, display_path(ws.checks_file(kata)), lang))
+    return result
 
 
 def known(ws: Workspace, state: State, kata: Kata, lang: str) -> KataResult | None:
@@ -68,24 +83,35 @@ def known(ws: Workspace, state: State, kata: Kata, lang: str) -> KataResult | No
     result remembered for the same files still holds. None when it must be checked."""
     path = ws.kata_file(kata)
     if path.exists() and path.read_text(encoding="utf-8") == ws.stub(kata):
-        return unchecked(kata, lang)
-    return state.result(kata.id, digest(ws, kata))
+        return review(ws, kata, unchecked(kata, lang), lang)
+    found = state.result(kata.id, digest(ws, kata))
+    return None if found is None else review(ws, kata, found, lang)
 
 
-def results(ws: Workspace, state: State, katas: list[Kata], lang: str, fresh: bool = False,
-            verbose: bool = False) -> dict[str, KataResult]:
-    """Each kata's result: :func:`known` ones as they are (unless ``fresh``), the others checked
-    now, all of them in one child. The state remembers the new ones."""
+def results(ws: Workspace, state: State, katas: list[Kata], lang: str, fresh: bool = False) -> dict[str, KataResult]:
+    """Each kata's result: :func:`known` ones as they are (unless ``fresh``), the others
+    checked now. The state remembers the new ones."""
     found = {} if fresh else {k.id: known(ws, state, k, lang) for k in katas}
     stale = [k for k in katas if found.get(k.id) is None]
     if stale:
-        digests = {k.id: digest(ws, k) for k in stale}  # before the run: an edit during it is not checked
-        checked = run_checks(ws, stale, lang, verbose)
-        state.reload()
-        for kata_id, result in checked.items():
-            state.remember(result, digests[kata_id])
-            found[kata_id] = result
-        state.save()
-    for kata in katas:  # a remembered result may have been checked in the other language
-        found[kata.id].title = kata.text("title", lang)
+        checker = open_checker(ws)
+        try:
+            for kata in stale:
+                found[kata.id] = check_and_remember(ws, state, checker, kata, lang)
+        finally:
+            checker.close()
     return {k.id: found[k.id] for k in katas}
+
+
+def first_unfinished(ws: Workspace, state: State, lang: str, after: Kata | None = None) -> Kata | None:
+    """The first kata not known to pass on its current files: counting from the one after
+    ``after`` (round to the start of the course), else from the first."""
+    katas = list(ws.course.katas)
+    if after is not None:
+        start = katas.index(after) + 1
+        katas = katas[start:] + katas[:start - 1]
+    for kata in katas:
+        result = known(ws, state, kata, lang)
+        if result is None or result.status != PASSED:
+            return kata
+    return None

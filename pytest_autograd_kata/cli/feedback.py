@@ -1,6 +1,7 @@
 """What a learner reads about one checked kata: its status line and, when it is not done, the
 checks that failed (the wrong quantity, the failing example, obtained vs expected, a nudge)
-and where to find a hint. Used by ``run`` and ``watch``."""
+and where to find a hint. Used by ``run`` and ``watch``; ``verbose`` (``run -v``) shows every
+check, each failure in full, and what the learner's code printed in each."""
 from __future__ import annotations
 
 import re
@@ -9,17 +10,22 @@ from .. import outcomes
 from ..course import Kata
 from ..i18n import current_language, t
 from ..state import State
-from ..summary import kata_line
+from ..summary import MARK, kata_lines
 
 #: failing checks shown in full; the rest are counted (one check often fails on every device)
 SHOWN = 2
 #: Hypothesis lists the `kata` fixture in the falsifying example; the learner knows their file
 KATA_ARGUMENT = re.compile(r"^\s*kata=<kata [^>]*>,\n", re.MULTILINE)
+INDENT = "      "
+#: lines of what the learner's code printed in a check that ``-v`` shows (the start of it)
+PRINTED_LINES = 40
 
 
-def result_lines(kata: Kata, result: outcomes.KataResult, state: State) -> list[str]:
+def result_lines(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool = False) -> list[str]:
     """The status line, then for a kata not done: what failed, and the way to a hint."""
-    lines = [kata_line(result)]
+    lines = kata_lines(result)
+    if verbose:
+        return lines + _every_check(result) + ([] if result.status == outcomes.PASSED else _nudge(kata, result, state))
     if result.status == outcomes.PASSED:
         return lines
     # One failure often repeats (on each device, in each check of a stub): show it once.
@@ -31,11 +37,38 @@ def result_lines(kata: Kata, result: outcomes.KataResult, state: State) -> list[
     for check in distinct[:SHOWN]:
         lines.append(f"    ✘ {check.name}")
         message = _first_line(check.message) if check.status == outcomes.NOT_STARTED else check.message
-        lines += [f"      {line}" for line in KATA_ARGUMENT.sub("", message).splitlines()]
+        lines += _indented(KATA_ARGUMENT.sub("", message))
+        if check.output and check.status != outcomes.TIMEOUT:  # a timeout's message counts the lines
+            lines.append(INDENT + t("run_printed", kata=kata.id))
     if len(distinct) > SHOWN:
         lines.append(t("run_more_failures", count=len(distinct) - SHOWN, kata=kata.id))
+    return lines + _nudge(kata, result, state)
+
+
+def _every_check(result: outcomes.KataResult) -> list[str]:
+    lines = []
+    for check in result.checks:
+        lines.append(f"    {MARK[check.status]} {check.name}")
+        if check.status != outcomes.PASSED:
+            lines += _indented(KATA_ARGUMENT.sub("", check.message))
+        if check.output:
+            printed = check.output.rstrip("\n").splitlines()
+            lines.append(INDENT + t("run_output_header"))
+            lines += [f"{INDENT}│ {line}" for line in printed[:PRINTED_LINES]]
+            if len(printed) > PRINTED_LINES:
+                lines.append(f"{INDENT}│ …")
+    return lines
+
+
+def _nudge(kata: Kata, result: outcomes.KataResult, state: State) -> list[str]:
+    if result.forced_message:  # its checks were changed or could not run: no hint helps with that
+        return []
     total = len(kata.text("hints", current_language()))
-    return lines + [t("run_nudge", kata=kata.id, seen=state.hints_seen(kata.id), total=total)]
+    return [t("run_nudge", kata=kata.id, seen=state.hints_seen(kata.id), total=total)]
+
+
+def _indented(text: str) -> list[str]:
+    return [f"{INDENT}{line}" for line in text.rstrip("\n").splitlines()]
 
 
 def _first_line(message: str) -> str:

@@ -24,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
     kata = ws.kata(args.kata)
     # A result remembered for exactly these files counts: the checks passed on them.
     result = checks.results(ws, state, [kata], args.lang)[kata.id]
+    if result.status == outcomes.NOT_STARTED:
+        print(t("solution_locked_not_started", kata=kata.id, path=display_path(ws.kata_file(kata))), file=sys.stderr)
+        return 1
     if result.status != outcomes.PASSED:
         print(t("solution_locked", kata=kata.id, status=status_word(result.status)), file=sys.stderr)
         return 1

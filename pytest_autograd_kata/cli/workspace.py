@@ -46,7 +46,7 @@ class Workspace:
         return self.katas / kata.filename
 
     def checks_file(self, kata: Kata) -> Path:
-        return self.katas / f"test_{kata.filename}"
+        return self.katas / kata.checks_filename
 
     def solution_file(self, kata: Kata) -> Path:
         return self.solutions / kata.filename
@@ -77,6 +77,12 @@ PYTEST_CONFIGS = (("pytest.ini", "pytest"), ("pyproject.toml", None), ("tox.ini"
 def ini_language(start: Path | None = None) -> str | None:
     """The ``kata_lang`` ini key of the working copy's pytest configuration, so the command's
     default language is the one ``pytest katas`` uses there."""
+    return ini_value("kata_lang", start)
+
+
+def ini_value(key: str, start: Path | None = None) -> str | None:
+    """The ini key ``key`` of the pytest configuration of the working copy around ``start``
+    (default: the current folder), read where pytest reads it; None when unset."""
     start = Path(start or Path.cwd()).resolve()
     root = next((f for f in (start, *start.parents) if (f / KATAS_DIR / COURSE_FILE).is_file()), None)
     if root is None:
@@ -88,10 +94,11 @@ def ini_language(start: Path | None = None) -> str | None:
         if section is None:
             options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
             if "ini_options" in options:
-                return options["ini_options"].get("kata_lang")
+                value = options["ini_options"].get(key)
+                return None if value is None else str(value)
             continue
         parser = configparser.ConfigParser()
         parser.read(path, encoding="utf-8")
         if parser.has_section(section):
-            return parser.get(section, "kata_lang", fallback=None)
+            return parser.get(section, key, fallback=None)
     return None

@@ -80,7 +80,8 @@ def code_paths() -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    return {name: os.environ[name] for name in KEPT_ENV if name in os.environ}
+    # Agg: a learner's plot is drawn to a file; no learner process opens a window.
+    return {**{name: os.environ[name] for name in KEPT_ENV if name in os.environ}, "MPLBACKEND": "Agg"}
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class LearnerProcess:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-_shared: dict[tuple[str | None, Limits], Runner] = {}
+_shared: dict[tuple[str | None, Limits], "Runner"] = {}
 
 
 def shared(level: str | None = None, limits: Limits = Limits()) -> Runner:
@@ -183,11 +184,13 @@ def shared(level: str | None = None, limits: Limits = Limits()) -> Runner:
 class Runner:
     """Starts learner processes at a sandbox level (default: the best this machine allows)."""
 
-    def __init__(self, level: str | None = None, limits: Limits = Limits()) -> None:
-        self.level = level or sandbox.best_level()
+    def __init__(self, level: str | None = None, limits: Limits = Limits(), fork: bool = USE_FORK) -> None:
+        self.level = level or (sandbox.best_level() if fork else sandbox.PROCESS)
         if self.level not in sandbox.LEVELS:
             raise RunnerError(f"unknown sandbox level {self.level!r}; use one of {', '.join(sandbox.LEVELS)}")
-        self.limits = limits
+        if not fork and self.level != sandbox.PROCESS:
+            raise RunnerError(f"the {self.level} sandbox needs learner processes forked on Linux")
+        self.limits, self.fork = limits, fork
         self.zygote: subprocess.Popen | None = None
         self.control: socket.socket | None = None
         self.ready = False
@@ -198,14 +201,17 @@ class Runner:
     # ------------------------------------------------------------ the zygote (Linux)
     def start(self) -> None:
         """Start the zygote now, so it imports torch while the caller does its own work."""
-        if not USE_FORK or self.zygote is not None:
+        if not self.fork or self.zygote is not None:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # A file, not a pipe: nobody reads the zygote's errors until it fails, and a full pipe
+        # would stop it.
+        self.zygote_errors = tempfile.TemporaryFile()
         self.zygote = subprocess.Popen(
             [sys.executable, "-I", "-B", "-c", BOOT, json.dumps(code_paths()), "zygote",
              str(theirs.fileno()), self.level],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, env=child_env(), cwd=tempfile.gettempdir())
+            stderr=self.zygote_errors, env=child_env(), cwd=tempfile.gettempdir())
         theirs.close()
         self.control = ours
 
@@ -219,7 +225,8 @@ class Runner:
         finally:
             self.control.settimeout(None)
         if not data:
-            detail = self.zygote.stderr.read().decode("utf-8", "replace")[-3000:] if self.zygote.stderr else ""
+            self.zygote_errors.seek(0)
+            detail = self.zygote_errors.read().decode("utf-8", "replace")[-3000:]
             raise RunnerError(f"the runner's zygote ended ({describe_end({'code': self.zygote.wait()})}). {detail}")
         message = json.loads(data)
         if "exited" in message:
@@ -250,7 +257,7 @@ class Runner:
     # ------------------------------------------------------------ learner processes
     def spawn(self) -> LearnerProcess:
         """A new learner process, ready for its first request (``load``)."""
-        if USE_FORK:
+        if self.fork:
             return self._fork()
         process, self.spare = self.spare or self._start_fresh(), None
         self.spare = self._start_fresh()
@@ -307,7 +314,6 @@ class Runner:
             except subprocess.TimeoutExpired:
                 self.zygote.kill()
                 self.zygote.wait()
-            if self.zygote.stderr:
-                self.zygote.stderr.close()
+            self.zygote_errors.close()
             self.zygote = None
             self.ready = False

@@ -1,7 +1,7 @@
 """Values as they cross between the trusted side and a learner process.
 
 Plain data travels as JSON (None, bools, numbers, strings, and tuples, lists and dicts of
-them); tensor and array values as raw bytes in the frame's blobs. What the learner's side
+them); bytes, tensor and array values as raw bytes in the frame's blobs. What the learner's side
 sends is rebuilt here from bytes into plain tensors: a Tensor subclass, its
 ``__torch_function__`` or any other code of the learner's never reaches the trusted side.
 Everything else (a matplotlib Figure, an exception object) travels as a description the
@@ -90,6 +90,9 @@ def encode(value: Any, blobs: list[bytes], on_tensor: Callable[[torch.Tensor], d
         return {"t": "dict", "items": [[encode(k, blobs, on_tensor, on_special, depth + 1),
                                         encode(v, blobs, on_tensor, on_special, depth + 1)]
                                        for k, v in value.items()]}
+    if type(value) is bytes:
+        blobs.append(value)
+        return {"t": "bytes", "blob": len(blobs) - 1}
     if isinstance(value, (numpy.ndarray, numpy.generic)) and value.dtype.kind in NUMPY_KINDS:
         array = numpy.ascontiguousarray(value)
         blobs.append(array.tobytes())
@@ -120,6 +123,8 @@ def decode(data: Any, blobs: list[bytes], on_tensor: Callable[[dict], Any],
             except TypeError:
                 raise CodecError("a dict with a key that cannot be hashed") from None
         return decoded
+    if tag == "bytes":
+        return blob(blobs, data["blob"])
     if tag == "ndarray":
         return array_from_bytes(data["dtype"], data["shape"], blob(blobs, data["blob"]), data["scalar"])
     if tag == "tensor":

@@ -26,7 +26,8 @@ from torch.overrides import TorchFunctionMode
 
 # probes: imported here, in the warm process, because a sandboxed learner process cannot see
 # this package's files to import it later.
-from . import codec, probes, sandbox, wire  # noqa: F401
+from .. import probes  # noqa: F401
+from . import codec, sandbox, wire
 
 TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
 #: how many of the learner's frames an exception's description lists
@@ -275,7 +276,8 @@ class Server:
                 "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": shown[:500]}
 
     def snapshot(self, handle: int, tensor: torch.Tensor, blobs: list[bytes]) -> dict:
-        grad = tensor.grad if tensor.is_leaf and tensor.requires_grad else None
+        # .grad means something for a leaf that records gradients, or a tensor told to retain it
+        grad = tensor.grad if tensor.requires_grad and (tensor.is_leaf or tensor.retains_grad) else None
         watch = self.watches.get(handle)
         try:
             storage = tensor.untyped_storage().data_ptr()

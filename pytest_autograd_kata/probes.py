@@ -1,6 +1,7 @@
-"""Functions the trusted side may run beside the learner's code, on objects only the learner's
-process holds (``kata.apply(probes.describe_figure, figure)``). What they return is the
-learner's process's account, which the checks compare with what they compute themselves."""
+"""Functions a check may run in the learner's process, beside the learner's code, on objects
+only that process holds: ``kata.call(probes.values_and_slopes, kata.g, xs)``. What they return
+is the learner's process's account, which the checks compare with what they compute themselves.
+(They are part of the package that process already holds; a check cannot send new code there.)"""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -61,3 +62,17 @@ def vjp_of_vjp(function: Callable, x: torch.Tensor, v: torch.Tensor, w: torch.Te
     dx, dv = torch.autograd.grad(u, (leaf, cotangent), w, allow_unused=True)
     return (torch.zeros_like(x) if dx is None else dx.detach(),
             torch.zeros_like(v) if dv is None else dv.detach())
+
+
+def values_and_slopes(function: Callable, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``function(x)`` and its derivative by the learner's graph at each point of the 1-D
+    ``points``, one call per point (``function`` takes a 0-dim tensor, and may branch on it):
+    a whole grid in one request. A result that records no graph has slope 0."""
+    values, slopes = [], []
+    for point in points:
+        leaf = _leaf(point)
+        result = function(leaf)
+        (slope,) = torch.autograd.grad(result, leaf, allow_unused=True) if result.requires_grad else (None,)
+        values.append(result.detach())
+        slopes.append(torch.zeros_like(point) if slope is None else slope.detach())
+    return torch.stack(values), torch.stack(slopes)

@@ -1,0 +1,20 @@
+# Wrong: returns backward()'s own error, but with its message rewritten in the learner's words.
+import torch
+
+
+def backward_square_by_sum(x):
+    (x * x).sum().backward()
+
+
+def backward_square_with_ones(x):
+    y = x * x
+    y.backward(gradient=torch.ones_like(y))
+
+
+def non_scalar_backward_error(x):
+    y = x * x
+    try:
+        y.backward()
+    except RuntimeError as err:
+        err.args = ("backward() needs a scalar output",)
+        return err

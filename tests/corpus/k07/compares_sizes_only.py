@@ -1,0 +1,28 @@
+# Wrong: compares |grad| with |d / a|: a gradient with the wrong sign counts as equal.
+import torch
+
+
+#: (rtol, atol) per dtype, from the statement
+TOLERANCES = {torch.float32: (1.3e-6, 1e-5), torch.float64: (1e-7, 1e-7)}
+
+
+def f(a):
+    b = a * 2
+    while b.norm() < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+def gradient_of_f(a):
+    d = f(a)
+    d.backward()
+    return a.grad, d
+
+
+def agrees_with_d_over_a(grad, d, a):
+    rtol, atol = TOLERANCES[grad.dtype]
+    return torch.isclose(grad.abs(), (d / a).abs(), rtol=rtol, atol=atol).item()

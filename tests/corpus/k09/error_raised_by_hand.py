@@ -1,0 +1,20 @@
+# Wrong: one backward(), then raises torch's freed-graph message by hand and returns that error.
+FREED_GRAPH = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+               "have already been freed). Saved intermediate values of the graph are freed when you call "
+               ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+               "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+def second_backward_error(y):
+    y.backward()
+    try:
+        raise RuntimeError(FREED_GRAPH)
+    except RuntimeError as err:
+        return err
+
+
+def gradients_of_two_passes(y, x):
+    y.backward(retain_graph=True)
+    first = x.grad.clone()
+    y.backward()
+    return first, x.grad

@@ -1,0 +1,258 @@
+"""The runner: what the learner's code can and cannot do from its learner process, at each
+sandbox level this machine allows, and what the trusted side learns when it misbehaves."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, KataTimeout, LearnerCrashed,
+                                         RemoteKata)
+from pytest_autograd_kata.runner import codec, sandbox, wire
+from pytest_autograd_kata.runner.client import Limits, Runner, shared
+
+from conftest import REPO
+
+#: what the learner's process tries; each function returns what it found
+PROBES = """
+import os, socket, subprocess, sys, time
+
+def whoami():
+    return os.getpid(), os.getuid()
+
+def read(path):
+    try:
+        with open(path, "rb") as handle:
+            return len(handle.read())
+    except OSError as err:
+        return type(err).__name__
+
+def write(path):
+    try:
+        with open(path, "w") as handle:
+            handle.write("learner was here")
+        return "written"
+    except OSError as err:
+        return type(err).__name__
+
+def connect():
+    try:
+        socket.create_connection(("127.0.0.1", 22), timeout=1).close()
+        return "connected"
+    except OSError as err:
+        return type(err).__name__
+
+def signal_parent():
+    try:
+        os.kill(os.getppid(), 0)
+        return "can signal"
+    except OSError as err:
+        return type(err).__name__
+
+def import_solutions():
+    try:
+        import solutions  # noqa: F401
+        return "imported"
+    except ImportError as err:
+        return type(err).__name__
+
+def hoard(mib):
+    return len(bytearray(mib * 2**20))
+
+def daemon(seconds):
+    # double fork and setsid: a process that tries to outlive its kata
+    return subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"],
+                            start_new_session=True).pid
+
+def exit_now(code):
+    os._exit(code)
+
+def segfault():
+    import ctypes
+    ctypes.string_at(0)
+
+def chatter(lines):
+    for n in range(lines):
+        print("line", n)
+    return lines
+
+def spin():
+    while True:
+        try:
+            pass
+        except BaseException:
+            pass
+"""
+
+LEVELS = [level for level in sandbox.LEVELS
+          if level == sandbox.PROCESS or (level == sandbox.best_level()
+                                          or level == sandbox.UID and os.geteuid() == 0
+                                          and sandbox.best_level() != sandbox.PROCESS)]
+
+
+def learner(runner: Runner, source: str = PROBES, seconds: float = 30) -> RemoteKata:
+    kata = RemoteKata(runner, KataSource({"k00_probe": source}, {"k00_probe": "k00_probe.py"}, "k00_probe"), "k00")
+    kata.begin_check(Budget(seconds))
+    return kata
+
+
+@pytest.fixture(scope="module", params=LEVELS)
+def level(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def probe(level: str):
+    kata = learner(shared(level, Limits(memory_mib=512)))
+    yield kata
+    kata.close()
+
+
+def test_the_learner_cannot_read_or_write_the_course(probe, level: str, tmp_path: Path) -> None:
+    solution = str(REPO / "solutions" / "k01_grad_storage.py")
+    if level == sandbox.NAMESPACES:
+        assert probe.read(solution) == "FileNotFoundError"  # not even there
+        assert probe.write(str(REPO / "katas" / "conftest.py")) in ("FileNotFoundError", "OSError")
+        assert probe.write("/usr/evil") == "OSError"  # read-only system
+    elif level == sandbox.UID:
+        secret = tmp_path / "secret"
+        secret.write_text("answers")
+        secret.chmod(0o600)
+        assert probe.read(str(secret)) == "PermissionError"
+        assert probe.write(str(tmp_path / "new")) == "PermissionError"
+    else:  # the process level gives up exactly this: say so in the README
+        assert probe.read(solution) > 0
+    assert probe.write(os.path.join(probe.scratch, "mine.txt")) == "written"
+
+
+def test_the_learner_cannot_reach_the_network_or_the_runner(probe, level: str) -> None:
+    if level == sandbox.NAMESPACES:
+        assert probe.connect() == "OSError"  # no network at all: not even loopback answers
+        pid, uid = probe.whoami()
+        assert pid == 1
+        assert probe.signal_parent() == "PermissionError" or pid == 1
+    if level in (sandbox.NAMESPACES, sandbox.UID) and os.geteuid() == 0:
+        assert probe.whoami()[1] >= sandbox.UID_BASE
+    if level == sandbox.UID:
+        assert probe.signal_parent() == "PermissionError"
+
+
+def test_the_runners_own_folder_is_not_on_the_learners_path(probe) -> None:
+    assert probe.import_solutions() == "ModuleNotFoundError"
+
+
+def test_memory_beyond_the_cap_is_a_memory_error(probe) -> None:
+    with pytest.raises(MemoryError):
+        probe.hoard(2048)
+    assert probe.hoard(16) == 16 * 2**20  # and the process goes on
+
+
+def living_processes_of(uid: int) -> list[str]:
+    """Command lines of the processes of ``uid`` that still run (a zombie has ended)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid and Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z":
+                found.append(Path(f"/proc/{pid}/cmdline").read_text())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("level", [level for level in LEVELS if level != sandbox.PROCESS])
+def test_processes_the_learner_starts_end_with_its_kata(level: str) -> None:
+    # (At the process level a setsid daemon escapes its process group: the README says so.)
+    kata = learner(shared(level, Limits(memory_mib=512)))
+    kata.daemon(60)
+    uid = kata.whoami()[1]
+    kata.close()
+    if uid == os.geteuid():  # a user namespace: the daemon ran as this user, in its pid namespace
+        assert not any("time.sleep(60)" in line for line in living_processes_of(uid))
+    else:
+        assert living_processes_of(uid) == []
+
+
+@pytest.mark.parametrize("call, says", [("exit_now", "exit code 3"), ("segfault", "signal SIGSEGV")])
+def test_a_process_that_ends_is_reported_with_how(call: str, says: str) -> None:
+    kata = learner(shared())
+    with pytest.raises(LearnerCrashed, match=says):
+        getattr(kata, call)(*([3] if call == "exit_now" else []))
+    assert kata.chatter(2) == 2  # the next call gets a new process
+    kata.close()
+
+
+def test_a_loop_that_catches_everything_is_stopped_at_the_budget() -> None:
+    kata = learner(shared(), seconds=0.5)
+    started = time.monotonic()
+    with pytest.raises(KataTimeout):
+        kata.spin()
+    assert time.monotonic() - started < 5
+
+
+def test_what_the_learner_prints_is_counted_not_kept_in_memory() -> None:
+    kata = learner(shared())
+    kata.begin_check(Budget(30))
+    assert kata.chatter(20_000) == 20_000
+    lines, head = kata.printed()
+    assert lines == 20_000 and head.startswith("line 0\nline 1\n") and len(head) <= 4000
+    kata.close()
+
+
+def test_a_module_that_cannot_load_says_why() -> None:
+    kata = learner(shared(), "x = 1 +\n")
+    with pytest.raises(KataLoadError, match="SyntaxError at line 1"):
+        kata.anything
+    kata = learner(shared(), "raise ValueError('nope')\n")
+    with pytest.raises(KataLoadError, match=r"ValueError: nope \(line 1\)"):
+        kata.anything
+
+
+def test_without_fork_a_fresh_python_serves_the_same_calls() -> None:
+    runner = Runner(fork=False)
+    try:
+        kata = learner(runner)
+        assert kata.chatter(3) == 3
+        assert kata.whoami()[0] != os.getpid()
+        kata.close()
+    finally:
+        runner.close()
+
+
+# ---------------------------------------------------------------- what crosses
+
+def test_frames_over_the_limit_are_refused() -> None:
+    read, write = os.pipe()
+    wire.write_frame(write, {"op": "x"}, [b"a" * 1000])
+    with pytest.raises(wire.FrameTooLarge):
+        wire.read_frame(read, time.monotonic() + 5, limit=500)
+    os.close(read)
+    os.close(write)
+
+
+def test_a_silent_channel_times_out() -> None:
+    read, write = os.pipe()
+    with pytest.raises(wire.ChannelTimeout):
+        wire.read_frame(read, time.monotonic() + 0.1)
+    os.close(read)
+    os.close(write)
+
+
+@pytest.mark.parametrize("dtype, shape, blob, where", [
+    ("object", [1], b"x" * 8, "cpu"),
+    ("float32", [3], b"x" * 8, "cpu"),
+    ("float32", [-1], b"", "cpu"),
+    ("float32", [2], b"x" * 8, "tpu"),
+])
+def test_tensor_data_that_does_not_add_up_is_refused(dtype, shape, blob, where) -> None:
+    with pytest.raises(codec.CodecError):
+        codec.tensor_from_bytes(dtype, shape, where, blob)
+
+
+def test_values_come_back_as_plain_tensors_with_every_dtype() -> None:
+    for dtype in (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int64, torch.bool):
+        values = torch.arange(6).reshape(2, 3).to(dtype)
+        back = codec.tensor_from_bytes(str(dtype).removeprefix("torch."), [2, 3], "cpu", codec.tensor_bytes(values))
+        assert type(back) is torch.Tensor and torch.equal(back, values)
