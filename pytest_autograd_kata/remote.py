@@ -43,6 +43,7 @@ from .i18n import t
 from . import probes
 from .runner import codec
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
+from .runner.sandbox import COULD_NOT_START
 from .sources import KataSource
 
 #: builtin exception classes that a learner's exception is re-raised as (most specific first)
@@ -69,11 +70,12 @@ class KataTimeout(LearnerStopped):
 
 
 class LearnerCrashed(LearnerStopped):
-    """The learner's process ended while it ran the learner's code (``os._exit``, a signal)."""
+    """The learner's process ended while it ran the learner's code (``os._exit``, a signal), or
+    the runner ended it (``killed_by_runner``: for sending something that is not a reply)."""
 
-    def __init__(self, how: dict, what: str) -> None:
-        super().__init__(t("learner_crashed", what=what, how=describe_end(how)))
-        self.how = how
+    def __init__(self, message: str, how: dict, killed_by_runner: bool = False) -> None:
+        super().__init__(message)
+        self.how, self.killed_by_runner = how, killed_by_runner
 
 
 class KataLoadError(Exception):
@@ -309,13 +311,16 @@ class RemoteKata:
         self._ensure()
         return self._scratch
 
-    def _stop(self) -> None:
+    def _stop(self) -> str:
+        """End the learner process; what it printed during this check stays readable (and is
+        returned)."""
         process = self.__dict__["_process"]
-        if process is not None:
-            # What it printed during this check stays readable once it is gone.
-            self.__dict__["_printed_before_stop"] = _printed(process, self._output_start)
-            self.__dict__["_process"] = None
-            process.close()
+        if process is None:
+            return ""
+        self.__dict__["_printed_before_stop"] = _printed(process, self._output_start)
+        self.__dict__["_process"] = None
+        process.close()
+        return self._printed_before_stop[1]
 
     def close(self) -> None:
         self._stop()
@@ -332,11 +337,16 @@ class RemoteKata:
             self._stop()
             raise KataTimeout(budget.seconds) from None
         except LearnerGone as gone:
-            self._stop()
-            raise LearnerCrashed(gone.how, what) from None
+            printed = self._stop()
+            if gone.how.get("code") == COULD_NOT_START:
+                last_line = (printed.strip().splitlines() or [""])[-1]
+                raise KataLoadError(t("learner_could_not_start", level=self._runner.level,
+                                      detail=last_line)) from None
+            raise LearnerCrashed(t("learner_crashed", what=what, how=describe_end(gone.how)), gone.how,
+                                 gone.killed_by_runner) from None
         except LearnerBroke as broke:
             self._stop()
-            raise LearnerCrashed({"code": None}, f"{what} ({broke})") from None
+            raise LearnerCrashed(t("learner_broke", what=what, detail=str(broke)), {"signal": 9}, True) from None
         finally:
             budget.spend(time.monotonic() - started)
         if "error" in reply:

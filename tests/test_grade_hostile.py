@@ -44,9 +44,6 @@ class Case:
     source: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     prepare: Callable[[Path], None] | None = None
-    #: a fix of the core this case waits for (its own test expects it to fail until then)
-    awaits: str = ""
-
 
 @dataclass
 class Places:
@@ -261,12 +258,6 @@ def runaway(places: Places) -> dict[str, Case]:
     }
 
 
-#: the keeper that reports how a learner process ended cannot re-raise SIGKILL on itself
-#: (signal.signal(SIGKILL, ...) raises), so it exits with 70 instead and the grader cannot tell
-#: a kill from an exit code
-KEEPER_SIGKILL = "runner/zygote.py _exit_like: skip signal.signal() for SIGKILL and SIGSTOP"
-
-
 def disturbed(places: Places) -> dict[str, Case]:
     """What a signal the runner did not send does: a learner process killed once from outside
     (the OOM killer, an operator) runs again; one killed each time (here by its own crash) is
@@ -275,8 +266,7 @@ def disturbed(places: Places) -> dict[str, Case]:
     namespace a learner process is its namespace's init: its own kill(getpid(), SIGKILL) is
     ignored, a crash is not.)"""
     return {
-        "f_killed_once_from_outside": Case("k01", "passed", 1, source=asks_for("kata-kill-once") + SOLUTION["k01"],
-                                           awaits=KEEPER_SIGKILL),
+        "f_killed_once_from_outside": Case("k01", "passed", 1, source=asks_for("kata-kill-once") + SOLUTION["k01"]),
         "f_crashes_itself": Case("k01", "review", 0, "signal SIGSEGV", source=(
             "import ctypes\n\ndef make_x(n, device='cpu'):\n    ctypes.string_at(0)\n")),
         "f_worker_killed_once": Case("k01", "passed", 1, source=asks_for("kata-kill-wkr") + SOLUTION["k01"]),
@@ -400,15 +390,7 @@ def wrongly_graded(graded: Graded, cases: dict[str, Case]) -> dict[str, tuple]:
 
 
 def test_each_attack_gets_its_exact_status_and_score(graded: Graded) -> None:
-    assert wrongly_graded(graded, {n: c for n, c in graded.cases.items() if not c.awaits}) == {}
-
-
-@pytest.mark.xfail(strict=True, reason=KEEPER_SIGKILL)
-def test_a_learner_process_killed_once_from_outside_runs_again(graded: Graded) -> None:
-    awaiting = {n: c for n, c in graded.cases.items() if c.awaits}
-    if not awaiting:
-        pytest.skip("no such case at this level")
-    assert wrongly_graded(graded, awaiting) == {}
+    assert wrongly_graded(graded, graded.cases) == {}
 
 
 def test_every_other_kata_keeps_its_true_score(graded: Graded) -> None:

@@ -79,6 +79,9 @@ def chatter(lines):
         print("line", n)
     return lines
 
+def megabytes(count):
+    return b"x" * (count * 2**20)
+
 def spin():
     while True:
         try:
@@ -181,6 +184,16 @@ def test_a_process_that_ends_is_reported_with_how(call: str, says: str) -> None:
     with pytest.raises(LearnerCrashed, match=says):
         getattr(kata, call)(*([3] if call == "exit_now" else []))
     assert kata.chatter(2) == 2  # the next call gets a new process
+    kata.close()
+
+
+def test_a_reply_over_the_limit_ends_the_process_and_says_the_runner_did(monkeypatch) -> None:
+    monkeypatch.setattr(wire, "REPLY_LIMIT", 2**20)
+    kata = learner(shared())
+    with pytest.raises(LearnerCrashed, match="sent the checks something that is not an answer") as ended:
+        kata.megabytes(2)
+    assert ended.value.killed_by_runner
+    assert kata.megabytes(0) == b""  # a new process answers the next call
     kata.close()
 
 

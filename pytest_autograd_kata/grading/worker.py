@@ -61,10 +61,9 @@ class GradingSession:
         from ..remote import LearnerCrashed
 
         failure = call.excinfo.value if call.excinfo is not None else None
-        # The runner ends a learner process only at a time limit (KataTimeout) or for a reply
-        # that is not one (no signal recorded): a signal here came from elsewhere (the
-        # learner's own code, another process, the kernel's OOM killer).
-        if isinstance(failure, LearnerCrashed) and "signal" in failure.how:
+        # A signal the runner did not send came from elsewhere (the learner's own code, another
+        # process, the kernel's OOM killer).
+        if isinstance(failure, LearnerCrashed) and "signal" in failure.how and not failure.killed_by_runner:
             self.signals.append(failure.how["signal"])
         return (yield)
 

@@ -112,7 +112,7 @@ class LearnerProcess:
             raise LearnerGone(self.ended, self.killed_by_runner)
         try:
             wire.write_frame(self.write_fd, header, blobs)
-            return wire.read_frame(self.read_fd, deadline)
+            return wire.read_frame(self.read_fd, deadline, wire.REPLY_LIMIT)
         except wire.ChannelTimeout:
             self.kill()
             raise LearnerTimeout() from None

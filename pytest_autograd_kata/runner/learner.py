@@ -438,7 +438,6 @@ def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str]) -> N
     sys.dont_write_bytecode = True
     for stream in (sys.stdout, sys.stderr):  # each line reaches the file as it is printed, so
         stream.reconfigure(line_buffering=True)  # a process ended at a time limit loses none
-    os.chdir(scratch)  # files the learner's code writes with a relative path land here
     Server(read_fd, write_fd, scratch).serve()
 
 
@@ -453,5 +452,6 @@ def main(argv: list[str]) -> None:
     os.dup2(2, 1)
     os.close(null)
     sandbox.enter(sandbox.Spec(sandbox.PROCESS, memory_mib=int(argv[2])), 0)
+    os.chdir(argv[1])  # files the learner's code writes with a relative path land in its scratch
     serve(read_fd, write_fd, argv[1], json.loads(argv[0]))
 

@@ -33,7 +33,7 @@ CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER = 1, 38, 24, 36
 SYS_PIVOT_ROOT, SYS_CAPSET = {"x86_64": (155, 126), "aarch64": (41, 91)}.get(os.uname().machine, (None, None)) \
     if hasattr(os, "uname") else (None, None)
 LINUX_CAPABILITY_VERSION_3, CAP_LAST = 0x20080522, 63
@@ -44,6 +44,10 @@ UID_BASE = 2_000_000_000
 FILE_SIZE_LIMIT = 64 * 2**20
 TMP_SIZE = "64m"
 OPEN_FILES = 256
+#: how a learner process that could not enter its sandbox ends (it says why in its output)
+COULD_NOT_START = 71
+#: processes and threads a learner process's own uid may have at once (a fork bomb stops here)
+PROCESS_LIMIT = 256
 #: folders of the system a learner process reads (libraries, Python's own files)
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/sys")
 #: device files a learner process may use; GPUs' device files are added when present
@@ -72,6 +76,33 @@ def die_with_parent() -> None:
     outlives the runner that started it."""
     if _libc is not None:
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def adopt_orphans() -> None:
+    """Processes that lose their parent below this one come back to it (Linux), so that
+    :func:`end_children` finds a learner's ``setsid`` daemon too."""
+    if _libc is not None:
+        _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def end_children() -> None:
+    """Kill and reap every child of this process until none is left (after :func:`adopt_orphans`,
+    that includes the orphans of its descendants)."""
+    while True:
+        try:
+            children = {int(pid) for task in os.listdir("/proc/self/task")
+                        for pid in open(f"/proc/self/task/{task}/children").read().split()}
+        except OSError:
+            children = set()
+        for child in children:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
 
 
 @dataclass(frozen=True)
@@ -222,6 +253,8 @@ def enter(spec: Spec, uid: int) -> None:
     for cap in range(CAP_LAST + 1):  # while it still may (CAP_SETPCAP): nothing can come back
         _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
     if os.geteuid() == 0:  # root, outside any user namespace
+        # The uid is the learner process's alone, so this caps what its code may start.
+        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)

@@ -22,6 +22,7 @@ import signal
 import socket
 import sys
 import tempfile
+import traceback
 
 from . import sandbox
 
@@ -73,6 +74,7 @@ def _keeper(spec: sandbox.Spec, channel: int, output: int, status_pipe: int, scr
     """The learner process's parent: it never runs learner code, so what it reports holds."""
     try:
         sandbox.die_with_parent()
+        sandbox.adopt_orphans()
         _close_other_fds({channel, output, status_pipe})
         if spec.level == sandbox.NAMESPACES:
             sandbox.unshare_namespaces()
@@ -100,6 +102,7 @@ def _keeper(spec: sandbox.Spec, channel: int, output: int, status_pipe: int, scr
 
 
 def _learner_process(spec: sandbox.Spec, channel: int, output: int, uid: int, scratch: str) -> None:
+    code = sandbox.COULD_NOT_START
     try:
         sandbox.die_with_parent()
         if spec.level == sandbox.PROCESS:
@@ -113,14 +116,20 @@ def _learner_process(spec: sandbox.Spec, channel: int, output: int, uid: int, sc
         sandbox.enter(spec, uid)
         from . import learner
 
+        os.chdir(scratch)
+        code = 0  # from here on, whatever ends the process is the learner's code
         learner.serve(channel, channel, scratch, CODE_PATHS)
+    except BaseException:
+        if code == sandbox.COULD_NOT_START:
+            traceback.print_exc()  # into the output file, where the runner reads why
     finally:
-        os._exit(0)
+        os._exit(code)
 
 
 def _end_leftovers(spec: sandbox.Spec, pid: int, uid: int) -> None:
     """Processes the learner's code started: in a pid namespace they ended with it; as its own
-    uid, every process of that uid is ended; otherwise its process group is."""
+    uid, every process of that uid is ended; otherwise those that came back to this keeper (a
+    child subreaper) are, whether or not they left the process group."""
     if spec.level == sandbox.UID:
         killer = os.fork()
         if killer == 0:
@@ -135,13 +144,15 @@ def _end_leftovers(spec: sandbox.Spec, pid: int, uid: int) -> None:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
+        sandbox.end_children()
 
 
 def _exit_like(status: int) -> None:
     """End this process the way the learner process ended."""
     if os.WIFSIGNALED(status):
         signum = os.WTERMSIG(status)
-        signal.signal(signum, signal.SIG_DFL)
+        if signum not in (signal.SIGKILL, signal.SIGSTOP):  # those two cannot be handled anyway
+            signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         os.kill(os.getpid(), signal.SIGKILL)
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
