@@ -81,13 +81,12 @@ def tensors(shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None =
             dtype: torch.dtype = torch.float32, device: Any = "cpu",
             min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND,
             nonzero: bool = False, min_magnitude: float | None = None,
-            requires_grad: bool = False,
             elements_strategy: st.SearchStrategy[float] | None = None) -> st.SearchStrategy[torch.Tensor]:
     """Tensors of ``shape`` (a tuple or a strategy; default :func:`shapes`), finite and bounded.
 
     ``nonzero=True`` keeps every element at least ``min_magnitude`` (default
-    :data:`DEFAULT_MIN_MAGNITUDE`) from zero. ``requires_grad=True`` gives a leaf tensor on
-    ``device`` that records gradients."""
+    :data:`DEFAULT_MIN_MAGNITUDE`) from zero. They never record gradients: a check keeps its
+    own tensors private and hands the learner a copy that does, ``kata.tensor(x, requires_grad=True)``."""
     if dtype not in _NUMPY_DTYPES:
         raise ValueError(f"tensors() draws float16, float32 or float64, not {dtype}")
     if min_magnitude is None:
@@ -97,19 +96,17 @@ def tensors(shape: tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None =
 
     def to_tensor(array: np.ndarray) -> torch.Tensor:
         # copy(), not ascontiguousarray(): the latter turns a 0-dim array into shape (1,).
-        tensor = torch.from_numpy(array.copy()).to(device)
-        return tensor.requires_grad_(True) if requires_grad else tensor
+        return torch.from_numpy(array.copy()).to(device)
 
     return arrays.map(to_tensor)
 
 
 def scalars(*, dtype: torch.dtype = torch.float32, device: Any = "cpu",
             min_value: float = -DEFAULT_BOUND, max_value: float = DEFAULT_BOUND,
-            nonzero: bool = False, min_magnitude: float | None = None,
-            requires_grad: bool = False) -> st.SearchStrategy[torch.Tensor]:
+            nonzero: bool = False, min_magnitude: float | None = None) -> st.SearchStrategy[torch.Tensor]:
     """0-dim tensors (``torch.randn(size=())`` in the book)."""
     return tensors((), dtype=dtype, device=device, min_value=min_value, max_value=max_value,
-                   nonzero=nonzero, min_magnitude=min_magnitude, requires_grad=requires_grad)
+                   nonzero=nonzero, min_magnitude=min_magnitude)
 
 
 def nonzero_scalars(**kwargs: Any) -> st.SearchStrategy[torch.Tensor]:
