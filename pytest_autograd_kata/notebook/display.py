@@ -1,0 +1,128 @@
+"""How a kata's result looks in a notebook.
+
+Rich output: HTML with the kata's status, every check with its mark, and the failures as the
+terminal shows them (the wrong quantity, the failing example, obtained vs expected), with the
+terminal's own text (:func:`..cli.feedback.result_lines`) as the plain-text fallback; then each
+PNG the learner's code saved during the checks (k12's plot). Messages name the notebook's cells
+rather than lines of the gathered code: "In [7], line 3".
+"""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import replace
+from html import escape
+
+from .. import outcomes
+from ..cli import feedback
+from ..course import LANGS, Kata
+from ..i18n import catalog, t
+from ..state import State
+from ..summary import MARK, kata_line
+from .cells import Gathered
+
+NOTEBOOK = feedback.Commands(nudge="notebook_nudge", printed="notebook_printed",
+                             more_failures="notebook_more_failures")
+COLOR = {outcomes.PASSED: "#1a7f37", outcomes.FAILED: "#cf222e", outcomes.NOT_STARTED: "#6e7781",
+         outcomes.ERROR: "#bc4c00", outcomes.TIMEOUT: "#bc4c00"}
+PRE = "margin:2px 0 6px 1.6em;padding:4px 8px;background:rgba(127,127,127,.08);white-space:pre-wrap"
+
+
+def show(*bundles: dict) -> None:
+    """Each bundle ({MIME type: data}) as one output of the cell."""
+    from IPython.display import display
+
+    for bundle in bundles:
+        display(bundle, raw=True)
+
+
+def text(lines: list[str]) -> dict:
+    return {"text/plain": "\n".join(lines)}
+
+
+def result_bundles(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool = False) -> list[dict]:
+    """The kata's result, then its figures."""
+    plain = "\n".join(feedback.result_lines(kata, result, state, verbose, NOTEBOOK))
+    bundles = [{"text/plain": plain, "text/html": _html(kata, result, state, verbose)}]
+    for name, png in sorted(result.figures.items()):
+        bundles.append({"image/png": png, "text/plain": t("notebook_figure", name=name)})
+    return bundles
+
+
+def _html(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool) -> str:
+    color = COLOR[result.status]
+    parts = [f'<div style="font-weight:bold;color:{color}">{escape(kata_line(result).strip())}</div>']
+    if result.forced_message:
+        parts.append(f'<pre style="{PRE}">{escape(result.forced_message)}</pre>')
+    detailed = result.checks if verbose else feedback.distinct_failures(result)[:feedback.SHOWN]
+    items = []
+    for check in result.checks:
+        item = (f'<span style="color:{COLOR[check.status]}">{MARK[check.status]}</span> '
+                f"<code>{escape(check.name)}</code>")
+        if any(check is shown for shown in detailed):
+            if check.status != outcomes.PASSED:
+                item += f'<pre style="{PRE}">{escape(feedback.shown_message(check))}</pre>'
+            if check.output and (verbose or check.status != outcomes.TIMEOUT):
+                item += (f'<pre style="{PRE}">{escape(t("run_output_header"))}\n{escape(check.output)}</pre>'
+                         if verbose else f"<div>{escape(t(NOTEBOOK.printed, kata=kata.id))}</div>")
+        items.append(f"<li>{item}</li>")
+    if items:
+        parts.append('<ul style="list-style:none;padding-left:.6em;margin:4px 0">' + "".join(items) + "</ul>")
+    hidden = len(feedback.distinct_failures(result)) - feedback.SHOWN
+    if not verbose and hidden > 0 and result.status != outcomes.PASSED:
+        parts.append(f"<div>{escape(t(NOTEBOOK.more_failures, count=hidden, kata=kata.id).strip())}</div>")
+    if result.status != outcomes.PASSED:
+        parts += [f"<div>{escape(line)}</div>" for line in feedback.nudge_lines(kata, result, state, NOTEBOOK)]
+    return '<div class="autograd-kata">' + "".join(parts) + "</div>"
+
+
+# ---------------------------------------------------------------- messages about cells
+
+def reworded(result: outcomes.KataResult, gathered: Gathered, shown: str) -> outcomes.KataResult:
+    """The result with its messages about the notebook: lines of the gathered code (``shown``)
+    named by their cell, and a stub's "not started" told as a notebook's learner does it."""
+    checks = [replace(check, message=_reworded(check, gathered, shown)) for check in result.checks]
+    return replace(result, checks=checks)
+
+
+def _reworded(check: outcomes.CheckResult, gathered: Gathered, shown: str) -> str:
+    if check.status == outcomes.NOT_STARTED:
+        first, _, rest = check.message.partition("\n")
+        fields = _fields("not_started", first)
+        if fields is not None:
+            return "\n".join(filter(None, [t("notebook_not_started", function=fields["function"]), rest]))
+    return relabelled(check.message, gathered, shown)
+
+
+def relabelled(message: str, gathered: Gathered, shown: str) -> str:
+    """``message`` with each line number of the gathered code (``shown``, line N) as the cell
+    and the line there; also the "(line N)" of an import error, which names ``shown`` before."""
+    if shown not in message:
+        return message
+
+    def cell(line: str, english: bool) -> str | None:
+        found = gathered.cell_line(int(line))
+        if found is None:
+            return None
+        label, number = found
+        return f"{label}, line {number}" if english else f"{label} 第 {number} 行"
+
+    after_path = re.compile(re.escape(shown) + r"(?:(, line )| ?第 ?)(\d+)( ?行)?")
+    message = after_path.sub(lambda m: cell(m[2], bool(m[1])) or m[0], message)
+    in_brackets = re.compile(r"\((?:line )(\d+)\)|（第 ?(\d+) ?行）")
+    return in_brackets.sub(lambda m: (f"({cell(m[1], True)})" if m[1] else f"（{cell(m[2], False)}）")
+                           if cell(m[1] or m[2], bool(m[1])) else m[0], message)
+
+
+def _fields(key: str, line: str) -> dict | None:
+    """The fields of message ``key`` (in either language) that ``line`` was made from."""
+    for lang in LANGS:
+        pattern = ""
+        for literal, name, _, _ in string.Formatter().parse(catalog()[key][lang]):
+            pattern += re.escape(literal).replace(r"\ ", " ?").replace(" ", " ?")
+            if name is not None:
+                pattern += f"(?P<{name}>.+?)"
+        found = re.fullmatch(pattern, line)
+        if found:
+            return found.groupdict()
+    return None
