@@ -28,7 +28,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course.mkdir()
     shutil.copy(KATAS / "course.toml", course)
     shutil.copy(checks_file(KATA), course)
-    shutil.copy(KATAS / COURSE.get(KATA).filename, course)  # a stub: must stay out of the zip
+    shutil.copy(KATAS / COURSE.get(KATA).filename, course)  # a stub: the names a notebook upload is read for
     assert main(["gradescope-bundle", str(root / "autograder.zip"), "--course", str(course)]) == 0
     return root / "autograder.zip"
 
@@ -40,7 +40,8 @@ def test_bundle_holds_the_scripts_the_checks_and_the_package(bundle: Path) -> No
     assert {"setup.sh", "run_autograder", "course/course.toml", f"course/{checks_file(KATA).name}",
             "package/pyproject.toml", "package/pytest_autograd_kata/plugin.py",
             "package/pytest_autograd_kata/grading/worker.py"} <= names
-    assert f"course/{COURSE.get(KATA).filename}" not in names  # learners' stubs are not the grader's business
+    assert f"course/{COURSE.get(KATA).filename}" in names  # a notebook upload's katas are found by its names
+    assert "package/katas/course.toml" in names  # the package ships the course: its build needs it
     assert not any("__pycache__" in name for name in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
 

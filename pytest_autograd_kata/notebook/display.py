@@ -3,23 +3,18 @@
 Rich output: HTML with the kata's status, every check with its mark, and the failures as the
 terminal shows them (the wrong quantity, the failing example, obtained vs expected), with the
 terminal's own text (:func:`..cli.feedback.result_lines`) as the plain-text fallback; then each
-PNG the learner's code saved during the checks (k12's plot). Messages name the notebook's cells
-rather than lines of the gathered code: "In [7], line 3".
+PNG the learner's code saved during the checks (k12's plot).
 """
 from __future__ import annotations
 
-import re
-import string
-from dataclasses import replace
 from html import escape
 
 from .. import outcomes
 from ..cli import feedback
-from ..course import LANGS, Kata
-from ..i18n import catalog, t
+from ..course import Kata
+from ..i18n import t
 from ..state import State
 from ..summary import MARK, kata_line
-from .cells import Gathered
 
 NOTEBOOK = feedback.Commands(nudge="notebook_nudge", printed="notebook_printed",
                              more_failures="notebook_more_failures")
@@ -74,55 +69,3 @@ def _html(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool) 
     if result.status != outcomes.PASSED:
         parts += [f"<div>{escape(line)}</div>" for line in feedback.nudge_lines(kata, result, state, NOTEBOOK)]
     return '<div class="autograd-kata">' + "".join(parts) + "</div>"
-
-
-# ---------------------------------------------------------------- messages about cells
-
-def reworded(result: outcomes.KataResult, gathered: Gathered, shown: str) -> outcomes.KataResult:
-    """The result with its messages about the notebook: lines of the gathered code (``shown``)
-    named by their cell, and a stub's "not started" told as a notebook's learner does it."""
-    checks = [replace(check, message=_reworded(check, gathered, shown)) for check in result.checks]
-    return replace(result, checks=checks)
-
-
-def _reworded(check: outcomes.CheckResult, gathered: Gathered, shown: str) -> str:
-    if check.status == outcomes.NOT_STARTED:
-        first, _, rest = check.message.partition("\n")
-        fields = _fields("not_started", first)
-        if fields is not None:
-            return "\n".join(filter(None, [t("notebook_not_started", function=fields["function"]), rest]))
-    return relabelled(check.message, gathered, shown)
-
-
-def relabelled(message: str, gathered: Gathered, shown: str) -> str:
-    """``message`` with each line number of the gathered code (``shown``, line N) as the cell
-    and the line there; also the "(line N)" of an import error, which names ``shown`` before."""
-    if shown not in message:
-        return message
-
-    def cell(line: str, english: bool) -> str | None:
-        found = gathered.cell_line(int(line))
-        if found is None:
-            return None
-        label, number = found
-        return f"{label}, line {number}" if english else f"{label} 第 {number} 行"
-
-    after_path = re.compile(re.escape(shown) + r"(?:(, line )| ?第 ?)(\d+)( ?行)?")
-    message = after_path.sub(lambda m: cell(m[2], bool(m[1])) or m[0], message)
-    in_brackets = re.compile(r"\((?:line )(\d+)\)|（第 ?(\d+) ?行）")
-    return in_brackets.sub(lambda m: (f"({cell(m[1], True)})" if m[1] else f"（{cell(m[2], False)}）")
-                           if cell(m[1] or m[2], bool(m[1])) else m[0], message)
-
-
-def _fields(key: str, line: str) -> dict | None:
-    """The fields of message ``key`` (in either language) that ``line`` was made from."""
-    for lang in LANGS:
-        pattern = ""
-        for literal, name, _, _ in string.Formatter().parse(catalog()[key][lang]):
-            pattern += re.escape(literal).replace(r"\ ", " ?").replace(" ", " ?")
-            if name is not None:
-                pattern += f"(?P<{name}>.+?)"
-        found = re.fullmatch(pattern, line)
-        if found:
-            return found.groupdict()
-    return None

@@ -74,7 +74,7 @@ class KataMagic:
         try:
             parsed = parse(line)
         except UsageError as err:
-            print(t("notebook_usage", error=err), file=sys.stderr)
+            print(t("notebook_usage", error=str(err)), file=sys.stderr)
             return
         try:
             if self.course is None:

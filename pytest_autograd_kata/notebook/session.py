@@ -22,7 +22,7 @@ from ..i18n import resolve_lang, set_language, t
 from ..sources import KataSource
 from ..state import State
 from ..summary import next_unfinished, progress_lines
-from . import display
+from . import display, wording
 from .cells import Cell, Gathered, Notebook
 from .course import kata_names, open_course, stub
 from .document import answer_code
@@ -86,7 +86,7 @@ class KernelCourse:
             last = all(r is not None and r.status == outcomes.PASSED for r in others)
             lines.append(t("notebook_passed_last" if last else "notebook_passed", kata=kata.id))
         else:
-            lines += self.notes(gathered)
+            lines += wording.notes(gathered)
         display.show(*display.result_bundles(kata, result, self.state, verbose), *([display.text(lines)] if lines else []))
         return result
 
@@ -101,7 +101,7 @@ class KernelCourse:
         self.state.reload()
         self.state.remember(result, self.digest(kata, gathered))
         self.state.save()
-        return display.reworded(checks.review(self.ws, kata, result, lang), gathered, shown)
+        return wording.reworded(checks.review(self.ws, kata, result, lang), gathered, shown)
 
     def checker(self):
         if self._checker is None:
@@ -114,13 +114,6 @@ class KernelCourse:
         path = self.ws.checks_file(kata)
         h.update(b"\0" + (path.read_bytes() if path.exists() else b"<missing>"))
         return h.hexdigest()[:16]
-
-    def notes(self, gathered: Gathered) -> list[str]:
-        """What the learner should know about how the code was gathered, when it did not pass."""
-        lines = [t("notebook_unparsed", cell=label, error=error) for label, error in gathered.unparsed]
-        if gathered.dropped:
-            lines.append(t("notebook_dropped", lines="; ".join(f"{label}: {line}" for label, line in gathered.dropped)))
-        return lines
 
     def results(self, lang: str, run: bool = True) -> dict[str, outcomes.KataResult | None]:
         """Each kata's result on the notebook's code: not started when the kernel ran none of
@@ -189,11 +182,11 @@ class KernelCourse:
         gathered = self.notebook().gather(kata.id)
         if not gathered.defined:
             names = ", ".join(f"`{n}`" for n in sorted(self.names[kata.id]))
-            display.show(display.text([t("notebook_not_defined", functions=names), *self.notes(gathered)]))
+            display.show(display.text([t("notebook_not_defined", functions=names), *wording.notes(gathered)]))
             return
         lines = [t("notebook_source_header", kata=kata.id), ""]
         code = gathered.source.split("\n")
         for start, count, label, first in gathered.line_map:
             lines.append(f"# {label}, {t('notebook_line', line=first)}")
             lines += code[start - 1:start - 1 + count]
-        display.show(display.text(lines + self.notes(gathered)))
+        display.show(display.text(lines + wording.notes(gathered)))
