@@ -52,12 +52,26 @@ def test_setup_installs_a_cpu_torch_and_the_package(bundle: Path) -> None:
     assert "/autograder/source/package" in setup
 
 
-def test_run_autograder_grades_the_submission_into_results_json(bundle: Path, tmp_path: Path) -> None:
+def notebook_upload(submission: Path) -> None:
+    """A learner who uploaded their notebook: the kata's solution in a cell of their own."""
+    source = (SOLUTIONS / COURSE.get(KATA).filename).read_text(encoding="utf-8")
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": text}
+             for text in ("!pip install torch", source, "make_x(3)")]
+    (submission / "my work.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                                          "cells": cells}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("upload", ["folder", "notebook"])
+def test_run_autograder_grades_the_submission_into_results_json(bundle: Path, tmp_path: Path, upload: str) -> None:
     autograder = tmp_path / "autograder"
     with zipfile.ZipFile(bundle) as zipped:
         zipped.extractall(autograder / "source")
-    (autograder / "submission" / "katas").mkdir(parents=True)  # a learner who uploaded the folder
-    shutil.copy(SOLUTIONS / COURSE.get(KATA).filename, autograder / "submission" / "katas")
+    if upload == "folder":
+        (autograder / "submission" / "katas").mkdir(parents=True)  # a learner who uploaded the folder
+        shutil.copy(SOLUTIONS / COURSE.get(KATA).filename, autograder / "submission" / "katas")
+    else:
+        (autograder / "submission").mkdir()
+        notebook_upload(autograder / "submission")
     script = autograder / "source" / "run_autograder"
     script.chmod(0o755)
     # This checkout's grader, as the installed one would run (the console script may be another copy's).

@@ -16,6 +16,7 @@ import pytest
 from conftest import COURSE, KATAS, SOLUTIONS
 from pytest_autograd_kata import i18n
 from pytest_autograd_kata.cli import main
+from pytest_autograd_kata.cli.feedback import KATA_ARGUMENT
 from pytest_autograd_kata.notebook.course import stub
 from pytest_autograd_kata.notebook.document import METADATA_KEY, course_notebook
 
@@ -96,7 +97,9 @@ def test_a_notebooks_failure_has_the_folders_message(graded) -> None:
     for name in ("bob", "carol"):
         [check] = kata(reports[name], "k03")["checks"]
         assert check["status"] == alice_check["status"] == "failed"
-        assert check["message"] == alice_check["message"] and "x.grad is not exactly what it should be" in check["message"]
+        # word for word, but for the fixture Hypothesis lists in the example (named by its file)
+        assert KATA_ARGUMENT.sub("", check["message"]) == KATA_ARGUMENT.sub("", alice_check["message"])
+        assert "x.grad is not exactly what it should be" in check["message"]
 
 
 def test_magics_are_named_where_a_failing_katas_code_came_from(graded) -> None:
@@ -114,6 +117,8 @@ def test_a_notebook_that_cannot_be_read_or_defines_nothing_scores_0_saying_why(g
     assert rows["dave"]["total"] == rows["erin"]["total"] == "0"
     for kata_id in GRADED:
         assert kata(reports["dave"], kata_id)["status"] == "error"
-        assert "dave.ipynb cannot be read as a notebook: not a notebook: the file is not JSON" in \
-            kata(reports["dave"], kata_id)["message"]
-    assert "the notebook's code cells define none of `backward_two_x_dot_x`" in kata(reports["erin"], "k03")["message"]
+        assert {c["message"] for c in kata(reports["dave"], kata_id)["checks"]} == {
+            "dave.ipynb cannot be read as a notebook: not a notebook: the file is not JSON "
+            "(Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"}
+    assert {c["message"] for c in kata(reports["erin"], "k03")["checks"]} == {
+        "the notebook's code cells define none of `backward_two_x_dot_x`."}
