@@ -25,7 +25,7 @@ from pytest_autograd_kata.cli import main  # noqa: E402
 from pytest_autograd_kata.cli.service import stop  # noqa: E402
 from pytest_autograd_kata.cli.workspace import find  # noqa: E402
 from pytest_autograd_kata.notebook.course import stub  # noqa: E402
-from pytest_autograd_kata.notebook.document import METADATA_KEY, course_notebook  # noqa: E402
+from pytest_autograd_kata.notebook.document import METADATA_KEY, answer_code, course_notebook  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: a wrong k03: y = xᵀx, so x.grad is 2·x where the kata asks for 4·x
@@ -37,6 +37,8 @@ class Kernel:
 
     def __init__(self, client, root: Path) -> None:
         self.client, self.root = client, root
+        self.replies: list[dict] = []
+        client.on_cell_executed = lambda cell, cell_index, execute_reply: self.replies.append(execute_reply)
 
     def run(self, source: str, metadata: dict | None = None) -> str:
         """Execute ``source`` as the next cell; what it showed, as text (streams, then the plain
@@ -153,6 +155,8 @@ def test_a_hint_and_a_reset_work_as_in_the_terminal(kernel: Kernel) -> None:
     assert kernel.run("%kata hint k03").startswith(f"Hint 1/{len(hints)}: {hints[0]}")
     assert kernel.run("%kata hint k03").startswith(f"Hint 2/{len(hints)}: {hints[1]}")
     assert "original code of k03 is in a new cell below" in kernel.run("%kata reset k03")
+    [new_cell] = [p for p in kernel.replies[-1]["content"]["payload"] if p["source"] == "set_next_input"]
+    assert new_cell["text"] == answer_code(stub(COURSE, COURSE.get("k03"))) and not new_cell["replace"]
     assert "k01 通过了全部检查" in kernel.run("%kata --lang zh k01")  # k01 is still the reference solution
 
 

@@ -245,6 +245,7 @@ class Notebook:
     def __init__(self, cells: Iterable[Cell], names: dict[str, frozenset[str]]) -> None:
         self.cells = [parse_cell(i, c) for i, c in enumerate(cells)]
         self.names = names
+        self._owners = [self.owners(p) for p in self.cells]
 
     def owners(self, parsed: ParsedCell) -> set[str]:
         """The katas a cell belongs to (see the module's docstring)."""
@@ -256,7 +257,7 @@ class Notebook:
 
     def gather(self, kata: str) -> Gathered:
         names = self.names[kata]
-        own = [p for p in self.cells if not (owners := self.owners(p)) or kata in owners]
+        own = [p for p, owners in zip(self.cells, self._owners) if not owners or kata in owners]
         first_choice, anywhere = _last_definitions(own), _last_definitions(self.cells)
         if not names & anywhere.keys():
             return Gathered("", unparsed=self._unparsed(kata))

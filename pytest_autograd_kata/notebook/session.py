@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import sys
 
-from .. import checksums, outcomes
+from .. import outcomes
 from ..cli import checks
 from ..cli.checker import open_checker
 from ..cli.workspace import Workspace, ini_language
