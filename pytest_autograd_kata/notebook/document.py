@@ -94,7 +94,8 @@ def code_cells(text: str) -> list[Cell]:
             source = "".join(source)
         if not isinstance(source, str):
             raise NotebookError(t("notebook_not_notebook"))
-        tag = (cell.get("metadata") or {}).get(METADATA_KEY) if isinstance(cell.get("metadata"), dict) else None
+        metadata = cell.get("metadata")
+        tag = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
         kata = tag.get("kata") if isinstance(tag, dict) and tag.get("role") == ANSWER else None
         cells.append(Cell(source, t("notebook_cell_label", number=number), kata if isinstance(kata, str) else None))
     return cells

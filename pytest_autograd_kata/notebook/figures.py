@@ -26,24 +26,25 @@ class FigureKeeper:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item):
-        from ..remote import KataLoadError, LearnerStopped, RemoteKata
+        from ..remote import KataLoadError, LearnerStopped
 
         try:
             result = yield
         except (LearnerStopped, KataLoadError):
-            raise  # the learner's process is gone or never loaded: nothing to read
+            raise  # the learner's process is gone, or never loaded: nothing to read
         except BaseException:
-            self._keep(item.funcargs.get("kata"), RemoteKata)
+            self._keep(item)
             raise
-        self._keep(item.funcargs.get("kata"), RemoteKata)
+        self._keep(item)
         return result
 
-    def _keep(self, kata, remote_kata: type) -> None:
-        if not self.wanted or not isinstance(kata, remote_kata):
-            return
+    def _keep(self, item: pytest.Item) -> None:
         from .. import probes
-        from ..remote import LearnerStopped
+        from ..remote import LearnerStopped, RemoteKata
 
+        kata = item.funcargs.get("kata")
+        if not self.wanted or not isinstance(kata, RemoteKata):
+            return
         try:
             self.found.update(kata.call(probes.png_files, kata.scratch))
         except (Exception, LearnerStopped):
