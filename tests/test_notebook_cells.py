@@ -106,14 +106,18 @@ def test_messages_name_the_cell_and_its_line() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_stub_is_not_started_in_its_cell(lang: str) -> None:
+def test_what_to_do_is_told_for_a_notebook(lang: str) -> None:
     set_language(lang)
+    shown = "your k03 code in this notebook"
     try:
-        message = t("not_started", path="your k03 code in this notebook", function="backward_two_x_dot_x") + "\nexample"
-        check = outcomes.CheckResult("k03", "test", outcomes.NOT_STARTED, message)
-        result = wording.reworded(outcomes.KataResult("k03", "Backward", 1, [check]),
-                                  Notebook([], NAMES).gather("k03"), "your k03 code in this notebook")
-        assert result.checks[0].message == t("notebook_not_started", function="backward_two_x_dot_x") + "\nexample"
+        for status, message, told in (
+                (outcomes.NOT_STARTED, t("not_started", path=shown, function="backward_two_x_dot_x"),
+                 t("notebook_not_started", function="backward_two_x_dot_x")),
+                (outcomes.FAILED, t("breakpoint_unavailable"), t("notebook_breakpoint", kata="k03"))):
+            check = outcomes.CheckResult("k03", "test", status, message + "\nexample")
+            result = wording.reworded(outcomes.KataResult("k03", "Backward", 1, [check]),
+                                      Notebook([], NAMES).gather("k03"), shown)
+            assert result.checks[0].message == told + "\nexample"
     finally:
         set_language("en")
 

@@ -2,8 +2,8 @@
 
 The checks name the gathered code as one file (``the notebook's k03 code``, line 12); a learner
 reads the notebook's cells: each line number becomes the cell and the line there ("In [7], line
-3" in a kernel, "cell 12, line 3" in a graded notebook), and a stub's "not started" says to write
-the function in its cell. When a kata does not pass, the notes say which of its cells did not
+3" in a kernel, "cell 12, line 3" in a graded notebook), and what a terminal's learner is told to
+do (write the stub's function in its file, debug with ``python -i``) is told for a notebook. When a kata does not pass, the notes say which of its cells did not
 parse and which magics and shell commands were left out of its code.
 """
 from __future__ import annotations
@@ -28,17 +28,21 @@ def notes(gathered: Gathered) -> list[str]:
 
 def reworded(result: outcomes.KataResult, gathered: Gathered, shown: str) -> outcomes.KataResult:
     """The result with its messages about the notebook: lines of the gathered code (``shown``)
-    named by their cell, and a stub's "not started" told as a notebook's learner does it."""
+    named by their cell, and what to do told as a notebook's learner does it."""
     checks = [replace(check, message=_reworded(check, gathered, shown)) for check in result.checks]
     return replace(result, checks=checks)
 
 
+#: messages that tell a terminal's learner what to do, and what a notebook's learner reads instead
+NOTEBOOK_WORDING = {"not_started": "notebook_not_started", "breakpoint_unavailable": "notebook_breakpoint"}
+
+
 def _reworded(check: outcomes.CheckResult, gathered: Gathered, shown: str) -> str:
-    if check.status == outcomes.NOT_STARTED:
-        first, _, rest = check.message.partition("\n")
-        fields = _fields("not_started", first)
+    first, _, rest = check.message.partition("\n")
+    for key, notebook_key in NOTEBOOK_WORDING.items():
+        fields = _fields(key, first)
         if fields is not None:
-            return "\n".join(filter(None, [t("notebook_not_started", function=fields["function"]), rest]))
+            return "\n".join(filter(None, [t(notebook_key, kata=check.kata, **fields), rest]))
     return relabelled(check.message, gathered, shown)
 
 
