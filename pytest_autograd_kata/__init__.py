@@ -38,3 +38,17 @@ def __getattr__(name: str) -> Any:
     if module_name is None:
         return import_module(f"{__name__}.{name}")
     return getattr(import_module(f"{__name__}.{module_name}"), name)
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext pytest_autograd_kata`` in Jupyter or Colab: the ``%kata`` magic (see
+    :mod:`pytest_autograd_kata.notebook`)."""
+    from .notebook import load_ipython_extension as load
+
+    load(shell)
+
+
+def unload_ipython_extension(shell: Any) -> None:
+    from .notebook import unload_ipython_extension as unload
+
+    unload(shell)

@@ -36,6 +36,9 @@ class KataResult:
     #: set when the kata could not be run at all (the grader's timeout or a crash)
     forced_status: str = ""
     forced_message: str = ""
+    #: PNG files the learner's code saved during the checks, by name, base64: only a request that
+    #: asks for them gets them (a notebook shows them), and no report or state keeps them
+    figures: dict[str, str] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -58,7 +61,7 @@ class KataResult:
         runs the checks in a child pytest and reads its ``--kata-report``)."""
         result = cls(data["id"], data["title"], float(data["points"]),
                      [CheckResult(**check) for check in data["checks"]],
-                     forced_message=data.get("message", ""))
+                     forced_message=data.get("message", ""), figures=data.get("figures", {}))
         if result.status != data["status"]:  # only a forced status disagrees with the checks
             result.forced_status = data["status"]
         return result

@@ -76,3 +76,29 @@ def values_and_slopes(function: Callable, points: torch.Tensor) -> tuple[torch.T
         values.append(result.detach())
         slopes.append(torch.zeros_like(point) if slope is None else slope.detach())
     return torch.stack(values), torch.stack(slopes)
+
+
+def png_files(folder: str, limit: int = 4 * 2**20, count: int = 8) -> dict[str, bytes]:
+    """The PNG files directly in ``folder`` (regular files only, never through a link), by name:
+    at most ``count`` of them, each cut at ``limit`` bytes. A notebook shows them (k12's plot)."""
+    import os
+    import stat
+
+    found: dict[str, bytes] = {}
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return found
+    for name in names:
+        if len(found) == count:
+            break
+        path = os.path.join(folder, name)
+        try:
+            if not name.lower().endswith(".png") or not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        with os.fdopen(fd, "rb") as handle:
+            found[name] = handle.read(limit)
+    return found

@@ -41,8 +41,9 @@ def _not_regular(info: os.stat_result, shown: str) -> SourceError | None:
     return None
 
 
-def read_kata_file(path: Path, shown: str) -> str:
-    """The text of ``path``; ``shown`` is how messages name it."""
+def read_kata_file(path: Path, shown: str, limit: int = MAX_SIZE) -> str:
+    """The text of ``path``, at most ``limit`` bytes (a notebook may hold images); ``shown``
+    is how messages name it."""
     try:
         # Looked at before it is opened: opening a device can act on it (a tape rewinds, a
         # watchdog arms), and a folder of learners' files can hold one (a tar extracted as root).
@@ -68,9 +69,9 @@ def read_kata_file(path: Path, shown: str) -> str:
         problem = _not_regular(info, shown)
         if problem is not None:
             raise problem
-        data = os.read(fd, MAX_SIZE + 1)
-        if info.st_size > MAX_SIZE or len(data) > MAX_SIZE:
-            raise SourceError(t("source_too_large", path=shown, limit=MAX_SIZE // 1024))
+        data = os.read(fd, limit + 1)
+        if info.st_size > limit or len(data) > limit:
+            raise SourceError(t("source_too_large", path=shown, limit=limit // 1024))
     finally:
         os.close(fd)
     return data.decode("utf-8", "replace")

@@ -28,7 +28,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     course.mkdir()
     shutil.copy(KATAS / "course.toml", course)
     shutil.copy(checks_file(KATA), course)
-    shutil.copy(KATAS / COURSE.get(KATA).filename, course)  # a stub: must stay out of the zip
+    shutil.copy(KATAS / COURSE.get(KATA).filename, course)  # a stub: the names a notebook upload is read for
     assert main(["gradescope-bundle", str(root / "autograder.zip"), "--course", str(course)]) == 0
     return root / "autograder.zip"
 
@@ -40,7 +40,8 @@ def test_bundle_holds_the_scripts_the_checks_and_the_package(bundle: Path) -> No
     assert {"setup.sh", "run_autograder", "course/course.toml", f"course/{checks_file(KATA).name}",
             "package/pyproject.toml", "package/pytest_autograd_kata/plugin.py",
             "package/pytest_autograd_kata/grading/worker.py"} <= names
-    assert f"course/{COURSE.get(KATA).filename}" not in names  # learners' stubs are not the grader's business
+    assert f"course/{COURSE.get(KATA).filename}" in names  # a notebook upload's katas are found by its names
+    assert "package/katas/course.toml" in names  # the package ships the course: its build needs it
     assert not any("__pycache__" in name for name in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
 
@@ -51,12 +52,26 @@ def test_setup_installs_a_cpu_torch_and_the_package(bundle: Path) -> None:
     assert "/autograder/source/package" in setup
 
 
-def test_run_autograder_grades_the_submission_into_results_json(bundle: Path, tmp_path: Path) -> None:
+def notebook_upload(submission: Path) -> None:
+    """A learner who uploaded their notebook: the kata's solution in a cell of their own."""
+    source = (SOLUTIONS / COURSE.get(KATA).filename).read_text(encoding="utf-8")
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": text}
+             for text in ("!pip install torch", source, "make_x(3)")]
+    (submission / "my work.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                                          "cells": cells}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("upload", ["folder", "notebook"])
+def test_run_autograder_grades_the_submission_into_results_json(bundle: Path, tmp_path: Path, upload: str) -> None:
     autograder = tmp_path / "autograder"
     with zipfile.ZipFile(bundle) as zipped:
         zipped.extractall(autograder / "source")
-    (autograder / "submission" / "katas").mkdir(parents=True)  # a learner who uploaded the folder
-    shutil.copy(SOLUTIONS / COURSE.get(KATA).filename, autograder / "submission" / "katas")
+    if upload == "folder":
+        (autograder / "submission" / "katas").mkdir(parents=True)  # a learner who uploaded the folder
+        shutil.copy(SOLUTIONS / COURSE.get(KATA).filename, autograder / "submission" / "katas")
+    else:
+        (autograder / "submission").mkdir()
+        notebook_upload(autograder / "submission")
     script = autograder / "source" / "run_autograder"
     script.chmod(0o755)
     # This checkout's grader, as the installed one would run (the console script may be another copy's).

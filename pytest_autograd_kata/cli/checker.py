@@ -87,12 +87,14 @@ def check_timeout(ws: Workspace) -> float:
     return DEFAULT_TIMEOUT
 
 
-def request(kata: Kata, source: KataSource, lang: str, timeout: float) -> dict:
-    """A request to check ``kata`` on ``source`` (a notebook passes its cells' text here)."""
+def request(kata: Kata, source: KataSource, lang: str, timeout: float, figures: bool = False) -> dict:
+    """A request to check ``kata`` on ``source`` (a notebook passes its cells' text here);
+    ``figures``: the result brings back the PNG files the learner's code saved (a notebook
+    shows them)."""
     return {"op": "check", "kata": kata.id, "main": source.main, "sources": source.sources,
             "paths": source.paths, "timeout": timeout, "per": "check", "lang": lang,
             # a fresh draw of inputs each time, as each `pytest katas` run has
-            "seed": random.getrandbits(32)}
+            "seed": random.getrandbits(32), "figures": figures}
 
 
 def session_args(ws: Workspace) -> list[str]:
@@ -128,7 +130,9 @@ def serve(ws: Workspace, requests: Iterable[dict], reply: Callable[[dict], None]
     import pytest
 
     from ..checkserver import CheckServer
+    from ..notebook.figures import FigureKeeper
 
+    figures = FigureKeeper()
     broken: dict[str, str] = {}  # kata id -> the error that stopped its check module loading
     by_file = {k.checks_filename: k for k in ws.course.katas}
 
@@ -140,7 +144,8 @@ def serve(ws: Workspace, requests: Iterable[dict], reply: Callable[[dict], None]
                     broken[kata.id] = error
             reply(message)
         elif message["type"] == "result":
-            reply({"type": "result", "kata": message["kata"]})  # not the request back: it holds the sources
+            # not the request back: it holds the sources
+            reply({"type": "result", "kata": {**message["kata"], **figures.take()}})
 
     def runnable() -> Iterator[dict]:
         for item in requests:
@@ -148,6 +153,7 @@ def serve(ws: Workspace, requests: Iterable[dict], reply: Callable[[dict], None]
                 reply({"type": "result", "kata": broken_result(ws.course.get(item["kata"]),
                                                                broken[item["kata"]]).to_json()})
             else:
+                figures.wanted = bool(item.get("figures"))
                 yield item
 
     class Quiet:
@@ -159,7 +165,7 @@ def serve(ws: Workspace, requests: Iterable[dict], reply: Callable[[dict], None]
             config.pluginmanager.unregister(name="terminalreporter")
 
     server = CheckServer(runnable(), on_reply, partial=True)
-    pytest.main(session_args(ws), plugins=[server, Quiet()])
+    pytest.main(session_args(ws), plugins=[server, Quiet(), figures])
     return server.served
 
 

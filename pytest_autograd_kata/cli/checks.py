@@ -45,9 +45,11 @@ def learner_source(ws: Workspace, kata: Kata) -> KataSource:
         return KataSource({}, {kata.module: shown(kata.module)}, kata.module)
 
 
-def check_now(ws: Workspace, checker: Checker, kata: Kata, lang: str, source: KataSource | None = None) -> KataResult:
+def check_now(ws: Workspace, checker: Checker, kata: Kata, lang: str, source: KataSource | None = None,
+              figures: bool = False) -> KataResult:
     """Run the kata's checks now: on ``source`` when given (a notebook passes the text of its
-    cells, named as it wants them shown), else on the learner's files as they are."""
+    cells, named as it wants them shown), else on the learner's files as they are. With
+    ``figures``, the result holds the PNG files the learner's code saved (``result.figures``)."""
     if checksums.state(ws.course, kata) == checksums.MISSING:
         return unchecked(kata, lang)  # nothing to run; :func:`review` says why
     if source is None:
@@ -56,7 +58,7 @@ def check_now(ws: Workspace, checker: Checker, kata: Kata, lang: str, source: Ka
         except SourceError as err:  # a link, a special file, a huge file: the checks never see it
             return KataResult(kata.id, kata.text("title", lang), kata.points, forced_status=ERROR,
                               forced_message=str(err))
-    return KataResult.from_json(checker.check(request(kata, source, lang, check_timeout(ws))))
+    return KataResult.from_json(checker.check(request(kata, source, lang, check_timeout(ws), figures)))
 
 
 def check_and_remember(ws: Workspace, state: State, checker: Checker, kata: Kata, lang: str) -> KataResult:

@@ -5,6 +5,7 @@ check, each failure in full, and what the learner's code printed in each."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .. import outcomes
 from ..course import Kata
@@ -21,28 +22,53 @@ INDENT = "      "
 PRINTED_LINES = 40
 
 
-def result_lines(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool = False) -> list[str]:
-    """The status line, then for a kata not done: what failed, and the way to a hint."""
-    lines = kata_lines(result)
-    if verbose:
-        return lines + _every_check(result) + ([] if result.status == outcomes.PASSED else _nudge(kata, result, state))
-    if result.status == outcomes.PASSED:
-        return lines
-    # One failure often repeats (on each device, in each check of a stub): show it once.
+@dataclass(frozen=True)
+class Commands:
+    """The messages that name what to type next: the terminal's commands, or a notebook's magics."""
+
+    nudge: str = "run_nudge"
+    printed: str = "run_printed"
+    more_failures: str = "run_more_failures"
+
+
+TERMINAL = Commands()
+
+
+def distinct_failures(result: outcomes.KataResult) -> list[outcomes.CheckResult]:
+    """The checks that did not pass, one for each distinct failure: one failure often repeats
+    (on each device, in each check of a stub), and is shown once."""
     first_of_each: dict[str, outcomes.CheckResult] = {}
     for check in result.checks:
         if check.status != outcomes.PASSED:
             first_of_each.setdefault(_first_line(check.message), check)
-    distinct = list(first_of_each.values())
+    return list(first_of_each.values())
+
+
+def shown_message(check: outcomes.CheckResult) -> str:
+    """A failed check's message as a learner reads it: a stub's only by its first line, and
+    without the `kata` fixture Hypothesis lists in the falsifying example."""
+    message = _first_line(check.message) if check.status == outcomes.NOT_STARTED else check.message
+    return KATA_ARGUMENT.sub("", message)
+
+
+def result_lines(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool = False,
+                 commands: Commands = TERMINAL) -> list[str]:
+    """The status line, then for a kata not done: what failed, and the way to a hint."""
+    lines = kata_lines(result)
+    if verbose:
+        return lines + _every_check(result) + ([] if result.status == outcomes.PASSED
+                                               else nudge_lines(kata, result, state, commands))
+    if result.status == outcomes.PASSED:
+        return lines
+    distinct = distinct_failures(result)
     for check in distinct[:SHOWN]:
         lines.append(f"    ✘ {check.name}")
-        message = _first_line(check.message) if check.status == outcomes.NOT_STARTED else check.message
-        lines += _indented(KATA_ARGUMENT.sub("", message))
+        lines += _indented(shown_message(check))
         if check.output and check.status != outcomes.TIMEOUT:  # a timeout's message counts the lines
-            lines.append(INDENT + t("run_printed", kata=kata.id))
+            lines.append(INDENT + t(commands.printed, kata=kata.id))
     if len(distinct) > SHOWN:
-        lines.append(t("run_more_failures", count=len(distinct) - SHOWN, kata=kata.id))
-    return lines + _nudge(kata, result, state)
+        lines.append(t(commands.more_failures, count=len(distinct) - SHOWN, kata=kata.id))
+    return lines + nudge_lines(kata, result, state, commands)
 
 
 def _every_check(result: outcomes.KataResult) -> list[str]:
@@ -60,11 +86,12 @@ def _every_check(result: outcomes.KataResult) -> list[str]:
     return lines
 
 
-def _nudge(kata: Kata, result: outcomes.KataResult, state: State) -> list[str]:
+def nudge_lines(kata: Kata, result: outcomes.KataResult, state: State, commands: Commands = TERMINAL) -> list[str]:
+    """The way to the next hint (none when the kata's checks could not run as the course's)."""
     if result.forced_message:  # its checks were changed or could not run: no hint helps with that
         return []
     total = len(kata.text("hints", current_language()))
-    return [t("run_nudge", kata=kata.id, seen=state.hints_seen(kata.id), total=total)]
+    return [t(commands.nudge, kata=kata.id, seen=state.hints_seen(kata.id), total=total)]
 
 
 def _indented(text: str) -> list[str]:

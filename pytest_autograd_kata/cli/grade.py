@@ -16,7 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "summary. The checks decide in trusted worker processes; the learners' code runs in "
                     "sandboxed processes of its own.")
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_DIR",
-                        help="one folder per learner, holding their kata modules")
+                        help="one folder per learner, holding their kata modules, or one notebook "
+                             "(.ipynb) per learner, its katas taken from its code cells")
     parser.add_argument("--out", required=True, metavar="OUT_DIR", help="where the reports go (created if missing)")
     parser.add_argument("--course", default="katas", metavar="DIR",
                         help="the folder with course.toml and the checks (default: katas)")

@@ -1,6 +1,7 @@
 """The Gradescope autograder zip: ``setup.sh`` (installs Python, a CPU torch and this
-package), ``run_autograder`` (grades /autograder/submission and writes
-/autograder/results/results.json), the course's checks and data, and the package source."""
+package), ``run_autograder`` (grades /autograder/submission, a folder of kata files or a
+notebook, and writes /autograder/results/results.json), the course's checks, data and stubs
+(a notebook's katas are found by the names their stubs define), and the package source."""
 from __future__ import annotations
 
 import zipfile
@@ -18,6 +19,10 @@ COURSE_FILES = ("course.toml", "test_*.py", "conftest.py", "pytest.ini")
 STAMP = (2020, 1, 1, 0, 0, 0)
 
 
+#: the project's own course, which the package ships (pyproject.toml maps it into the package)
+PACKAGE_COURSE = "katas"
+
+
 def _package_files() -> list[tuple[Path, str]]:
     project = PACKAGE.parent
     if not (project / "pyproject.toml").is_file():
@@ -26,15 +31,18 @@ def _package_files() -> list[tuple[Path, str]]:
     readme = project / "README.md"
     if readme.is_file():  # pyproject names it as the long description
         files.append((readme, "package/README.md"))
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            files.append((path, f"package/{path.relative_to(project).as_posix()}"))
+    for folder in (PACKAGE, project / PACKAGE_COURSE):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files.append((path, f"package/{path.relative_to(project).as_posix()}"))
     return files
 
 
 def _course_files(course: Course) -> list[tuple[Path, str]]:
-    found = sorted({p for pattern in COURSE_FILES for p in course.root.glob(pattern)})
-    return [(path, f"course/{path.name}") for path in found]
+    found = {p for pattern in COURSE_FILES for p in course.root.glob(pattern)}
+    # Each kata's stub: the names a notebook upload's cells are searched for.
+    found |= {course.root / k.filename for k in course.katas if (course.root / k.filename).is_file()}
+    return [(path, f"course/{path.name}") for path in sorted(found)]
 
 
 def write_bundle(course: Course, zip_path: Path) -> Path:

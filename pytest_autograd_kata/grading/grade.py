@@ -103,7 +103,7 @@ def _grade(plan: GradePlan, work: WorkFolder, submissions: list[intake.Submissio
             points = float(pool.marker_points.get(kata.id, kata.points))
             for submission in sharing[job["id"]]:
                 done = results[submission.name]
-                done[kata.id] = kata_result(kata, points, reply, plan.lang)
+                done[kata.id] = intake.as_submitted(kata_result(kata, points, reply, plan.lang), submission, kata)
                 if len(done) == len(katas):
                     on_submission(_submission(submission.name, done, katas))
 

@@ -63,23 +63,25 @@ def _check_files(course: Course, only: tuple[str, ...] | None) -> tuple[Path, ..
 
 
 def _submissions(folders: list[str], out: Path) -> tuple[Path, ...]:
+    from .intake import is_notebook, submission_name
+
     resolved = []
     for folder in folders:
         path = Path(folder).resolve()
-        if not path.is_dir():
+        if not (path.is_dir() or is_notebook(path) and path.is_file()):
             raise GradeError(t("grade_no_submission", path=folder))
         if _inside(out, path):
             raise GradeError(t("grade_out_inside", out=out, submission=folder))
         if _inside(path, out):
             raise GradeError(t("grade_submission_inside_out", out=out, submission=folder))
         resolved.append(path)
-    names = [p.name for p in resolved]
+    names = [submission_name(p) for p in resolved]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise GradeError(t("grade_same_name", names=", ".join(twice)))
     if not resolved:
         raise GradeError(t("grade_no_submissions"))
-    return tuple(sorted(resolved, key=lambda p: p.name))
+    return tuple(sorted(resolved, key=submission_name))
 
 
 def make_plan(submissions: list[str], out: str, course_dir: str = "katas", jobs: int | None = None,

@@ -192,18 +192,19 @@ def _build_root(spec: Spec) -> None:
     root = spec.mount_point
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    # The private /tmp first: a Python installed under /tmp is then bound inside it, not hidden.
+    os.makedirs(root + "/tmp")
+    _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_SIZE},mode=1777")
     for folder in dict.fromkeys((*SYSTEM_FOLDERS, *spec.python_folders)):
         if os.path.isdir(folder):
             _bind(folder, root)
-    os.makedirs(root + "/tmp")
-    _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_SIZE},mode=1777")
-    os.makedirs(root + "/dev")
+    os.makedirs(root + "/dev", exist_ok=True)
     _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID, "size=64k,mode=0755")
     for name in (*DEVICES, *(n for n in os.listdir("/dev") if n.startswith("nvidia"))):
         _bind(f"/dev/{name}", root, read_only=False)
     os.makedirs(root + "/dev/shm")
     _mount("tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_SIZE},mode=1777")
-    os.makedirs(root + "/proc")
+    os.makedirs(root + "/proc", exist_ok=True)
     os.makedirs(root + "/.old")
     os.chdir(root)
     _check(_libc.syscall(SYS_PIVOT_ROOT, b".", b".old"), "pivot_root")
