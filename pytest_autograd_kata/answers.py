@@ -23,6 +23,7 @@ from typing import Callable
 from . import outcomes
 from .course import Course, Kata
 from .grading import intake
+from .grading.grade import REVIEW
 from .grading.plan import DEFAULT_MEMORY_MIB, GradePlan
 from .grading.pool import Pool
 from .grading.workdir import WorkFolder
@@ -52,7 +53,7 @@ class Verdict:
 
     @property
     def status(self) -> str:
-        return self.result.status if self.result is not None else "review"
+        return self.result.status if self.result is not None else REVIEW
 
     @property
     def passed(self) -> bool:

@@ -131,6 +131,7 @@ def run_solutions(result: CourseCheck, katas: list[Kata], solutions: Path) -> No
 
     course = result.course
     result.devices = present_devices()
+    print(t("dev_check_step_solutions", count=len(katas), devices=", ".join(result.devices)), file=sys.stderr, flush=True)
     rows = {row.kata.id: row for row in result.katas}
     ini = course.root / "pytest.ini"
     with tempfile.TemporaryDirectory(prefix="autograd-kata-dev-check-") as folder:
@@ -192,6 +193,7 @@ def run_answers(result: CourseCheck, rows: list[KataCheck], solutions: Path, wro
         answers += [(kind, row, Answer(row.kata, path.read_text(encoding="utf-8"), display_path(path)))
                     for kind, paths in (("wrong", wrong_answers), ("right", corpus(right, row.kata)))
                     for path in paths]
+    print(t("dev_check_step_answers", count=len(answers)), file=sys.stderr, flush=True)
     with AnswerChecker(course, solutions, [row.kata for row in rows], jobs) as checker:
         result.sandbox = checker.sandbox
         verdicts = checker.check([answer for _, _, answer in answers])

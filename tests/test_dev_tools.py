@@ -14,7 +14,7 @@ import pytest
 from pytest_autograd_kata import dev
 from pytest_autograd_kata.checksums import write_record
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.course import load_course
+from pytest_autograd_kata.course import Kata, load_course
 
 KATA = "k01"
 MODULE = "k01_square_grad"
@@ -153,13 +153,13 @@ def test_dev_mutants_kills_what_the_check_catches_and_shows_each_survivor(tmp_pa
     (root / "katas" / RECORDS_FILE).write_text(textwrap.dedent(f'''
         [[equivalent]]
         kata = "{KATA}"
-        mutant = "{copy_dropped.id}"
+        mutants = ["{copy_dropped.id}"]
         reason.en = "this tiny kata does not check that a copy is returned"
         reason.zh = "这个小练习不检查返回的是否是副本"
 
         [[equivalent]]
         kata = "{KATA}"
-        mutant = "square_grad:core/NumberReplacer:00000000"
+        mutants = ["square_grad:core/NumberReplacer:00000000"]
         reason.en = "a record of a mutant that no longer exists"
         reason.zh = "一个已不存在的变异体的记录"
         '''), encoding="utf-8")
@@ -177,3 +177,34 @@ def test_dev_mutants_kills_what_the_check_catches_and_shows_each_survivor(tmp_pa
     assert f"SURVIVED {found['core/ReplaceBinaryOperator_Mul_Add'].id}" not in out  # (x + x): killed
     assert f"k01: equivalent {copy_dropped.id}: this tiny kata does not check that a copy is returned" in out
     assert "square_grad:core/NumberReplacer:00000000 in equivalent_mutants.toml names no mutant" in out
+
+
+def autograd_operator_examples() -> list:
+    """Each example the operators document (cosmic-ray's ``Operator.examples``); none without
+    the dev extra, and then the test is skipped for its empty set of parameters."""
+    try:
+        from pytest_autograd_kata.mutants.operators import OPERATORS
+    except ImportError:
+        return []
+    return [pytest.param(cls, example, id=f"{cls.__name__}-{n}") for cls in OPERATORS
+            for n, example in enumerate(cls.examples())]
+
+
+@pytest.mark.parametrize("operator, example", autograd_operator_examples())
+def test_each_autograd_operator_makes_the_change_it_documents(operator, example) -> None:
+    from cosmic_ray.mutating import mutate_code
+
+    assert mutate_code(example.pre_mutation_code, operator(), example.occurrence) == example.post_mutation_code
+
+
+def test_a_mutant_keeps_its_id_when_the_solution_gains_lines_elsewhere() -> None:
+    pytest.importorskip("cosmic_ray", reason="dev mutants needs the dev extra: pip install -e '.[dev]'")
+    from pytest_autograd_kata.mutants.generate import mutants
+
+    kata = Kata(KATA, MODULE, 1.0, {"en": TITLE}, {"en": ""}, {"en": ()}, "")
+    before = {m.id: m.diff for m in mutants(kata, SOLUTION, "s.py")}
+    longer = SOLUTION.replace("import torch\n", "import torch\n\nSCALE = 1\n\n\ndef unused() -> None:\n    pass\n")
+    after = {m.id: m.diff for m in mutants(kata, longer, "s.py")}
+    # every mutant of the function is still there under its id; only the new lines' mutants are new
+    assert set(before) <= set(after) and all(i.startswith(("module:", "unused:")) for i in set(after) - set(before))
+    assert all(before[i] != after[i] for i in before)  # the same change, at another line

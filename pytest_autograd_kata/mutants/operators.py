@@ -8,6 +8,7 @@ back as the text of its leaves, so the rest of the module keeps its exact spelli
 """
 from __future__ import annotations
 
+import ast
 from typing import Iterator
 
 from cosmic_ray.operators.operator import Example, Operator
@@ -77,12 +78,31 @@ def call_text(args: list[str]) -> str:
 
 def is_statement(node) -> bool:
     """The node is a whole statement of its own line (``x.grad.zero_()``, ``y.backward()``)."""
-    return node.parent is not None and node.parent.type == "simple_stmt"
+    # (a module's last line, without its newline, hangs from the module itself)
+    return node.parent is not None and node.parent.type in ("simple_stmt", "file_input")
 
 
 def enclosing_parameters(node) -> list[str]:
     function = node.search_ancestor("funcdef")
     return [p.name.value for p in function.get_params()] if function is not None else []
+
+
+class Placed(Operator):
+    """An operator that lists the places it can change in a node (``places``) and makes the
+    change at one of them (``change``); cosmic-ray numbers the places across the module."""
+
+    def places(self, node) -> list:
+        raise NotImplementedError
+
+    def change(self, node, place):
+        raise NotImplementedError
+
+    def mutation_positions(self, node):
+        for _ in self.places(node):
+            yield node.start_pos, node.end_pos
+
+    def mutate(self, node, index):
+        return self.change(node, self.places(node)[index])
 
 
 def _named(cls: type, name: str, doc: str) -> type:
@@ -92,16 +112,17 @@ def _named(cls: type, name: str, doc: str) -> type:
     return cls
 
 
-def _drop_call(method: str) -> type:
-    class DropCall(Operator):
-        def mutation_positions(self, node):
-            for i in method_calls(node, method):
-                if not (i == 1 and node.children[0].type == "name" and node.children[0].value == "torch"):
-                    yield node.start_pos, node.end_pos
+def _is_torch_function(node, i: int) -> bool:
+    """``torch.sum(x)``: a function of the module, not a method of a tensor."""
+    return i == 1 and node.children[0].type == "name" and node.children[0].value == "torch"
 
-        def mutate(self, node, index):
-            i = [i for i in method_calls(node, method)
-                 if not (i == 1 and node.children[0].type == "name" and node.children[0].value == "torch")][index]
+
+def _drop_call(method: str) -> type:
+    class DropCall(Placed):
+        def places(self, node):
+            return [i for i in method_calls(node, method) if not _is_torch_function(node, i)]
+
+        def change(self, node, i):
             kept = node.children[:i] + node.children[i + 2:]
             return replaced(node, "".join(code(c, n > 0) for n, c in enumerate(kept)))
 
@@ -113,13 +134,11 @@ def _drop_call(method: str) -> type:
 
 
 def _replace_call(old: str, new: str) -> type:
-    class ReplaceCall(Operator):
-        def mutation_positions(self, node):
-            for _ in method_calls(node, old):
-                yield node.start_pos, node.end_pos
+    class ReplaceCall(Placed):
+        def places(self, node):
+            return list(method_calls(node, old))
 
-        def mutate(self, node, index):
-            i = list(method_calls(node, old))[index]
+        def change(self, node, i):
             pieces = [code(c, n > 0) for n, c in enumerate(node.children)]
             pieces[i] = code(node.children[i]).replace(old, new)
             return replaced(node, "".join(pieces))
@@ -131,17 +150,14 @@ def _replace_call(old: str, new: str) -> type:
     return _named(ReplaceCall, f"ReplaceCall_{old}_{new}", f"``a.{old}(...)`` becomes ``a.{new}(...)``.")
 
 
-class DetachToData(Operator):
+class DetachToData(Placed):
     """``y.detach()`` becomes ``y.data``: the same values without history, but a tensor autograd
     no longer watches (an in-place change to it goes unnoticed)."""
 
-    def mutation_positions(self, node):
-        for i in method_calls(node, "detach"):
-            if not arguments(node.children[i + 1]):
-                yield node.start_pos, node.end_pos
+    def places(self, node):
+        return [i for i in method_calls(node, "detach") if not arguments(node.children[i + 1])]
 
-    def mutate(self, node, index):
-        i = [i for i in method_calls(node, "detach") if not arguments(node.children[i + 1])][index]
+    def change(self, node, i):
         pieces = [code(c, n > 0) for n, c in enumerate(node.children)]
         pieces[i], pieces[i + 1] = ".data", ""
         return replaced(node, "".join(pieces))
@@ -152,15 +168,14 @@ class DetachToData(Operator):
 
 
 def _drop_keyword(name: str) -> type:
-    class DropKeyword(Operator):
-        def mutation_positions(self, node):
-            if node.type == "trailer" and node.children[0].value == "(" \
-                    and any(keyword(a) == name for a in arguments(node)):
-                yield node.start_pos, node.end_pos
+    class DropKeyword(Placed):
+        def places(self, node):
+            found = node.type == "trailer" and node.children[0].value == "(" \
+                and any(keyword(a) == name for a in arguments(node))
+            return [node] if found else []
 
-        def mutate(self, node, index):
-            kept = [code(a, False) for a in arguments(node) if keyword(a) != name]
-            return replaced(node, call_text(kept))
+        def change(self, node, _):
+            return replaced(node, call_text([code(a, False) for a in arguments(node) if keyword(a) != name]))
 
         @classmethod
         def examples(cls):
@@ -182,23 +197,12 @@ def backward_root(node, i: int) -> str:
     return "".join(code(c, n > 0) for n, c in enumerate(node.children[:i]))
 
 
-class AddRetainGraph(Operator):
+class AddRetainGraph(Placed):
     """``y.backward()`` becomes ``y.backward(retain_graph=True)`` where the function runs another
     backward pass from the same ``y`` after it: the graph is kept, so the second pass that
     should fail does not. (Elsewhere keeping the graph changes nothing anyone can see.)"""
 
-    def mutation_positions(self, node):
-        for _ in self._places(node):
-            yield node.start_pos, node.end_pos
-
-    def mutate(self, node, index):
-        i = self._places(node)[index]
-        pieces = [code(c, n > 0) for n, c in enumerate(node.children)]
-        pieces[i + 1] = call_text([code(a, False) for a in arguments(node.children[i + 1])] + ["retain_graph=True"])
-        return replaced(node, "".join(pieces))
-
-    @staticmethod
-    def _places(node) -> list[int]:
+    def places(self, node):
         function = node.search_ancestor("funcdef") if is_chain(node) else None
         if function is None:
             return []
@@ -207,23 +211,27 @@ class AddRetainGraph(Operator):
         return [i for i in method_calls(node, "backward") if backward_root(node, i) in later
                 and not any(keyword(a) == "retain_graph" for a in arguments(node.children[i + 1]))]
 
+    def change(self, node, i):
+        pieces = [code(c, n > 0) for n, c in enumerate(node.children)]
+        pieces[i + 1] = call_text([code(a, False) for a in arguments(node.children[i + 1])] + ["retain_graph=True"])
+        return replaced(node, "".join(pieces))
+
     @classmethod
     def examples(cls):
         return (Example("def f(y):\n    y.backward()\n    y.backward()\n",
                         "def f(y):\n    y.backward(retain_graph=True)\n    y.backward()\n"),)
 
 
-class ClearByNone(Operator):
+class ClearByNone(Placed):
     """``x.grad.zero_()`` becomes ``x.grad = None``: the old gradient is dropped instead of
     cleared in place, so ``x.grad`` is another tensor afterwards."""
 
-    def mutation_positions(self, node):
-        if is_chain(node) and is_statement(node) and list(method_calls(node, "zero_")) == [len(node.children) - 2]:
-            yield node.start_pos, node.end_pos
+    def places(self, node):
+        last = is_chain(node) and is_statement(node) and list(method_calls(node, "zero_")) == [len(node.children) - 2]
+        return [node] if last else []
 
-    def mutate(self, node, index):
-        target = "".join(code(c, n > 0) for n, c in enumerate(node.children[:-2]))
-        return replaced(node, f"{target} = None")
+    def change(self, node, _):
+        return replaced(node, "".join(code(c, n > 0) for n, c in enumerate(node.children[:-2])) + " = None")
 
     @classmethod
     def examples(cls):
@@ -238,27 +246,20 @@ def _backward_statement(node) -> int | None:
     return found[0] if found == [len(node.children) - 2] else None
 
 
-def _leaves(node, root: str) -> list[str]:
-    """The function's parameters whose gradient the pass may be for: all but the root itself
-    (``y.backward()`` is a pass from y, so y is not among its leaves)."""
-    return [name for name in enclosing_parameters(node) if name != root]
-
-
-class ForgeGradient(Operator):
+class ForgeGradient(Placed):
     """``y.backward(...)`` becomes ``x.grad = torch.autograd.grad(y, x, ...)[0]`` for each
-    parameter ``x`` of the function: the right values written into ``x.grad`` without a backward
-    pass, exactly as a gradient computed by hand would be."""
+    parameter ``x`` of the function but ``y`` itself: the right values written into ``x.grad``
+    without a backward pass, exactly as a gradient computed by hand would be."""
 
-    def mutation_positions(self, node):
+    def places(self, node):
         i = _backward_statement(node)
-        if i is not None:
-            for _ in _leaves(node, backward_root(node, i)):
-                yield node.start_pos, node.end_pos
-
-    def mutate(self, node, index):
-        i = _backward_statement(node)
+        if i is None:
+            return []
         root = backward_root(node, i)
-        leaf = _leaves(node, root)[index]
+        return [(i, root, leaf) for leaf in enclosing_parameters(node) if leaf != root]
+
+    def change(self, node, place):
+        i, root, leaf = place
         extra = []
         for position, argument in enumerate(arguments(node.children[i + 1])):
             name = keyword(argument) or ("gradient" if position == 0 else None)
@@ -275,29 +276,24 @@ class ForgeGradient(Operator):
 
 def _grad_call(node):
     """The first ``torch.autograd.grad(outputs, one_input, ...)`` call inside ``node``."""
-    for child in getattr(node, "children", ()):
-        if is_chain(child) and code(child, False).startswith("torch.autograd.grad(") \
-                and len(child.children) >= 4:
+    for child in chains(node):
+        if code(child, False).startswith("torch.autograd.grad(") and len(child.children) >= 4:
             args = arguments(child.children[3])
             if len(args) >= 2 and keyword(args[0]) is None and keyword(args[1]) is None \
                     and args[1].type in ("name", "atom_expr", "power"):
                 return child
-        found = _grad_call(child)
-        if found is not None:
-            return found
     return None
 
 
-class GradToBackward(Operator):
+class GradToBackward(Placed):
     """``(g,) = torch.autograd.grad(y, x, ...)`` becomes ``y.backward(...); (g,) = (x.grad,)``:
     the same values, through a backward pass that also writes (and accumulates into) ``x.grad``."""
 
-    def mutation_positions(self, node):
-        if node.type in ("expr_stmt", "return_stmt") and _grad_call(node) is not None:
-            yield node.start_pos, node.end_pos
+    def places(self, node):
+        call = _grad_call(node) if node.type in ("expr_stmt", "return_stmt") else None
+        return [call] if call is not None else []
 
-    def mutate(self, node, index):
-        call = _grad_call(node)
+    def change(self, node, call):
         args = arguments(call.children[3])
         root, leaf = code(args[0], False), code(args[1], False)
         kept = [f"{GRAD_TO_BACKWARD[keyword(a)]}={code(a.children[2], False)}" for a in args[2:]
@@ -312,25 +308,29 @@ class GradToBackward(Operator):
                         "y.sum().backward(create_graph=True); (g,) = (x.grad,)"),)
 
 
-class ScaleNumber(Operator):
+class ScaleNumber(Placed):
     """A number ten times larger, then ten times smaller: a tolerance, a bound or a step off by
-    an order of magnitude (cosmic-ray's NumberReplacer adds and subtracts one)."""
+    an order of magnitude (cosmic-ray's NumberReplacer adds and subtracts one). Zero stays zero."""
 
-    def mutation_positions(self, node):
-        if node.type == "number" and not node.value.lower().endswith("j"):
-            for _ in SCALES:
-                yield node.start_pos, node.end_pos
+    def places(self, node):
+        if node.type != "number" or node.value.lower().endswith("j") or ast.literal_eval(node.value) == 0:
+            return []
+        return list(SCALES)
 
-    def mutate(self, node, index):
-        value = eval(node.value) * SCALES[index]  # a literal, parsed as Python reads it
-        text = str(value) if isinstance(value, int) else f"{value:.12g}"
-        if "." not in text and "e" not in text and not isinstance(value, int):
-            text += ".0"  # a float stays a float: 10.0, not the int 10
+    def change(self, node, scale):
+        literal = ast.literal_eval(node.value)
+        if isinstance(literal, int) and (scale > 1 or literal % 10 == 0):
+            text = str(literal * 10 if scale > 1 else literal // 10)  # an int stays an int: 200 -> 20
+        else:
+            text = f"{literal * scale:.12g}"
+            if "." not in text and "e" not in text:
+                text += ".0"  # a float stays a float: 10.0, not the int 10
         return tree.Number(text, node.start_pos, prefix=node.prefix)
 
     @classmethod
     def examples(cls):
-        return (Example("x = 1e-5", "x = 0.0001"), Example("x = 1e-5", "x = 1e-06", occurrence=1))
+        return (Example("x = 1e-5", "x = 0.0001"), Example("x = 1e-5", "x = 1e-06", occurrence=1),
+                Example("n = 200", "n = 20", occurrence=1))
 
 
 #: every operator of this module, in the order mutants are listed

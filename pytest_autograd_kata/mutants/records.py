@@ -3,11 +3,12 @@
 
 A mutant is equivalent when, by its kata's statement, it is a right answer too: no check may
 kill it, and a check that did would reject a learner who wrote it. Each record names the mutant
-by its id (as ``autograd-kata dev mutants`` prints it) and says why, in English and Chinese::
+by its id (as ``autograd-kata dev mutants`` prints it) and says why, in English and Chinese;
+mutants that are equivalent for the same reason share one record::
 
     [[equivalent]]
     kata = "k12"
-    mutant = "plot_sin_and_derivative:autograd/DetachToData:0123abcd"
+    mutants = ["plot_sin_and_derivative:autograd/DetachToData:0123abcd"]
     reason.en = "matplotlib only reads the values: x.data and x.detach() hold the same ones"
     reason.zh = "……"
 
@@ -48,15 +49,16 @@ def load(course: Course) -> dict[tuple[str, str], Equivalent]:
     found: dict[tuple[str, str], Equivalent] = {}
     for number, table in enumerate(data.get("equivalent", []), 1):
         where = f"{path}: [[equivalent]] number {number}"
-        try:
-            record = Equivalent(table["kata"], table["mutant"], dict(table["reason"]))
-        except (KeyError, TypeError, ValueError):
-            raise CourseError(f"{where} needs kata, mutant, reason.en and reason.zh") from None
-        if not (record.reason.get("en", "").strip() and record.reason.get("zh", "").strip()):
+        kata, mutants, reason = table.get("kata"), table.get("mutants"), table.get("reason")
+        if not (isinstance(kata, str) and isinstance(mutants, list) and all(isinstance(m, str) for m in mutants)
+                and isinstance(reason, dict)):
+            raise CourseError(f"{where} needs kata, mutants (a list of ids), reason.en and reason.zh")
+        if not (str(reason.get("en", "")).strip() and str(reason.get("zh", "")).strip()):
             raise CourseError(f"{where} needs the reason in English and Chinese (reason.en, reason.zh)")
-        if course.find(record.kata) is None:
-            raise CourseError(f"{where} names kata {record.kata!r}, which the course does not have")
-        if (record.kata, record.mutant) in found:
-            raise CourseError(f"{where} records {record.kata} {record.mutant} a second time")
-        found[record.kata, record.mutant] = record
+        if course.find(kata) is None:
+            raise CourseError(f"{where} names kata {kata!r}, which the course does not have")
+        for mutant in mutants:
+            if (kata, mutant) in found:
+                raise CourseError(f"{where} records {kata} {mutant} a second time")
+            found[kata, mutant] = Equivalent(kata, mutant, reason)
     return found
