@@ -149,18 +149,21 @@ def _kata_notes(kata_run: KataRun, lang: str) -> list[str]:
         return ["", t("dev_mutants_solution_fails", kata=kata, path=kata_run.solution.answer.label,
                       said=kata_run.solution.said())]
     notes = []
+    equivalent: dict[str, list[str]] = {}  # reason -> its mutants, in the order they came
     for outcome in kata_run.outcomes:
         mutant = outcome.mutant
         if outcome.kind == SURVIVED:
             notes += ["", t("dev_mutants_survivor", kata=kata, mutant=mutant.id), mutant.diff.rstrip()]
         elif outcome.kind == EQUIVALENT:
-            notes += ["", t("dev_mutants_equivalent", kata=kata, mutant=mutant.id,
-                            reason=outcome.record.reason.get(lang, outcome.record.reason["en"]))]
+            equivalent.setdefault(outcome.record.reason.get(lang, outcome.record.reason["en"]), []).append(mutant.id)
         elif outcome.kind == CONTRADICTED:
             notes += ["", t("dev_mutants_contradicted", kata=kata, mutant=mutant.id, said=outcome.verdict.said()),
                       mutant.diff.rstrip()]
         elif outcome.kind == UNDECIDED:
             notes += ["", t("dev_mutants_undecided", kata=kata, mutant=mutant.id, said=outcome.verdict.said())]
+    for reason, ids in equivalent.items():
+        notes += ["", t("dev_mutants_equivalent", kata=kata, count=len(ids), reason=reason)]
+        notes += [f"  {mutant_id}" for mutant_id in ids]
     for record in kata_run.stale:
         notes += ["", t("dev_mutants_stale", kata=kata, mutant=record.mutant, file=records.RECORDS_FILE)]
     return notes
