@@ -30,10 +30,10 @@ from pathlib import Path
 
 from . import checksums, dev, outcomes
 from .answers import Answer, AnswerChecker, Verdict
+from .columns import table
 from .course import Course, CourseError, Kata
 from .i18n import t
 from .paths import display_path
-from .columns import table
 from .summary import status_word
 
 #: the Hypothesis profile every verdict here is given under: the grader's, derandomized

@@ -6,6 +6,8 @@ The whole course's own ``dev check`` and ``dev mutants`` are run by .ci/run and 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -177,6 +179,13 @@ def test_dev_mutants_kills_what_the_check_catches_and_shows_each_survivor(tmp_pa
     assert f"SURVIVED {found['core/ReplaceBinaryOperator_Mul_Add'].id}" not in out  # (x + x): killed
     assert f"k01: 1 equivalent: this tiny kata does not check that a copy is returned\n  {copy_dropped.id}\n" in out
     assert "square_grad:core/NumberReplacer:00000000 in equivalent_mutants.toml names no mutant" in out
+
+
+def test_the_command_line_loads_neither_cosmic_ray_nor_the_grader_until_dev_mutants_runs() -> None:
+    code = ("import sys, pytest_autograd_kata.cli\n"
+            "pytest_autograd_kata.cli.build_parser()\n"
+            "print(sorted(m for m in ('cosmic_ray', 'pytest_autograd_kata.grading.pool') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
 
 
 def autograd_operator_examples() -> list:

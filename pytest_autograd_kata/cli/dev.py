@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             action.add_argument("--right", default="tests/right", metavar="DIR",
                                 help="right answers in other styles, one folder per kata (default: tests/right)")
         if name == "mutants":
-            from ..mutants.run import DEFAULT_TIMEOUT
+            from ..mutants import DEFAULT_TIMEOUT  # not .run: it loads cosmic-ray and the grader
 
             action.add_argument("katas", nargs="*", metavar="KATA", help="kata ids (default: every kata)")
             action.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",

@@ -17,20 +17,17 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import outcomes
-from ..columns import table
 from ..answers import REJECTED, Answer, AnswerChecker, Verdict
-from ..course import Course, Kata
+from ..columns import table
+from ..course import Course, CourseError, Kata
 from ..i18n import current_language, t
 from ..paths import display_path
-from . import records
+from . import DEFAULT_TIMEOUT, records
 from .generate import Mutant, mutants
 
 KILLED, SURVIVED, EQUIVALENT, CONTRADICTED, UNDECIDED = "killed", "survived", "equivalent", "contradicted", "undecided"
 #: seconds the reference solution's code may run for its whole kata
 SOLUTION_TIMEOUT = 60.0
-#: seconds a mutant's code may run for its whole kata, unless ``--timeout`` says otherwise: a
-#: mutant that loops forever (a loop whose step was turned around) is killed by it
-DEFAULT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -83,28 +80,37 @@ class MutationRun:
 
 def run(course: Course, solutions: Path, katas: list[Kata], jobs: int | None = None,
         timeout: float = DEFAULT_TIMEOUT, progress: TextIO | None = None) -> MutationRun:
-    """Check every mutant of ``katas``' solutions (in ``solutions``) against the katas' checks."""
+    """Check every mutant of ``katas``' solutions (in ``solutions``) against the katas' checks.
+    A kata without a check file is reported as such; one without a solution is a CourseError."""
     start = time.monotonic()
     recorded = records.load(course)
-    texts = {k.id: (solutions / k.filename).read_text(encoding="utf-8") for k in katas}
-    found = {k.id: mutants(k, texts[k.id], display_path(solutions / k.filename)) for k in katas}
-    with AnswerChecker(course, solutions, katas, jobs, max(timeout, SOLUTION_TIMEOUT)) as checker:
-        runs = {k.id: KataRun(k, None) for k in katas}
-        with_checks = [k for k in katas if checker.has_checks(k)]
+    texts = {}
+    for kata in katas:
+        try:
+            texts[kata.id] = (solutions / kata.filename).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CourseError(f"{display_path(solutions / kata.filename)} is missing: dev mutants mutates "
+                              f"each kata's reference solution") from None
+    runs = {k.id: KataRun(k, None) for k in katas}
+    checked = [k for k in katas if (course.root / k.checks_filename).is_file()]
+    if not checked:
+        return MutationRun(list(runs.values()), time.monotonic() - start, 0, "-")
+    found = {k.id: mutants(k, texts[k.id], display_path(solutions / k.filename)) for k in checked}
+    with AnswerChecker(course, solutions, checked, jobs, max(timeout, SOLUTION_TIMEOUT)) as checker:
         for verdict in checker.check([Answer(k, texts[k.id], display_path(solutions / k.filename))
-                                      for k in with_checks], SOLUTION_TIMEOUT):
+                                      for k in checked], SOLUTION_TIMEOUT):
             runs[verdict.answer.kata.id].solution = verdict
-        tried = [m for k in with_checks if runs[k.id].solution.passed for m in found[k.id]]
+        tried = [m for k in checked if runs[k.id].solution.passed for m in found[k.id]]
         shown = _Progress(len(tried), progress or sys.stderr)
         verdicts = checker.check([Answer(m.kata, m.text, m.id) for m in tried], timeout, shown.heard)
-        for mutant, verdict in zip(tried, verdicts):
-            runs[mutant.kata.id].outcomes.append(Outcome(mutant, verdict, recorded.get((mutant.kata.id, mutant.id))))
-        for kata_run in runs.values():
-            if kata_run.solution is not None and kata_run.solution.passed:
-                ids = {m.id for m in found[kata_run.kata.id]}
-                kata_run.stale = [r for (kata_id, mutant_id), r in recorded.items()
-                                  if kata_id == kata_run.kata.id and mutant_id not in ids]
-        return MutationRun(list(runs.values()), time.monotonic() - start, checker.jobs, checker.sandbox)
+    for mutant, verdict in zip(tried, verdicts):
+        runs[mutant.kata.id].outcomes.append(Outcome(mutant, verdict, recorded.get((mutant.kata.id, mutant.id))))
+    for kata in checked:
+        if runs[kata.id].solution.passed:
+            ids = {m.id for m in found[kata.id]}
+            runs[kata.id].stale = [r for (kata_id, mutant_id), r in recorded.items()
+                                   if kata_id == kata.id and mutant_id not in ids]
+    return MutationRun(list(runs.values()), time.monotonic() - start, checker.jobs, checker.sandbox)
 
 
 class _Progress:
