@@ -7,9 +7,9 @@ Write sin_derivative(x): x is a 1-D float32 grid of points that records gradient
 d sin(x)/dx at every point with autograd, calling backward() exactly once for the whole grid
 (torch.autograd.grad, which hands the gradient back without storing it in x.grad, is not what
 this kata asks for), and return x.grad itself, the tensor backward() filled in. Then write
-plot_sin_and_derivative(path, device): over a grid of your choice of at least 20 points on
-device, draw on one axes sin(x) as its first line and, as its second, the derivative that
-sin_derivative computes; save the figure as a PNG file at path (a str), and return the
+plot_sin_and_derivative(path, device): over a grid of your choice of at least 20 different
+points on device, draw on one axes sin(x) as its first line and, as its second, the
+derivative that sin_derivative computes; save the figure as a PNG file at path (a str), and return the
 matplotlib Figure.
 
 The checks compare x.grad with cos(x) on random grids, within torch.testing's default tolerance
@@ -25,7 +25,7 @@ f'(x) = cos(x)。
 编写 sin_derivative(x)：x 是一个记录梯度的一维 float32 网格点张量；用自动求导计算每个点上的
 d sin(x)/dx，整个网格恰好调用一次 backward()（torch.autograd.grad 只把梯度返回、不会存进
 x.grad，不是本题要求的做法），并返回 x.grad 本身，即 backward() 填写的那个张量。再编写
-plot_sin_and_derivative(path, device)：在 device 上自己选一个至少 20 个点的网格，在同一个
+plot_sin_and_derivative(path, device)：在 device 上自己选一个至少 20 个不同点的网格，在同一个
 坐标系中先画 sin(x) 作为第一条曲线，再画 sin_derivative 算出的导数作为第二条曲线；把图保存为
 path（一个字符串）处的 PNG 文件，并返回 matplotlib 的 Figure。
 
@@ -50,6 +50,6 @@ def sin_derivative(x: torch.Tensor) -> torch.Tensor:
 
 def plot_sin_and_derivative(path, device: str = "cpu"):
     """On one axes, draw sin(x) as the first line and its derivative from ``sin_derivative``
-    as the second, over a grid of your choice (at least 20 points) on ``device``. Save the
+    as the second, over a grid of your choice (at least 20 different points) on ``device``. Save the
     figure as a PNG file at ``path`` (a str) and return the matplotlib Figure."""
     raise NotImplementedError("k12 is not started: write `plot_sin_and_derivative`")

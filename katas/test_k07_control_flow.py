@@ -28,7 +28,10 @@ LESSON_A = -167772.75
 #: doublings (±62.5), where `while b.norm() <= 1000` doubles once more than the book's `<`;
 #: the sign picks the branch.
 BOUNDARY = (500.0, -500.0, 62.5, -62.5)
-NAMED = [(LESSON_A, torch.float32)] + [(value, dtype) for value in BOUNDARY
+#: b = 2·a = ±999.5, just below 1000: the book's loop doubles it once more, where a loop that
+#: stops below some other bound (999) does not. With BOUNDARY, both sides of the bound are tried.
+JUST_BELOW = (499.75, -499.75)
+NAMED = [(LESSON_A, torch.float32)] + [(value, dtype) for value in BOUNDARY + JUST_BELOW
                                        for dtype in (torch.float32, torch.float64)]
 
 #: "A tolerance that suits the dtype", as the statement defines it: torch.testing.assert_close's

@@ -21,8 +21,15 @@ NOT_A_SCALAR = "only for scalar outputs"
 NORM_REACHES_1000 = torch.tensor([300.0, 400.0])
 #: b doubles to exactly 1000 (62.5 → 125 → … → 1000): the same boundary for a 1-element a.
 DOUBLES_TO_1000 = torch.tensor([62.5])
+#: b = 2·a has norm 999.5, just below 1000: the loop doubles it once more (the other side of the bound).
+JUST_BELOW_1000 = torch.tensor([499.75])
+#: a itself has norm 1000, so b = 2·a is past the bound before the loop: the loop never runs, and
+#: b must start at 2·a (starting from a, or a / 2, gives the same b whenever the loop runs).
+LOOP_NEVER_RUNS = torch.tensor([600.0, 800.0])
 #: b.sum() is exactly 0: the book's `if b.sum() > 0` takes the 100·b branch (`>`, not `>=`).
 SUM_IS_ZERO = torch.tensor([[1.0, -1.0], [2.0, -2.0]])
+#: after the loop b = [1000.25, -1000], whose sum 0.25 is just above 0: the book takes the b branch.
+SUM_JUST_ABOVE_ZERO = torch.tensor([250.0625, -250.0])
 #: entries of very different sizes: a loop decided entry by entry doubles each a different
 #: number of times, so every entry gets its own k.
 MIXED_SIZES = torch.tensor([[0.001, 50.0, -3.0], [7.0, -0.25, 90.0]])
@@ -85,7 +92,10 @@ def run_backward(kata, learner_a):
 
 @example(a=NORM_REACHES_1000)
 @example(a=DOUBLES_TO_1000)
+@example(a=JUST_BELOW_1000)
+@example(a=LOOP_NEVER_RUNS)
 @example(a=SUM_IS_ZERO)
+@example(a=SUM_JUST_ABOVE_ZERO)
 @example(a=MIXED_SIZES)
 @example(a=NEGATIVE_3D)
 @given(a=inputs)

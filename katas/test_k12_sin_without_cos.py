@@ -154,9 +154,12 @@ def assert_one_axes_with_sin_then_its_derivative(figure: dict) -> None:
             (curves[0], Text("first curve", "第一条曲线"), torch.sin, Text("sin(x)", "sin(x)")),
             (curves[1], Text("second curve", "第二条曲线"), torch.cos,
              Text("d sin(x)/dx, which is cos(x)", "d sin(x)/dx，即 cos(x)"))):
-        if len(xs) < PLOT_POINTS:
-            fail(Text(f"the {name.en} has {len(xs)} point(s); draw it over a grid of at least {PLOT_POINTS}.",
-                      f"{name.zh}只有 {len(xs)} 个点；请在至少 {PLOT_POINTS} 个点的网格上画它。"), name=name.en)
+        # Different x values: 200 copies of one point draw nothing of either curve.
+        if len(set(xs)) < PLOT_POINTS:
+            fail(Text(f"the {name.en} is drawn at {len(set(xs))} different x value(s); draw it over a grid of at "
+                      f"least {PLOT_POINTS} different points.",
+                      f"{name.zh}只在 {len(set(xs))} 个不同的 x 值上画出；请在至少 {PLOT_POINTS} 个不同点的网格上画它。"),
+                 name=name.en)
         xs, ys = torch.tensor(xs, dtype=torch.float64), torch.tensor(ys, dtype=torch.float64)
         # A plot only has to be right to the eye: float32 curves pass, a wrong curve does not.
         assert_tensor_close(ys, expected(xs), name=str(name), expected_words=words, rtol=1e-4, atol=1e-4)

@@ -14,7 +14,7 @@ def sin_derivative(x: torch.Tensor) -> torch.Tensor:
 
 def plot_sin_and_derivative(path, device: str = "cpu"):
     """On one axes, draw sin(x) as the first line and its derivative from ``sin_derivative``
-    as the second, over a grid of your choice (at least 20 points) on ``device``. Save the
+    as the second, over a grid of your choice (at least 20 different points) on ``device``. Save the
     figure as a PNG file at ``path`` (a str) and return the matplotlib Figure."""
     import matplotlib.pyplot as plt  # here: without matplotlib, sin_derivative still loads and runs
 

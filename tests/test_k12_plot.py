@@ -104,7 +104,19 @@ PLOT_MISTAKES = {
             axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
             figure.savefig(path)
             return figure
-        """, "the first curve has 5 point(s)"),
+        """, "the first curve is drawn at 5 different x value(s)"),
+    "one point 200 times": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.full((200,), 1.5, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return figure
+        """, "the first curve is drawn at 1 different x value(s)"),
 }
 
 
