@@ -40,6 +40,8 @@ class KataSession:
         self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
         self.runner = None  # started when the first module of kata checks is collected
         self.frozen = False  # whether this run froze the garbage collector's objects
+        #: inputs Hypothesis drew for kata checks, to run again (a replay.Store, made on first use)
+        self.recordings = None
         self.worker_sandbox = ""  # under pytest-xdist: the workers' runners' sandbox level
         #: the learner's files for a kata: (course, module) -> KataSource; the grader replaces it
         self.read_source: Callable = self._read_target
@@ -344,6 +346,23 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 printed_key = pytest.StashKey[tuple[int, str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A kata check that Hypothesis drives runs on inputs its engine drew before, when they are
+    known (see :mod:`.replay`): the same inputs, outcomes and reports, without drawing again."""
+    if not (_is_kata(pyfuncitem) and getattr(pyfuncitem.obj, "is_hypothesis_test", False)):
+        return None
+    from . import replay
+
+    kata_session = pyfuncitem.config.stash[session_key]
+    if kata_session.recordings is None:
+        kata_session.recordings = replay.Store()
+    test = pyfuncitem.obj
+    fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    replay.run(test, fixtures, replay.key(test, pyfuncitem.nodeid), kata_session.recordings)
+    return True
 
 
 def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:

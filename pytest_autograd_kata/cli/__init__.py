@@ -12,7 +12,8 @@ import sys
 from importlib import import_module
 
 #: subcommand modules, in the order ``--help`` lists them
-COMMANDS = ("board", "run", "hint", "watch", "reset", "solution", "list", "dev", "grade", "gradescope-bundle")
+COMMANDS = ("board", "run", "hint", "watch", "reset", "solution", "list", "dev", "grade", "grade-merge",
+            "gradescope-bundle")
 #: what plain ``autograd-kata`` does
 DEFAULT_COMMAND = "board"
 
