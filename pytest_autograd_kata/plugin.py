@@ -39,6 +39,9 @@ class KataSession:
         self.devices_used: list[str] = []
         self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
         self.runner = None  # started when the first module of kata checks is collected
+        self.frozen = False  # whether this run froze the garbage collector's objects
+        #: inputs Hypothesis drew for kata checks, to run again (a replay.Store, made on first use)
+        self.recordings = None
         self.worker_sandbox = ""  # under pytest-xdist: the workers' runners' sandbox level
         #: the learner's files for a kata: (course, module) -> KataSource; the grader replaces it
         self.read_source: Callable = self._read_target
@@ -65,6 +68,20 @@ class KataSession:
             self.devices_used += [d for d in found["devices"] if d not in self.devices_used]
             self.marker_points.update(found["points"])
             self.worker_sandbox = found["sandbox"]
+
+    def freeze(self) -> None:
+        """torch, Hypothesis and the checks are loaded for good: the garbage collector need not
+        walk their hundreds of thousands of objects again at every full collection during the
+        checks. (Given back at the end of the run, so runs nested in one process free what they
+        made.)"""
+        gc.collect()
+        gc.freeze()
+        self.frozen = True
+
+    def unfreeze(self) -> None:
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
 
     def start_runner(self):
         if self.runner is None:
@@ -151,8 +168,14 @@ def kata_id_of(item: pytest.Item) -> str | None:
 
 # ---------------------------------------------------------------- configuration
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     settings_mod.add_options(parser)
+    # pytest rewrites the asserts of every module of a distribution that ships a pytest plugin,
+    # and Hypothesis ships its plugin in the same distribution as the whole library: about 80
+    # modules parsed and recompiled at every run where the rewritten bytecode is not cached
+    # (PYTHONDONTWRITEBYTECODE, a read-only site-packages), 0.7 s, for asserts no check reads.
+    # (Hypothesis is imported later, when the kata profiles are registered.)
+    getattr(getattr(pluginmanager, "rewrite_hook", None), "_must_rewrite", set()).discard("hypothesis")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -163,8 +186,12 @@ def pytest_configure(config: pytest.Config) -> None:
     kata_settings = settings_mod.resolve(config)
     _restore_global_state_on_unconfigure(config)
     i18n.set_language(kata_settings.lang)
-    config.stash[session_key] = KataSession(config, kata_settings)
-    config.pluginmanager.register(config.stash[session_key], "autograd_kata_session")
+    kata_session = config.stash[session_key] = KataSession(config, kata_settings)
+    # Registered before pytest's own cleanups, so it runs after them: they collect garbage five
+    # times (looking for unraisable exceptions), 0.7 s while torch and Hypothesis are unfrozen
+    # and next to nothing while they are still frozen.
+    config.add_cleanup(kata_session.unfreeze)
+    config.pluginmanager.register(kata_session, "autograd_kata_session")
     if kata_settings.profile and kata_settings.profile.startswith("kata-"):
         # Hypothesis's own plugin loads the profile right after this hook: register ours first.
         from . import profiles  # noqa: F401
@@ -216,12 +243,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         # --junitxml writes these as <property> elements, so a CI can total points per kata.
         item.user_properties += [("kata", kata_id), ("points", f"{kata_session.points(kata_id):g}")]
     _configure_hypothesis(kata_session.settings)
-    # torch, Hypothesis and the checks are loaded for good: the garbage collector need not walk
-    # their hundreds of thousands of objects again at every full collection during the checks.
-    # (Given back at the end of the run, so runs nested in one process free what they made.)
-    gc.collect()
-    gc.freeze()
-    config.add_cleanup(gc.unfreeze)
+    kata_session.freeze()
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
@@ -324,6 +346,23 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 printed_key = pytest.StashKey[tuple[int, str]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A kata check that Hypothesis drives runs on inputs its engine drew before, when they are
+    known (see :mod:`.replay`): the same inputs, outcomes and reports, without drawing again."""
+    if not (_is_kata(pyfuncitem) and getattr(pyfuncitem.obj, "is_hypothesis_test", False)):
+        return None
+    from . import replay
+
+    kata_session = pyfuncitem.config.stash[session_key]
+    if kata_session.recordings is None:
+        kata_session.recordings = replay.Store()
+    test = pyfuncitem.obj
+    fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    replay.run(test, fixtures, replay.key(test, pyfuncitem.nodeid), kata_session.recordings)
+    return True
 
 
 def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:

@@ -100,8 +100,9 @@ def test_grading_again_writes_the_same_bytes_with_or_without_reuse(graded_twice)
     assert first == again  # the gradebook, the summary and its chart, every report
     assert {name: data for name, data in no_reuse.items() if name != "summary.png"} == \
            {name: data for name, data in first.items() if name != "summary.png"}
-    assert sorted(first) == ["gradebook.csv", *(f"submissions/{n}/{f}" for n in ("alice", "bob", "carol")
-                                                  for f in ("report.json", "results.json")),
+    assert sorted(first) == ["gradebook.csv", "grading.json",  # the record grade-merge reads
+                             *(f"submissions/{n}/{f}" for n in ("alice", "bob", "carol")
+                               for f in ("report.json", "results.json")),
                              "summary.png", "summary.txt"]  # and no .work left
 
 

@@ -421,7 +421,7 @@ def test_nothing_of_the_run_is_left(graded: Graded) -> None:
     assert graded.left_processes == set()  # not even a daemon that double-forked and called setsid
     assert graded.left_named == []
     assert graded.temporary == []
-    assert sorted(os.listdir(graded.places.out)) == ["gradebook.csv", "submissions", "summary.png", "summary.txt"]
+    assert sorted(os.listdir(graded.places.out)) == ["gradebook.csv", "grading.json", "submissions", "summary.png", "summary.txt"]
     assert sorted(os.listdir(graded.places.out / "submissions")) == sorted(os.listdir(graded.places.subs))
 
 

@@ -13,7 +13,7 @@ from importlib import import_module
 
 #: subcommand modules, in the order ``--help`` lists them
 COMMANDS = ("board", "run", "hint", "watch", "reset", "solution", "list", "notebook", "dev", "grade",
-            "gradescope-bundle")
+            "grade-merge", "gradescope-bundle")
 #: what plain ``autograd-kata`` does
 DEFAULT_COMMAND = "board"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,12 +41,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--require-pass", action="store_true",
                         help="exit with status 1 unless every graded kata of every submission passed "
                              "(for CI, e.g. GitHub Classroom)")
+    parser.add_argument("--shard", metavar="I/N",
+                        help="grade only share I of N of the submissions (chosen by a hash of each folder's "
+                             "name, whatever their order), e.g. one machine of N; combine the N output "
+                             "folders with autograd-kata grade-merge")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import i18n
-    from ..grading import class_summary, gradebook
+    from ..grading import shards
     from ..grading.grade import grade
     from ..grading.plan import GradeError, make_plan
     from ..grading.progress import Progress
@@ -55,24 +60,34 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan = make_plan(args.submissions, args.out, args.course, args.jobs, args.timeout, args.memory,
                          lang, args.katas.split(",") if args.katas else None, not args.no_reuse,
-                         args.sandbox, args.no_sandbox)
+                         args.sandbox, args.no_sandbox, shards.parse(args.shard) if args.shard else (1, 1))
         graded = grade(plan, Progress(len(plan.submissions)).submission_done)
     except GradeError as err:
         print(f"autograd-kata grade: {err}", file=sys.stderr)
         return 2
     if graded.left_out:
         print(i18n.t("grade_left_out", katas=", ".join(graded.left_out), folder=plan.course.root), file=sys.stderr)
-    book = gradebook.write(graded, plan.out)
+    write_outputs(graded, shards.describe(plan), plan.out, lang)
+    if args.require_pass and any(k.status != "passed" for s in graded.submissions for k in s.katas):
+        return 1
+    return 0
+
+
+def write_outputs(graded, described: dict, out: Path, lang: str) -> None:
+    """Everything a graded class leaves in ``out``, and the summary on standard output: the
+    same for one run over the class as for the merge of its shares."""
+    from .. import i18n
+    from ..grading import class_summary, gradebook, shards
+
+    book = gradebook.write(graded, out)
+    shards.write(graded, described, out)
     summaries = class_summary.summarize(graded, lang)
-    summary = plan.out / class_summary.SUMMARY_TEXT
+    summary = out / class_summary.SUMMARY_TEXT
     summary.write_text(class_summary.table(summaries, graded), encoding="utf-8")
     print(summary.read_text(encoding="utf-8"))
-    print(i18n.t("grade_wrote", gradebook=book, summary=summary, reports=plan.out / gradebook.SUBMISSIONS))
-    chart = plan.out / class_summary.SUMMARY_CHART
+    print(i18n.t("grade_wrote", gradebook=book, summary=summary, reports=out / gradebook.SUBMISSIONS))
+    chart = out / class_summary.SUMMARY_CHART
     if class_summary.write_chart(summaries, chart):
         print(i18n.t("grade_chart_wrote", path=chart))
     else:
         print(i18n.t("grade_no_matplotlib"))
-    if args.require_pass and any(k.status != "passed" for s in graded.submissions for k in s.katas):
-        return 1
-    return 0

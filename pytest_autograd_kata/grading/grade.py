@@ -82,6 +82,10 @@ def grade(plan: GradePlan, on_submission: Callable[[SubmissionResult], None] = l
 def _grade(plan: GradePlan, work: WorkFolder, submissions: list[intake.Submission],
            on_submission: Callable[[SubmissionResult], None]) -> ClassResult:
     wanted = [k for k in plan.course.katas if plan.only is None or k.id in plan.only]
+    if not submissions:  # a share of the class (--shard) that holds none of it
+        checked = {path.name for path in plan.check_files}
+        katas = [k for k in wanted if k.checks_filename in checked]
+        return ClassResult(katas, [], [k.id for k in wanted if k not in katas], plan.sandbox)
     # More workers than jobs would only add startups; a check module holds at most one kata.
     with Pool(plan, work, min(plan.jobs, len(submissions) * len(plan.check_files))) as pool:
         katas = [k for k in wanted if k.id in pool.checks]

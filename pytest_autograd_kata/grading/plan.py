@@ -35,6 +35,10 @@ class GradePlan:
     only: tuple[str, ...] | None = None
     #: run a kata module that several submissions share byte for byte once (see grade.grade)
     reuse: bool = True
+    #: (I, N): this run grades share I of N of the class (see shards), (1, 1) the whole class
+    shard: tuple[int, int] = (1, 1)
+    #: the whole class, whichever share this run grades (see shards.class_of)
+    class_digest: dict | None = None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -87,9 +91,11 @@ def _submissions(folders: list[str], out: Path) -> tuple[Path, ...]:
 def make_plan(submissions: list[str], out: str, course_dir: str = "katas", jobs: int | None = None,
               timeout: float = DEFAULT_TIMEOUT, memory_mib: int = DEFAULT_MEMORY_MIB, lang: str = "en",
               only: list[str] | None = None, reuse: bool = True, sandbox: str | None = None,
-              no_sandbox: bool = False) -> GradePlan:
-    """Check everything the teacher gave; ``sandbox``/``no_sandbox`` as ``--sandbox``/``--no-sandbox``."""
+              no_sandbox: bool = False, shard: tuple[int, int] = (1, 1)) -> GradePlan:
+    """Check everything the teacher gave; ``sandbox``/``no_sandbox`` as ``--sandbox``/``--no-sandbox``,
+    ``shard`` as ``--shard I/N``."""
     from .isolation import choose
+    from .shards import class_of, share
 
     if jobs is not None and jobs < 1:
         raise GradeError(t("grade_bad_number", option="--jobs", value=jobs))
@@ -104,6 +110,8 @@ def make_plan(submissions: list[str], out: str, course_dir: str = "katas", jobs:
     selected = tuple(only) if only else None
     check_files = _check_files(course, selected)
     folders = _submissions(submissions, out_path)
-    return GradePlan(course=course, check_files=check_files, submissions=folders, out=out_path,
+    mine = tuple(folder for folder in folders if share(folder.name, shard[1]) == shard[0])
+    return GradePlan(course=course, check_files=check_files, submissions=mine, out=out_path,
                      jobs=jobs or os.cpu_count() or 1, timeout=timeout, memory_mib=memory_mib,
-                     lang=lang, only=selected, reuse=reuse, sandbox=choose(sandbox, no_sandbox))
+                     lang=lang, only=selected, reuse=reuse, sandbox=choose(sandbox, no_sandbox),
+                     shard=shard, class_digest=class_of([folder.name for folder in folders]))

@@ -22,6 +22,8 @@ import torch
 DTYPES = {str(d).removeprefix("torch."): d for d in (
     torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128,
     torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.bool)}
+#: bytes per element of each dtype that may cross
+ITEMSIZES = {name: dtype.itemsize for name, dtype in DTYPES.items()}
 #: numpy dtype kinds that may cross: bool, integers, floats, complex (never objects)
 NUMPY_KINDS = frozenset("biufc")
 #: how deep and how long nested containers may be
@@ -46,8 +48,7 @@ def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: byte
     dtype = DTYPES.get(dtype_name)
     if dtype is None or not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
         raise CodecError(f"a tensor of dtype {dtype_name!r} and shape {shape!r}")
-    itemsize = torch.empty((), dtype=dtype).element_size()
-    if math.prod(shape) * itemsize != len(blob):
+    if math.prod(shape) * ITEMSIZES[dtype_name] != len(blob):
         raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
     if not isinstance(device, str) or device.split(":")[0] not in DEVICE_TYPES:
         raise CodecError(f"a tensor on device {device!r}")

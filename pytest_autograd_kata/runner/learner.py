@@ -361,16 +361,18 @@ class Server:
                            if callable(value) and not name.startswith("_"))
         return {"functions": functions, "scratch": self.scratch}
 
-    def op_reset(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
+    def reset(self) -> None:
+        """A check begins: no objects held for the trusted side, torch's settings at their defaults."""
         self.handles.clear()
         self.watches.clear()
         torch.set_grad_enabled(True)
         torch.set_default_dtype(torch.float32)
         torch.autograd.set_detect_anomaly(False)
-        torch.manual_seed(header.get("seed", 0))
-        return {}
+        torch.manual_seed(0)
 
     def op_call(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
+        if header.get("reset"):
+            self.reset()
         self.handles.release(header.get("release", []))
         for spec in header.get("create", []):
             tensor = _tensor_from(spec["value"], blobs)
