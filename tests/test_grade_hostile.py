@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(sandbox.best_level() != sandbox.NAMESPACES or os
                                 reason="every sandbox level is tried: needs root and Linux namespaces")
 
 #: the learner's time for one kata; the checks' own time beyond it before a worker counts as hung
-TIMEOUT, GRACE = 8.0, 12.0
+TIMEOUT, GRACE = 5.0, 6.0
 
 
 @dataclass
