@@ -105,6 +105,12 @@ def results(ws: Workspace, state: State, katas: list[Kata], lang: str, fresh: bo
     return {k.id: found[k.id] for k in katas}
 
 
+def named_or_current(ws: Workspace, state: State, kata_id: str | None, lang: str) -> Kata | None:
+    """The kata a command was given, else the current one (the first unfinished); None when
+    none was given and every kata passes."""
+    return ws.kata(kata_id) if kata_id else first_unfinished(ws, state, lang)
+
+
 def first_unfinished(ws: Workspace, state: State, lang: str, after: Kata | None = None) -> Kata | None:
     """The first kata not known to pass on its current files: counting from the one after
     ``after`` (round to the start of the course), else from the first."""

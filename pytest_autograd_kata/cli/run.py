@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ws, state = common.open_workspace()
-    kata = ws.kata(args.kata) if args.kata else checks.first_unfinished(ws, state, args.lang)
+    kata = checks.named_or_current(ws, state, args.kata, args.lang)
     if kata is None:
         print(t("run_all_done"))
         return 0

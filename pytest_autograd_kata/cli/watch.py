@@ -56,7 +56,7 @@ def _drain(events: queue.Queue) -> list[tuple[str, object]]:
 
 def run(args: argparse.Namespace) -> int:
     ws, state = common.open_workspace()
-    kata = ws.kata(args.kata) if args.kata else checks.first_unfinished(ws, state, args.lang)
+    kata = checks.named_or_current(ws, state, args.kata, args.lang)
     if kata is None:
         print(t("watch_all_done"))
         return 0
