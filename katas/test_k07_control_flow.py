@@ -150,11 +150,10 @@ def test_gradient_of_f_returns_a_grad_itself_and_d(kata, device, a):
     assert_d(d, learner_a, expected_d, "d")
 
 
-def verdict(kata, grad: torch.Tensor, d: torch.Tensor, a: torch.Tensor) -> bool:
-    """The learner's answer as a Python bool; a one-element boolean tensor (torch.isclose) or
-    NumPy value (numpy.isclose) counts too, as the statement says."""
+def verdict(said) -> bool:
+    """What agrees_with_d_over_a returned, as a Python bool; a one-element boolean tensor
+    (torch.isclose) or NumPy value (numpy.isclose) counts too, as the statement says."""
     __tracebackhide__ = True
-    said = kata.agrees_with_d_over_a(grad, d, a)
     if isinstance(said, RemoteTensor) and said.dtype == torch.bool and said.numel() == 1:
         return bool(said.item())
     if isinstance(said, (numpy.bool_, numpy.ndarray)) and said.dtype == numpy.bool_ and said.size == 1:
@@ -198,34 +197,40 @@ def test_agrees_tells_rounding_from_a_wrong_gradient(kata, device, a):
     a = a.to(device)
     rtol, atol = TOLERANCE[a.dtype]
     dtype = dtype_name(a.dtype)
+    # Every question of this example, for both signs, in one request: the learner's answers,
+    # read in order; the first wrong one fails the check.
+    questions = []
     for sign in (1, -1):  # the book's k is positive; the statement allows any sign
         k, d = (sign * value for value in book_values(a))
         quotient = d / a  # what the learner computes too: the same operation on the same values
         numbers = f"a = {shown(a)}, d = {shown(d)}, d / a = {shown(quotient)} ({dtype})"
-        if not verdict(kata, k, d, a):
-            fail(Text(f"agrees_with_d_over_a said False for the exact gradient grad = {shown(k)} and {numbers}: "
+        questions.append((k, d, True, None, numbers))
+        questions += [(grad, d, equal, how_far, numbers) for grad, equal, how_far in candidates(quotient)]
+    answers = kata.each(kata.agrees_with_d_over_a, [(grad, d, a) for grad, d, *_ in questions])
+    for (grad, d, equal, how_far, numbers), said in zip(questions, answers):
+        if verdict(said) == equal:
+            continue
+        if how_far is None:  # the exact gradient
+            fail(Text(f"agrees_with_d_over_a said False for the exact gradient grad = {shown(grad)} and {numbers}: "
                       f"they differ by rounding only, well within the statement's tolerance for {dtype} "
                       f"(rtol={rtol:g}, atol={atol:g}). An exact comparison, or a tolerance tighter than the "
                       "dtype's, calls rounding a difference.",
-                      f"对精确的梯度 grad = {shown(k)} 和 {numbers}，agrees_with_d_over_a 返回了 False："
+                      f"对精确的梯度 grad = {shown(grad)} 和 {numbers}，agrees_with_d_over_a 返回了 False："
                       f"两者只差舍入误差，远在题目给 {dtype} 的容差（rtol={rtol:g}，atol={atol:g}）之内。"
                       "精确比较，或比数据类型的容差更严的容差，会把舍入误差当成差别。"),
                  name="agrees_with_d_over_a")
-        for grad, equal, how_far in candidates(quotient):
-            if verdict(kata, grad, d, a) == equal:
-                continue
-            if equal:
-                said, why = "False", Text("values this close count as equal: the tolerance is there to absorb rounding.",
-                                          "这么接近的值应当算作相等：容差正是用来容纳舍入误差的。")
-            else:
-                said, why = "True", Text("the tolerance absorbs rounding only, and this is a different gradient.",
-                                         "容差只应容纳舍入误差，而这是一个不同的梯度。")
-            fail(Text(f"agrees_with_d_over_a said {said} for grad = {shown(grad)} and {numbers}: {how_far.en}. "
-                      f"The statement's tolerance for {dtype} is atol + rtol·|d / a| with rtol={rtol:g}, "
-                      f"atol={atol:g}; {why.en}",
-                      f"对 grad = {shown(grad)} 和 {numbers}，agrees_with_d_over_a 返回了 {said}：{how_far.zh}。"
-                      f"题目给 {dtype} 的容差是 atol + rtol·|d / a|，其中 rtol={rtol:g}，atol={atol:g}；{why.zh}"),
-                 name="agrees_with_d_over_a")
+        if equal:
+            said, why = "False", Text("values this close count as equal: the tolerance is there to absorb rounding.",
+                                      "这么接近的值应当算作相等：容差正是用来容纳舍入误差的。")
+        else:
+            said, why = "True", Text("the tolerance absorbs rounding only, and this is a different gradient.",
+                                     "容差只应容纳舍入误差，而这是一个不同的梯度。")
+        fail(Text(f"agrees_with_d_over_a said {said} for grad = {shown(grad)} and {numbers}: {how_far.en}. "
+                  f"The statement's tolerance for {dtype} is atol + rtol·|d / a| with rtol={rtol:g}, "
+                  f"atol={atol:g}; {why.en}",
+                  f"对 grad = {shown(grad)} 和 {numbers}，agrees_with_d_over_a 返回了 {said}：{how_far.zh}。"
+                  f"题目给 {dtype} 的容差是 atol + rtol·|d / a|，其中 rtol={rtol:g}，atol={atol:g}；{why.zh}"),
+             name="agrees_with_d_over_a")
 
 
 def test_exact_equality_is_the_wrong_test(kata, device):
@@ -233,7 +238,7 @@ def test_exact_equality_is_the_wrong_test(kata, device):
     grad, d = book_values(a)
     # The lesson itself, checked here so the message below can never lie: == says no.
     assert not torch.equal(grad, d / a)
-    if not verdict(kata, grad, d, a):
+    if not verdict(kata.agrees_with_d_over_a(grad, d, a)):
         fail(Text(f"agrees_with_d_over_a said False for the float32 a = {LESSON_A}: a.grad = {shown(grad)} "
                   f"is exact, d / a = {shown(d / a)} differs only by rounding (d = 200·a needs "
                   "8 significant digits, float32 keeps about 7). An exact comparison, or a tolerance "

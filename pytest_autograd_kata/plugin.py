@@ -8,6 +8,7 @@ nor hypothesis: they load when a kata check first needs them.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import sys
 from pathlib import Path
@@ -77,6 +78,7 @@ class KataSession:
         gc.collect()
         gc.freeze()
         self.frozen = True
+        _freeze_at_exit()
 
     def unfreeze(self) -> None:
         if self.frozen:
@@ -152,6 +154,16 @@ class KataSession:
         kata = self._kata(kata_id)
         title = kata.text("title", self.settings.lang) if kata is not None else kata_id
         return outcomes.KataResult(kata_id, title, self.points(kata_id))
+
+
+def _freeze_at_exit() -> None:
+    """Once per process: at exit, freeze what is left before the interpreter's final garbage
+    collection, which would otherwise walk torch's and Hypothesis's objects once more to free
+    memory the exit frees anyway (0.4 s of every run's end, measured on `import torch` alone).
+    Registered only where kata checks ran: another session's objects are none of ours."""
+    if not getattr(_freeze_at_exit, "registered", False):
+        atexit.register(gc.freeze)
+        _freeze_at_exit.registered = True
 
 
 def kata_id_of(item: pytest.Item) -> str | None:

@@ -35,7 +35,7 @@ import time
 import weakref
 from contextlib import contextmanager
 from importlib import import_module
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import torch
 
@@ -415,11 +415,36 @@ class RemoteKata:
     def call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
         """Run ``function(*args, **kwargs)`` in the learner's process and return its result.
         ``function`` is the learner's (``kata.f``), a torch function, or a probe."""
+        __tracebackhide__ = True
+        (outcome,) = self._request_calls(function, lambda blobs: {
+            "args": codec.encode(list(args), blobs, self._encode_tensor, self._encode_special),
+            "kwargs": codec.encode(dict(kwargs), blobs, self._encode_tensor, self._encode_special)})
+        return outcome()
+
+    def each(self, function: Any, calls: Iterable[Sequence[Any]]) -> Iterator[Any]:
+        """``function(*args)`` for every ``args`` of ``calls``: the same calls as ``kata.f(*args)``
+        one after another (each gets its own copies of the tensors it is given, and is watched
+        on its own by ``kata.watch``), all in one request to the learner's process, so a check
+        that asks about many inputs pays one round trip instead of one per input. What each
+        returned is given back in order; what one raised is raised when its turn comes, as
+        ``kata.f(...)`` raises it. A check may stop reading at a wrong answer: the later calls
+        ran all the same. Tensors the results hold show their state after the last call."""
+        calls = [list(args) for args in calls]
+        outcomes = self._request_calls(function, lambda blobs: {
+            "each": [codec.encode(args, blobs, self._encode_tensor, self._encode_special) for args in calls]},
+            expected=len(calls))
+        __tracebackhide__ = True
+        for outcome in outcomes:
+            yield outcome()
+
+    def _request_calls(self, function: Any, encode_arguments: Callable[[list[bytes]], dict],
+                       expected: int | None = None) -> list[Callable[[], Any]]:
+        """One request that runs ``function`` once (``expected`` None) or ``expected`` times in
+        the learner's process: for each call, a function that returns its result or raises
+        what it raised. What was seen is added to the watches at once."""
         self._ensure()
         blobs = self._pending_blobs
-        header = {"op": "call", "fn": self._encode_function(function),
-                  "args": codec.encode(list(args), blobs, self._encode_tensor, self._encode_special),
-                  "kwargs": codec.encode(dict(kwargs), blobs, self._encode_tensor, self._encode_special),
+        header = {"op": "call", "fn": self._encode_function(function), **encode_arguments(blobs),
                   "create": list(self._pending), "release": list(self._released)}
         if self._observing:
             header["observe"] = self._observing[-1].request
@@ -431,12 +456,21 @@ class RemoteKata:
         self.__dict__["_pending_blobs"] = []
         reply, reply_blobs = self._request(header, blobs, f"{_function_name(function)}(...)")
         current = self._update(reply["tensors"], reply_blobs)
-        for observed in self._observing:
-            observed.add(reply.get("observed", {}))
-        if "raised" in reply:
-            raise raised(reply["raised"])
-        return codec.decode(reply["value"], reply_blobs, lambda data: _tensor_in(current, data),
-                            self._decode_special)
+        results = [reply] if expected is None else reply["each"]
+        if not isinstance(results, list) or len(results) != (expected or 1):
+            raise codec.CodecError(f"a reply with {expected} results expected")
+        for result in results:
+            for observed in self._observing:
+                observed.add(result.get("observed", {}))
+
+        def outcome(result: dict) -> Any:
+            __tracebackhide__ = True
+            if "raised" in result:
+                raise raised(result["raised"])
+            return codec.decode(result["value"], reply_blobs, lambda data: _tensor_in(current, data),
+                                self._decode_special)
+
+        return [functools.partial(outcome, result) for result in results]
 
     def _encode_function(self, function: Any) -> Any:
         return self._encode_special(function)

@@ -384,10 +384,21 @@ class Server:
             self.handles.put(spec["h"], tensor)
             self.watches[spec["h"]] = LeafWatch(tensor)
         function = self.decode(header["fn"], blobs)
-        args = self.decode(header.get("args", {"t": "list", "items": []}), blobs)
-        kwargs = self.decode(header.get("kwargs", {"t": "dict", "items": []}), blobs)
+        observe = header.get("observe", {})
+        if "each" in header:  # one call per list of arguments, each decoded afresh just before it
+            reply: dict[str, Any] = {"each": [self._run(function, self.decode(args, blobs), {}, observe, reply_blobs)
+                                              for args in header["each"]]}
+        else:
+            args = self.decode(header.get("args", {"t": "list", "items": []}), blobs)
+            kwargs = self.decode(header.get("kwargs", {"t": "dict", "items": []}), blobs)
+            reply = self._run(function, args, kwargs, observe, reply_blobs)
+        reply["tensors"] = self.snapshots(reply_blobs)
+        return reply
+
+    def _run(self, function: Callable, args: list, kwargs: dict, observe: dict, reply_blobs: list[bytes]) -> dict:
+        """One call of ``function``, watched as asked: what it returned or raised, and what was seen."""
         reply: dict[str, Any] = {}
-        with Observation(header.get("observe", {}), self.files, self.modules) as seen:
+        with Observation(observe, self.files, self.modules) as seen:
             try:
                 value = function(*args, **kwargs)
             except BaseException as err:  # whatever it is, it is the learner's to hear about
@@ -395,7 +406,6 @@ class Server:
                 value = None
         reply["observed"] = seen.report()
         reply["value"] = self.encode(value, reply_blobs)
-        reply["tensors"] = self.snapshots(reply_blobs)
         return reply
 
 

@@ -31,21 +31,34 @@ MESSAGE_SIZE = 65536
 
 
 def warm_up() -> None:
-    """Pay now, once, what the learner's code and the probes would otherwise pay in every
-    learner process: torch's first-use imports, and matplotlib with its font cache."""
-    import io
-
+    """What every learner process needs before its first request: the learner's side (with the
+    probes and the codec) and torch's first autograd calls."""
     import torch
 
-    from . import learner  # noqa: F401  (the learner's side, with the probes and the codec)
+    from . import learner  # noqa: F401
 
     x = torch.ones(2, requires_grad=True)
-    (x * x).backward(gradient=torch.ones(2))  # imports sympy
+    (x * x).sum().backward()
     (g,) = torch.autograd.grad((x ** 3).sum(), x, create_graph=True)
     g.sum().backward()
     torch.autograd.graph.increment_version(x.grad)
     with learner.BackwardCalls():
         torch.ones(1)
+
+
+def _import_sympy() -> None:
+    """torch imports sympy on the first ``backward(gradient=...)`` (0.35 s), which katas from
+    k05 on and the probes behind gradcheck make."""
+    import torch
+
+    x = torch.ones(2, requires_grad=True)
+    (x * x).backward(gradient=torch.ones(2))
+
+
+def _import_matplotlib() -> None:
+    """matplotlib with its font cache, for k12's plot (0.5 s)."""
+    import io
+
     try:
         import matplotlib
 
@@ -58,6 +71,19 @@ def warm_up() -> None:
     figure.legend()
     figure.savefig(io.BytesIO(), format="png")
     plt.close(figure)
+
+
+#: what the zygote imports once it is ready, while no request waits (in the order the katas
+#: need it), so that learner processes forked later do not each pay it; a learner process
+#: forked before a step simply imports what it uses itself
+LATER = (_import_sympy, _import_matplotlib)
+
+
+def freeze() -> None:
+    """Objects made before the forks are never collected in a learner process: otherwise its
+    first garbage collection would touch, and so copy, every page it shares with the zygote."""
+    gc.collect()
+    gc.freeze()
 
 
 def _close_other_fds(keep: set[int]) -> None:
@@ -180,9 +206,16 @@ class Zygote:
         os.set_blocking(wake_write, False)
         signal.set_wakeup_fd(wake_write)
         signal.signal(signal.SIGCHLD, lambda *_: None)
+        later = list(LATER)
         try:
             while True:
-                ready, _, _ = select.select([self.control, wake_read], [], [])
+                # Ready at once, the zygote warms up the rest between requests: the trusted
+                # side's first learner process does not wait for what only later katas use.
+                ready, _, _ = select.select([self.control, wake_read], [], [], 0 if later else None)
+                if not ready and later:
+                    later.pop(0)()
+                    freeze()
+                    continue
                 if wake_read in ready:
                     _drain(wake_read)
                     self._reap()
@@ -248,10 +281,7 @@ def main(argv: list[str]) -> None:
     # started can deadlock; the katas' tensors are tiny.
     torch.set_num_threads(1)
     warm_up()
-    # Objects made before the forks are never collected in a learner process: otherwise its
-    # first garbage collection would touch, and so copy, every page it shares with the zygote.
-    gc.collect()
-    gc.freeze()
+    freeze()
     zygote = Zygote(control, level)
     zygote.send({"ready": True, "pid": os.getpid()})
     zygote.serve()

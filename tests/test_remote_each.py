@@ -1,0 +1,97 @@
+"""``kata.each(f, calls)``: many calls of a learner's function in one request, each the same
+call as ``kata.f(*args)`` would make: own copies of its tensors, watched on its own, its
+exception raised in its turn."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from pytest_autograd_kata.remote import LearnerExit, RemoteTensor
+from pytest_autograd_kata.runner.client import LearnerProcess
+
+LEARNER = """
+import math
+import sys
+import torch
+
+def halve(x):
+    if x < 0:
+        raise ValueError(f"negative: {float(x)}")
+    return x / 2
+
+def bump(x):
+    x.add_(1)  # in place: the next call must not see it
+    return float(x.sum())
+
+def steps(x):
+    n = 0
+    while x > 1:
+        x = x / 2
+        n += 1
+    return n
+
+def square_and_backward(x):
+    (x * x).sum().backward()
+
+def uses_cos(x):
+    return math.cos(float(x))
+
+def leave():
+    sys.exit("bye")
+"""
+
+
+@pytest.fixture
+def kata(remote_kata):
+    return remote_kata(LEARNER)
+
+
+def test_results_come_back_in_order_as_from_single_calls(kata) -> None:
+    xs = [torch.tensor(float(v)) for v in (1, 8, 3)]
+    batched = list(kata.each(kata.halve, [(x,) for x in xs]))
+    assert all(isinstance(r, RemoteTensor) for r in batched)
+    assert [float(r.item()) for r in batched] == [float(kata.halve(x).item()) for x in xs] == [0.5, 4.0, 1.5]
+
+
+def test_an_exception_is_raised_in_its_turn_as_the_single_call_raises_it(kata) -> None:
+    answers = kata.each(kata.halve, [(torch.tensor(2.0),), (torch.tensor(-1.0),), (torch.tensor(4.0),)])
+    assert float(next(answers).item()) == 1.0
+    with pytest.raises(ValueError, match="negative: -1.0") as raised:
+        next(answers)
+    assert raised.value.in_learner_file and raised.value.learner_frames[-1][2] == "halve"
+    with pytest.raises(LearnerExit, match="SystemExit"):
+        next(kata.each(kata.leave, [()]))
+    assert float(kata.halve(torch.tensor(6.0)).item()) == 3.0  # the same process answers on
+
+
+def test_each_call_gets_its_own_copies_of_the_tensors(kata) -> None:
+    x = torch.zeros(3)
+    assert list(kata.each(kata.bump, [(x,), (x,), (x,)])) == [3.0, 3.0, 3.0]
+    assert torch.equal(x, torch.zeros(3))  # the check's own tensor is untouched too
+
+
+def test_watch_sees_each_call_on_its_own(kata) -> None:
+    xs = [torch.tensor(v) for v in (0.5, 3.0, 3.5, 100.0)]
+    with kata.watch(trace=True) as batched:
+        assert list(kata.each(kata.steps, [(x,) for x in xs])) == [0, 2, 2, 7]
+    with kata.watch(trace=True) as single:
+        for x in xs:
+            kata.steps(x)
+    assert batched.paths == single.paths and len(batched.paths) == 4
+    assert batched.paths[1] == batched.paths[2] != batched.paths[0]  # same loop count, same path
+
+    leaves = [kata.tensor(torch.ones(2), requires_grad=True) for _ in range(3)]
+    with kata.watch(backward_calls=True, forbid=("math.cos",)) as seen:
+        list(kata.each(kata.square_and_backward, [(leaf,) for leaf in leaves]))
+        list(kata.each(kata.uses_cos, [(torch.tensor(0.0),)]))
+    assert len(seen.backward_calls) == 3 and all(leaf.passes == 1 for leaf in leaves)
+    assert [label for label, _ in seen.forbidden] == ["math.cos"]
+
+
+def test_a_batch_is_one_request(kata, monkeypatch) -> None:
+    kata.halve(torch.tensor(1.0))  # the learner process is up
+    requests = []
+    original = LearnerProcess.request
+    monkeypatch.setattr(LearnerProcess, "request", lambda self, *a: requests.append(1) or original(self, *a))
+    assert len(list(kata.each(kata.halve, [(torch.tensor(float(v)),) for v in range(50)]))) == 50
+    assert len(requests) == 1
