@@ -424,18 +424,15 @@ class RemoteKata:
     def each(self, function: Any, calls: Iterable[Sequence[Any]]) -> Iterator[Any]:
         """``function(*args)`` for every ``args`` of ``calls``: the same calls as ``kata.f(*args)``
         one after another (each gets its own copies of the tensors it is given, and is watched
-        on its own by ``kata.watch``), all in one request to the learner's process, so a check
-        that asks about many inputs pays one round trip instead of one per input. What each
-        returned is given back in order; what one raised is raised when its turn comes, as
-        ``kata.f(...)`` raises it. A check may stop reading at a wrong answer: the later calls
-        ran all the same. Tensors the results hold show their state after the last call."""
+        on its own by ``kata.watch``), all run now in one request to the learner's process, so
+        a check that asks about many inputs pays one round trip instead of one per input. The
+        iterator returned gives what each returned, in order; what one raised is raised when its
+        turn comes, as ``kata.f(...)`` raises it. A check may stop reading at a wrong answer: the
+        later calls ran all the same. Tensors the results hold show their state after the last call."""
         calls = [list(args) for args in calls]
-        outcomes = self._request_calls(function, lambda blobs: {
+        return _in_turn(self._request_calls(function, lambda blobs: {
             "each": [codec.encode(args, blobs, self._encode_tensor, self._encode_special) for args in calls]},
-            expected=len(calls))
-        __tracebackhide__ = True
-        for outcome in outcomes:
-            yield outcome()
+            expected=len(calls)))
 
     def _request_calls(self, function: Any, encode_arguments: Callable[[list[bytes]], dict],
                        expected: int | None = None) -> list[Callable[[], Any]]:
@@ -457,8 +454,9 @@ class RemoteKata:
         reply, reply_blobs = self._request(header, blobs, f"{_function_name(function)}(...)")
         current = self._update(reply["tensors"], reply_blobs)
         results = [reply] if expected is None else reply["each"]
-        if not isinstance(results, list) or len(results) != (expected or 1):
-            raise codec.CodecError(f"a reply with {expected} results expected")
+        count = 1 if expected is None else expected
+        if not isinstance(results, list) or len(results) != count:
+            raise codec.CodecError(f"a reply with {count} results expected")
         for result in results:
             for observed in self._observing:
                 observed.add(result.get("observed", {}))
@@ -553,6 +551,12 @@ class RemoteKata:
 
     def __repr__(self) -> str:
         return f"<kata {self._kata_id} from {self.display_path}>"
+
+
+def _in_turn(outcomes: list[Callable[[], Any]]) -> Iterator[Any]:
+    __tracebackhide__ = True
+    for outcome in outcomes:
+        yield outcome()
 
 
 class RemoteFunction:

@@ -38,6 +38,13 @@ def uses_cos(x):
 
 def leave():
     sys.exit("bye")
+
+calls = 0
+
+def count():
+    global calls
+    calls += 1
+    return calls
 """
 
 
@@ -95,3 +102,9 @@ def test_a_batch_is_one_request(kata, monkeypatch) -> None:
     monkeypatch.setattr(LearnerProcess, "request", lambda self, *a: requests.append(1) or original(self, *a))
     assert len(list(kata.each(kata.halve, [(torch.tensor(float(v)),) for v in range(50)]))) == 50
     assert len(requests) == 1
+
+
+def test_the_calls_run_when_asked_even_if_no_result_is_read(kata) -> None:
+    kata.each(kata.count, [(), ()])
+    assert list(kata.each(kata.count, [])) == []
+    assert kata.count() == 3
