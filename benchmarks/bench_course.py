@@ -1,5 +1,7 @@
 """The whole course against the reference solutions, with the default learner profile (every
-Hypothesis check runs at least 25 examples), vs the floor: the imports any such run pays.
+Hypothesis check runs at least 25 examples) and the default ``--kata-jobs auto`` (the kata
+modules side by side, one forked pytest process per core), vs the floor: the imports any such
+run pays.
 Goal: ≤ 2.0×. ``python benchmarks/bench_course.py`` runs it alone."""
 from __future__ import annotations
 

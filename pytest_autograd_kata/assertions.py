@@ -31,7 +31,7 @@ from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradch
 from torch.testing._comparison import default_tolerances as _default_tolerances
 
 from .i18n import Text, t
-from .remote import RemoteFunction, RemoteObject, RemoteTensor, differentiable
+from .remote import RemoteFunction, RemoteObject, RemoteTensor, gradient_check
 
 #: how many differing elements a message lists
 SHOWN_ELEMENTS = 3
@@ -257,14 +257,14 @@ def _run_check(checker: Callable, key: str, fn: Callable, inputs: Sequence[Any],
                nudge: Text | None) -> None:
     __tracebackhide__ = True
     learner = fn.func if isinstance(fn, functools.partial) else fn
-    options = {}
+    check = functools.partial(checker, fn)
     if isinstance(learner, RemoteFunction):
         # The learner's function is checked through differentiable(), whose backward is ours:
         # gradcheck's undefined-gradient pass would test that wrapper, not the learner's graph
         # (a vector-Jacobian product of zeros is zeros on any graph), in a quarter of its calls.
-        fn, options = differentiable(learner.kata, fn), {"check_undefined_grad": False}
+        check = functools.partial(gradient_check, checker, learner.kata, fn, check_undefined_grad=False)
     try:
-        checker(fn, _float64(inputs), raise_exception=True, **options)
+        check(_float64(inputs), raise_exception=True)
         return
     except NotImplementedError:  # an untouched stub: the plugin reports it as not started
         raise

@@ -258,6 +258,22 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     kata_session.freeze()
 
 
+def pytest_runtestloop(session: pytest.Session) -> bool | None:
+    """The checks of several kata modules run side by side in forked pytest processes, where
+    the run allows (see :mod:`.parallel`); otherwise pytest's own loop runs them here."""
+    kata_session = session.config.stash[session_key]
+    if kata_session.runner is None:  # no module of kata checks was collected
+        return None
+    from . import parallel
+
+    count = parallel.workers_for(session, kata_session.settings.jobs, _is_kata)
+    if count < 2 or not kata_session.start_runner().fork:
+        return None
+    run = parallel.Run(session, parallel.modules_of(session.items))
+    run.coordinate(run.start(kata_session.runner, count))
+    return True
+
+
 def pytest_collectstart(collector: pytest.Collector) -> None:
     # Hypothesis fixes a check's settings when @given runs, at the import of its module, so the
     # learner profile must be loaded before the first module of kata checks is imported; the

@@ -37,6 +37,11 @@ def read_file(path: str, limit: int = 16 * 2**20) -> bytes:
         return b""
 
 
+def call(probe: Callable, *args: Any) -> Any:
+    """``probe(*args)``: one request (``kata.each(probes.call, ...)``) can then mix probes."""
+    return probe(*args)
+
+
 def _leaf(x: torch.Tensor) -> torch.Tensor:
     return x.detach().clone().requires_grad_(True)
 

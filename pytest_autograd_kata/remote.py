@@ -429,10 +429,14 @@ class RemoteKata:
         iterator returned gives what each returned, in order; what one raised is raised when its
         turn comes, as ``kata.f(...)`` raises it. A check may stop reading at a wrong answer: the
         later calls ran all the same. Tensors the results hold show their state after the last call."""
+        return _in_turn(self._each(function, calls))
+
+    def _each(self, function: Any, calls: Iterable[Sequence[Any]]) -> list[Callable[[], Any]]:
+        """:meth:`each`'s request: for each call, a function that returns its result or raises."""
         calls = [list(args) for args in calls]
-        return _in_turn(self._request_calls(function, lambda blobs: {
+        return self._request_calls(function, lambda blobs: {
             "each": [codec.encode(args, blobs, self._encode_tensor, self._encode_special) for args in calls]},
-            expected=len(calls)))
+            expected=len(calls))
 
     def _request_calls(self, function: Any, encode_arguments: Callable[[list[bytes]], dict],
                        expected: int | None = None) -> list[Callable[[], Any]]:
@@ -643,31 +647,33 @@ def _values_of(result: Any, what: str) -> torch.Tensor:
     return result.value
 
 
-def differentiable(kata: RemoteKata, function: Any) -> Callable[[torch.Tensor], torch.Tensor]:
+def differentiable(kata: RemoteKata, function: Any,
+                   ask: Callable[..., Any] | None = None) -> Callable[[torch.Tensor], torch.Tensor]:
     """The learner's function of one tensor (``kata.g``, or a partial of it) as a function of
     this process that autograd differentiates twice: its values, vector-Jacobian products and
     their derivatives all come from the learner's process, computed by autograd over the
     learner's own graph. torch's gradcheck and gradgradcheck then compare them, here, with
-    finite differences of the values."""
-    name = f"{_function_name(function)}(x)"
+    finite differences of the values. ``ask(probe, *tensors)`` gives the values of each answer
+    (by default from ``kata.call(probe, function, *tensors)``, one request each)."""
+    if ask is None:
+        ask = functools.partial(_ask_now, kata, function)
 
     class SecondOrder(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x, v):
             ctx.save_for_backward(x, v)
-            return _values_of(kata.call(probes.vjp, function, x.detach(), v.detach()), name)
+            return ask(probes.vjp, x.detach(), v.detach())
 
         @staticmethod
         def backward(ctx, w):
             x, v = ctx.saved_tensors
-            dx, dv = kata.call(probes.vjp_of_vjp, function, x.detach(), v.detach(), w.detach())
-            return _values_of(dx, name), _values_of(dv, name)
+            return ask(probes.vjp_of_vjp, x.detach(), v.detach(), w.detach())
 
     class FirstOrder(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return _values_of(kata.call(probes.value, function, x.detach()), name)
+            return ask(probes.value, x.detach())
 
         @staticmethod
         def backward(ctx, v):
@@ -675,3 +681,88 @@ def differentiable(kata: RemoteKata, function: Any) -> Callable[[torch.Tensor], 
             return SecondOrder.apply(x, v)
 
     return FirstOrder.apply
+
+
+def _values(function: Any, answer: Any) -> Any:
+    """A probe's answer (a tensor, or a pair of them) as this process's plain tensors."""
+    name = f"{_function_name(function)}(x)"
+    return tuple(_values_of(a, name) for a in answer) if isinstance(answer, tuple) else _values_of(answer, name)
+
+
+def _ask_now(kata: RemoteKata, function: Any, probe: Callable, *tensors: torch.Tensor) -> Any:
+    __tracebackhide__ = True
+    return _values(function, kata.call(probe, function, *tensors))
+
+
+def gradient_check(checker: Callable, kata: RemoteKata, function: Any, inputs: tuple, **options: Any) -> Any:
+    """``checker(differentiable(kata, function), inputs, **options)`` — torch's gradcheck or
+    gradgradcheck of the learner's function — with every question the checker asks the
+    learner's process sent in one request rather than one request each (a few dozen).
+
+    Which questions a checker asks depends on the inputs, on its own random numbers (drawn
+    alike both times here) and on the shape of the function's value — not on the other answers.
+    So the checker first runs on stand-in answers (the function's real value at the first
+    question, zeros after it), its questions are written down, the learner's process answers
+    them all in order, and then the checker runs for real, each question answered in its turn
+    by what the learner's process computed for it. A question the first run did not ask is put
+    to the learner's process on its own, as without any of this."""
+    __tracebackhide__ = True
+    questions = _Questions(kata, function)
+    cuda = sorted({i.device.index or 0 for i in inputs if isinstance(i, torch.Tensor) and i.device.type == "cuda"})
+    with torch.random.fork_rng(devices=cuda):
+        try:
+            checker(differentiable(kata, function, questions.stand_in), inputs, **options)
+        except Exception:  # the real run meets it again, at the same question
+            pass
+    questions.ask_all()
+    return checker(differentiable(kata, function, questions.answer), inputs, **options)
+
+
+class _Questions:
+    """The questions of one gradient check to the learner's process, and their answers."""
+
+    def __init__(self, kata: RemoteKata, function: Any) -> None:
+        self.kata, self.function = kata, function
+        #: questions asked on stand-in answers, in order: (probe, tensors)
+        self.asked: list[tuple[Callable, tuple[torch.Tensor, ...]]] = []
+        #: answers not yet given, by question: each a function that returns it or raises
+        self.answers: dict[tuple, list[Callable[[], Any]]] = {}
+        #: the function's real value at the first question, whose shape and dtype shape the rest
+        self.first_value: torch.Tensor | None = None
+
+    def stand_in(self, probe: Callable, *tensors: torch.Tensor) -> Any:
+        """The first run's answer: the real value at the first question, then stand-ins of
+        the right shape (that value again, zeros for the derivatives)."""
+        __tracebackhide__ = True
+        if self.first_value is None and probe is probes.value:
+            (outcome,) = self.kata._each(probes.call, [(probe, self.function, *tensors)])
+            self.answers.setdefault(_question(probe, tensors), []).append(outcome)
+            self.first_value = _values(self.function, outcome())
+            return self.first_value
+        self.asked.append((probe, tuple(t.clone() for t in tensors)))
+        if probe is probes.value:
+            return self.first_value
+        zeros = tuple(torch.zeros_like(t) for t in tensors[:2])
+        return zeros[0] if probe is probes.vjp else zeros
+
+    def ask_all(self) -> None:
+        """Every question the first run asked, answered by the learner's process in one request."""
+        if not self.asked:
+            return
+        outcomes = self.kata._each(probes.call, [(probe, self.function, *tensors) for probe, tensors in self.asked])
+        for (probe, tensors), outcome in zip(self.asked, outcomes):
+            self.answers.setdefault(_question(probe, tensors), []).append(outcome)
+
+    def answer(self, probe: Callable, *tensors: torch.Tensor) -> Any:
+        """The real run's answer: the learner's process's, computed ahead or asked now."""
+        __tracebackhide__ = True
+        waiting = self.answers.get(_question(probe, tensors))
+        if waiting:
+            return _values(self.function, waiting.pop(0)())
+        return _ask_now(self.kata, self.function, probe, *tensors)
+
+
+def _question(probe: Callable, tensors: tuple[torch.Tensor, ...]) -> tuple:
+    """A question as a key: the probe, and each tensor's dtype, shape, device and bytes (equal
+    keys, bit-for-bit equal questions)."""
+    return (probe,) + tuple((str(t.dtype), tuple(t.shape), str(t.device), codec.tensor_bytes(t)) for t in tensors)

@@ -30,6 +30,8 @@ INI = {
                                      f"(default: {DEFAULT_TIMEOUT:g})"),
     "kata_sandbox": ("KATA_SANDBOX", "how the learner's code is shut in: auto, namespaces, uid or process "
                                      "(default: auto, the strongest this machine allows)"),
+    "kata_jobs": ("KATA_JOBS", "pytest processes that run the kata modules' checks side by side: auto "
+                               "(one per core) or a number, 1 for none (default: auto)"),
 }
 SANDBOX_LEVELS = ("auto", "namespaces", "uid", "process")
 
@@ -52,6 +54,10 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption("--kata-sandbox", metavar="LEVEL",
                     help="how the learner's code is shut in: auto (the strongest this machine allows), "
                          "namespaces, uid (root only) or process. Env: KATA_SANDBOX.")
+    group.addoption("--kata-jobs", metavar="N",
+                    help="run the checks of several kata modules side by side in N forked pytest "
+                         "processes (Linux, macOS): auto, one per core, or a number; 1 runs them in "
+                         "this process. The reports read as one process's. Env: KATA_JOBS.")
     group.addoption("--kata-report", metavar="PATH",
                     help="write a JSON report: score, max_score, and per kata its checks.")
     group.addoption("--kata-gradescope", metavar="PATH",
@@ -90,6 +96,8 @@ class KataSettings:
     gradescope: Path | None
     #: the sandbox level asked for, or None for the strongest available
     sandbox: str | None = None
+    #: pytest processes for the checks of several kata modules, or None for one per core
+    jobs: int | None = None
 
 
 def resolve(config: pytest.Config) -> KataSettings:
@@ -129,6 +137,14 @@ def resolve(config: pytest.Config) -> KataSettings:
         raise pytest.UsageError(f"{sandbox_source}: unknown sandbox level {sandbox_value!r}; "
                                 f"use one of {', '.join(SANDBOX_LEVELS)}")
 
+    jobs_value, jobs_source = _raw(config, "kata_jobs")
+    jobs = None if (jobs_value or "auto").strip().lower() == "auto" else jobs_value.strip()
+    if jobs is not None:
+        if not jobs.isdigit() or int(jobs) < 1:
+            raise pytest.UsageError(f"{jobs_source}: the number of kata jobs must be auto or a whole "
+                                    f"number from 1 (1: every check in this process), not {jobs_value!r}")
+        jobs = int(jobs)
+
     seed_option = config.getoption("hypothesis_seed", None)
     report, gradescope = config.getoption("kata_report"), config.getoption("kata_gradescope")
     return KataSettings(
@@ -139,4 +155,5 @@ def resolve(config: pytest.Config) -> KataSettings:
         report=Path(report) if report else None,
         gradescope=Path(gradescope) if gradescope else None,
         sandbox=None if sandbox == "auto" else sandbox,
+        jobs=jobs,
     )

@@ -14,6 +14,7 @@ Example::
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,10 @@ def _representable(value: float, dtype: torch.dtype, toward: float) -> float:
     return rounded
 
 
+# One strategy per bounds, shared: a check that draws a shape and then builds tensors of it
+# (kst.tensors(shape)) builds new strategies at every example, and Hypothesis validates each
+# new one before its first draw (about a tenth of what such an example costs).
+@functools.lru_cache(maxsize=None)
 def elements(dtype: torch.dtype = torch.float32, min_value: float = -DEFAULT_BOUND,
              max_value: float = DEFAULT_BOUND, min_magnitude: float = 0.0) -> st.SearchStrategy[float]:
     """Finite floats representable in ``dtype``, within ``[min_value, max_value]`` and, when

@@ -30,7 +30,7 @@ COURSE = load_course(KATAS)
 def no_kata_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs inside a test read KATA_* and the locale: start each test from none of them, so a
     developer's KATA_LANG=zh or Chinese locale does not change what the tests see."""
-    for name in ("KATA_TARGET", "KATA_DEVICES", "KATA_LANG", "KATA_TIMEOUT", "LC_MESSAGES", "LANG"):
+    for name in ("KATA_TARGET", "KATA_DEVICES", "KATA_LANG", "KATA_TIMEOUT", "KATA_JOBS", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LC_ALL", "C")
 

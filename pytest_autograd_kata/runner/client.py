@@ -201,7 +201,7 @@ class Runner:
     # ------------------------------------------------------------ the zygote (Linux)
     def start(self) -> None:
         """Start the zygote now, so it imports torch while the caller does its own work."""
-        if not self.fork or self.zygote is not None:
+        if not self.fork or self.control is not None:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # A file, not a pipe: nobody reads the zygote's errors until it fails, and a full pipe
@@ -225,6 +225,8 @@ class Runner:
         finally:
             self.control.settimeout(None)
         if not data:
+            if self.zygote is None:  # a branch (see branch()): its parent zygote holds the errors
+                raise RunnerError("the runner's zygote ended")
             self.zygote_errors.seek(0)
             detail = self.zygote_errors.read().decode("utf-8", "replace")[-3000:]
             raise RunnerError(f"the runner's zygote ended ({describe_end({'code': self.zygote.wait()})}). {detail}")
@@ -253,6 +255,18 @@ class Runner:
                 deadline = time.monotonic() + EXIT_WAIT
             self._message(max(remaining, 0.01))
         return self.ended.pop(request_id)
+
+    def branch(self) -> Runner:
+        """A runner of its own for another process (a forked pytest process): its learner
+        processes come from a fork of this runner's zygote, as warm as it is now, over a
+        control socket of their own. Linux only; the zygote is started first if need be."""
+        self._wait_ready()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        socket.send_fds(self.control, [json.dumps({"branch": True}).encode()], [theirs.fileno()])
+        theirs.close()
+        branch = Runner(self.level, self.limits, self.fork)
+        branch.control = ours
+        return branch
 
     # ------------------------------------------------------------ learner processes
     def spawn(self) -> LearnerProcess:

@@ -79,6 +79,14 @@ def _import_matplotlib() -> None:
 LATER = (_import_sympy, _import_matplotlib)
 
 
+def _warm(step) -> None:
+    try:
+        step()
+    except Exception:  # a learner process that needs it imports it, and says what fails
+        pass
+    freeze()
+
+
 def freeze() -> None:
     """Objects made before the forks are never collected in a learner process: otherwise its
     first garbage collection would touch, and so copy, every page it shares with the zygote."""
@@ -200,24 +208,25 @@ class Zygote:
     def send(self, message: dict) -> None:
         self.control.send(json.dumps(message).encode())
 
-    def serve(self) -> None:
+    def serve(self, later: tuple = LATER) -> None:
         wake_read, wake_write = os.pipe()
         os.set_blocking(wake_read, False)
         os.set_blocking(wake_write, False)
         signal.set_wakeup_fd(wake_write)
         signal.signal(signal.SIGCHLD, lambda *_: None)
-        later = list(LATER)
+        later = list(later)
+        branches: list[int] = []  # control sockets of branches asked for while warming up
         try:
             while True:
                 # Ready at once, the zygote warms up the rest between requests: the trusted
                 # side's first learner process does not wait for what only later katas use.
                 ready, _, _ = select.select([self.control, wake_read], [], [], 0 if later else None)
                 if not ready and later:
-                    try:
-                        later.pop(0)()
-                    except Exception:  # a learner process that needs it imports it, and says what fails
-                        pass
-                    freeze()
+                    _warm(later.pop(0))
+                    if not later:  # a branch starts as warm as a zygote gets, and warms nothing itself
+                        for control_fd in branches:
+                            self._branch(control_fd)
+                        branches.clear()
                     continue
                 if wake_read in ready:
                     _drain(wake_read)
@@ -226,13 +235,19 @@ class Zygote:
                     data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 2)
                     if not data:
                         return
-                    self._spawn(json.loads(data), fds)
+                    request = json.loads(data)
+                    if request.get("branch") and later:
+                        branches.append(fds[0])
+                    elif request.get("branch"):
+                        self._branch(fds[0])
+                    else:
+                        self._spawn(request, fds)
         finally:
             if self.mount_point:
                 os.rmdir(self.mount_point)
 
     def _reap(self) -> None:
-        while self.keepers:
+        while True:  # keepers, and branches (whose end is nobody's news)
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
@@ -242,6 +257,24 @@ class Zygote:
             request = self.keepers.pop(pid, None)
             if request is not None:
                 self.send({"exited": request, "how": how_it_ended(status)})
+
+    def _branch(self, control_fd: int) -> None:
+        """Fork a zygote that serves another control socket (a forked pytest process's runner),
+        warm as this one is now, with keepers of its own; it ends when that socket closes."""
+        pid = os.fork()
+        if pid != 0:
+            os.close(control_fd)
+            return
+        code = 70
+        try:
+            sandbox.die_with_parent()
+            self.control.close()
+            branch = Zygote(socket.socket(fileno=control_fd), self.level)
+            branch.send({"ready": True, "pid": os.getpid()})
+            branch.serve(later=())
+            code = 0
+        finally:
+            os._exit(code)
 
     def _spawn(self, request: dict, fds: list[int]) -> None:
         channel, output = fds
