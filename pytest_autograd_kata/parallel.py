@@ -168,7 +168,10 @@ class Run:
             if given is not None:
                 self.next_module += 1
                 worker.modules.append(given)
-            wire.write_frame(worker.channel.fileno(), {"module": given})
+            try:
+                wire.write_frame(worker.channel.fileno(), {"module": given})
+            except OSError:  # it died meanwhile: reading from it next says so
+                pass
         elif "done" in message:
             worker.done = True
         else:
