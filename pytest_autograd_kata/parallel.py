@@ -16,8 +16,8 @@ board, ``--kata-report`` and ``--junitxml`` read as a run in one process. A work
 that says so; the modules nobody took then run here.
 
 Runs in one process, as pytest's own loop: a single kata module, tests that are not kata checks,
-``-x``/``--maxfail``/``--stepwise``, ``--pdb``/``--trace``, pytest-xdist, a runner without fork
-(macOS, Windows), or ``--kata-jobs 1``.
+``-x``/``--maxfail``/``--stepwise``, ``--pdb``/``--trace``, pytest-xdist, checks on a GPU, a
+runner without fork (macOS, Windows), or ``--kata-jobs 1``.
 """
 from __future__ import annotations
 
@@ -58,11 +58,13 @@ def modules_of(items: list[pytest.Item]) -> list[list[pytest.Item]]:
     return modules
 
 
-def workers_for(session: pytest.Session, asked: int | None, is_kata) -> int:
-    """How many workers run this session's checks: 1 means pytest's own loop."""
+def workers_for(session: pytest.Session, asked: int | None, is_kata, devices: list[str]) -> int:
+    """How many workers run this session's checks: 1 means pytest's own loop. Checks on a GPU
+    run in one process: CUDA may not be used in a process forked after it was queried."""
     config = session.config
     modules = modules_of(session.items)
     alone = (not hasattr(os, "fork") or len(modules) < 2 or session.testsfailed
+             or any(device != "cpu" for device in devices)
              or config.option.collectonly or config.option.maxfail or config.getoption("stepwise", False)
              or config.getoption("usepdb", False)
              or config.getoption("trace", False) or hasattr(config, "workerinput")

@@ -266,7 +266,7 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
         return None
     from . import parallel
 
-    count = parallel.workers_for(session, kata_session.settings.jobs, _is_kata)
+    count = parallel.workers_for(session, kata_session.settings.jobs, _is_kata, kata_session.devices_used)
     if count < 2 or not kata_session.start_runner().fork:
         return None
     run = parallel.Run(session, parallel.modules_of(session.items))
