@@ -120,6 +120,43 @@ def test_ctrl_c_during_a_check_without_time_limit_leaves_no_service_stuck_behind
     assert cli("run", "k01").code == 0  # the next run is answered, by a new service
 
 
+#: a service that takes a request and never answers: where a command was interrupted just after
+#: the service accepted the request, before it read that it did
+SILENT_SERVICE = """
+import socket, sys, time
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind(sys.argv[1])
+listener.listen(1)
+conn, _ = listener.accept()
+conn.recv(1 << 20)
+open(sys.argv[2], "w").close()
+time.sleep(600)
+"""
+
+
+def test_ctrl_c_before_the_service_accepted_ends_the_service(cli, course, tmp_path) -> None:
+    stop(find(course))
+    where = service_files(find(course))
+    took = tmp_path / "took"
+    service = subprocess.Popen([sys.executable, "-c", SILENT_SERVICE, str(where.socket), str(took)],
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not where.socket.exists():
+            time.sleep(0.02)
+        run = subprocess.Popen([sys.executable, "-m", "pytest_autograd_kata.cli", "run", "k01"], cwd=course,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while time.monotonic() < deadline and not took.exists():
+            time.sleep(0.02)
+        run.send_signal(signal.SIGINT)
+        assert run.wait(timeout=60) == 130
+        assert service.wait(timeout=30) == -signal.SIGKILL  # it would have run the check with no one waiting
+    finally:
+        service.kill()
+        service.wait()
+        where.socket.unlink(missing_ok=True)
+
+
 def test_what_the_code_printed_is_counted_and_shown_with_v(cli, course) -> None:
     write_k01(course, "    for i in range(20000):\n        print('step', i)\n"
                       "    return torch.arange(n, device=device)  # int64: fails the kata\n")

@@ -26,6 +26,7 @@ import os
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,11 @@ class ServiceChecker:
                     continue
                 except TimeoutError:
                     raise CliError(t("cli_service_slow", seconds=START, log=log_tail(self.where))) from None
+                except KeyboardInterrupt:
+                    # Sent, and maybe accepted already (the answer unread): the service may be
+                    # running it, with no one to wait for it, as below.
+                    _kill(_peer_pid(conn))
+                    raise
                 if accepted is None or accepted.get("type") == "stale":
                     continue
                 if accepted.get("type") == "failed":
@@ -257,11 +263,21 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _kill(pid: int) -> None:
+def _kill(pid: int | None) -> None:
+    if pid is None:
+        return
     try:
         os.killpg(pid, signal.SIGKILL)  # the service leads its own group: its zygote goes too
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _peer_pid(conn: socket.socket) -> int | None:
+    """The pid of the process at the other end of a Unix socket (Linux: SO_PEERCRED); None elsewhere."""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return None
+    pid, _, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    return pid or None
 
 
 # ---------------------------------------------------------------- the service's side
