@@ -30,6 +30,13 @@ def write_k01(root: Path, body: str) -> None:
     (root / "katas" / K01.filename).write_text(f"import torch\n\n\ndef make_x(n, device):\n{body}", encoding="utf-8")
 
 
+def default_ctrl_c() -> None:
+    """In a command the test interrupts: Ctrl-C as in a terminal. A CI may run the tests with
+    SIGINT ignored (a background job), and children inherit that; Python then never raises
+    KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def running(pid: str) -> bool:
     """Whether the process runs (a zombie, ended but not yet reaped by this test, does not)."""
     try:
@@ -108,7 +115,8 @@ def test_ctrl_c_during_a_check_without_time_limit_leaves_no_service_stuck_behind
     [service] = service_pids(course)
     write_k01(course, "    while True:\n        pass\n")
     run = subprocess.Popen([sys.executable, "-m", "pytest_autograd_kata.cli", "run", "k01"], cwd=course,
-                           env={**os.environ, "KATA_TIMEOUT": "0"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                           env={**os.environ, "KATA_TIMEOUT": "0"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           preexec_fn=default_ctrl_c)
     time.sleep(3)  # the check is under way, with no limit: only the learner can end it
     run.send_signal(signal.SIGINT)
     assert run.wait(timeout=60) == 130
@@ -145,7 +153,7 @@ def test_ctrl_c_before_the_service_accepted_ends_the_service(cli, course, tmp_pa
         while time.monotonic() < deadline and not where.socket.exists():
             time.sleep(0.02)
         run = subprocess.Popen([sys.executable, "-m", "pytest_autograd_kata.cli", "run", "k01"], cwd=course,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_ctrl_c)
         while time.monotonic() < deadline and not took.exists():
             time.sleep(0.02)
         run.send_signal(signal.SIGINT)
