@@ -39,10 +39,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class ExamplesSeen:
+    """What Hypothesis heard in the process that ran a check travels on the check's teardown
+    report (``kata_explicit_seen``), and the counts are taken from the reports: so they are
+    right where checks run in other processes (``--kata-jobs``, pytest-xdist) too."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         #: node id -> number of explicit examples the check has
         self.explicit: dict[str, int] = {}
+        #: node id -> statuses of its explicit examples heard in this process, not yet reported
+        self.heard: dict[str, Counter] = {}
         #: node id -> Counter of Hypothesis's statuses of the explicit examples that ran
         self.ran: dict[str, Counter] = {}
 
@@ -61,7 +67,19 @@ class ExamplesSeen:
 
     def _observe(self, observation, _thread: int) -> None:
         if observation.type == "test_case" and observation.how_generated == EXPLICIT:
-            self.ran.setdefault(observation.property, Counter())[observation.status] += 1
+            self.heard.setdefault(observation.property, Counter())[observation.status] += 1
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        if report.when == "teardown":
+            report.kata_explicit_seen = dict(self.heard.pop(item.nodeid, {}))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        seen = getattr(report, "kata_explicit_seen", None)
+        if seen:
+            self.ran.setdefault(report.nodeid, Counter()).update(seen)
 
     def pytest_sessionfinish(self) -> None:
         from hypothesis.internal.observability import remove_observability_callback

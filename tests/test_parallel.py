@@ -19,7 +19,7 @@ def note(name):
 CHECKS = {
     "test_k01": """
 import pytest, torch
-from hypothesis import given
+from hypothesis import example, given
 from pytest_autograd_kata import assert_tensor_equal, strategies as kst
 from where import note
 pytestmark = pytest.mark.kata("k01")
@@ -28,6 +28,7 @@ def test_first(kata, device):
     note("k01")
     assert_tensor_equal(kata.make_x(4), torch.arange(4.0), name="x")
 
+@example(x=torch.ones(3))
 @given(x=kst.tensors(kst.shapes(max_dims=1)))
 def test_drawn(kata, device, x):
     assert_tensor_equal(kata.double(x), 2 * x, name="2·x")
@@ -113,6 +114,17 @@ def test_side_by_side_reads_exactly_as_one_process(course: pytest.Pytester, verb
     # Every line — progress, failures with the check's own output, the board — in the same order.
     assert _without_timings(side_by_side.outlines) == _without_timings(alone.outlines)
     assert "the check's own output" in side_by_side.stdout.str()
+
+
+def test_dev_check_hears_the_explicit_examples_that_ran_in_the_workers(course: pytest.Pytester) -> None:
+    """`autograd-kata dev check` counts each check's @example inputs that ran
+    (pytest_autograd_kata.examples_seen): the same count whichever process ran the check."""
+    counted = {}
+    for jobs in ("1", "2"):
+        seen = course.path / f"seen-{jobs}.json"
+        run(course, jobs, "-p", "pytest_autograd_kata.examples_seen", f"--kata-examples-report={seen}")
+        counted[jobs] = json.loads(seen.read_text(encoding="utf-8"))
+    assert counted["2"] == counted["1"] == {"test_k01.py::test_drawn[cpu]": {"explicit": 1, "ran": 1, "gave_up": 0}}
 
 
 def test_a_worker_that_dies_costs_its_module_an_error_and_the_rest_goes_on(course: pytest.Pytester) -> None:
