@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 import pytest
 
 from . import i18n, outcomes
-from .plugin import kata_id_of, session_key
+from .plugin import kata_id_of, run_in_turn, session_key
 
 #: what ``per`` may say: a time budget for each check, or one for the whole kata (grading)
 PER_CHECK, PER_KATA = "check", "kata"
@@ -102,9 +102,7 @@ def run_kata(session: pytest.Session, items: list[pytest.Item], request: dict) -
     kata_session.check_budget = (lambda: kata_budget) if request.get("per") == PER_KATA \
         else (lambda: Budget(request.get("timeout") or None))
     kata_session.results = []
-    for index, item in enumerate(items):
-        following = items[index + 1] if index + 1 < len(items) else None
-        item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
+    run_in_turn(items)
     if request.get("per") == PER_KATA:
         for check in kata_session.results:
             if check.status == outcomes.TIMEOUT:

@@ -35,9 +35,10 @@ from _pytest.terminal import TerminalWriter
 
 from . import i18n, outcomes
 from .runner import wire
-from .plugin import kata_id_of, session_key
+from .plugin import kata_id_of, run_in_turn, session_key
 from .runner.client import describe_end
 from .runner.sandbox import die_with_parent
+from .runner.zygote import how_it_ended
 
 
 def usable_cores() -> int:
@@ -58,11 +59,12 @@ def modules_of(items: list[pytest.Item]) -> list[list[pytest.Item]]:
     return modules
 
 
-def workers_for(session: pytest.Session, asked: int | None, is_kata, devices: list[str]) -> int:
-    """How many workers run this session's checks: 1 means pytest's own loop. Checks on a GPU
-    run in one process: CUDA may not be used in a process forked after it was queried."""
+def workers_for(session: pytest.Session, modules: list[list[pytest.Item]], asked: int | None, is_kata,
+                devices: list[str]) -> int:
+    """How many workers run this session's checks (``modules``: :func:`modules_of` its items):
+    1 means pytest's own loop. Checks on a GPU run in one process: CUDA may not be used in a
+    process forked after it was queried."""
     config = session.config
-    modules = modules_of(session.items)
     alone = (not hasattr(os, "fork") or len(modules) < 2 or session.testsfailed
              or any(device != "cpu" for device in devices)
              or config.option.collectonly or config.option.maxfail or config.getoption("stepwise", False)
@@ -92,8 +94,9 @@ class Run:
         self.items = {item.nodeid: item for item in session.items}
         self.module_of = {item.nodeid: index for index, items in enumerate(modules) for item in items}
         self.next_module = 0
-        #: per module: the workers' messages not reported yet, and whether its last check finished
+        #: per module: the workers' messages not reported yet
         self.waiting: list[list[dict]] = [[] for _ in modules]
+        #: node ids of the checks whose end was reported
         self.finished: set[str] = set()
         self.head = 0  # the first module not reported in full
 
@@ -154,9 +157,7 @@ class Run:
         if left:
             kata_session = self.config.stash[session_key]
             kata_session.runner = kata_session.runner.branch()
-        for position, item in enumerate(left):
-            item.config.hook.pytest_runtest_protocol(
-                item=item, nextitem=left[position + 1] if position + 1 < len(left) else None)
+        run_in_turn(left)
 
     def _hear(self, worker: Worker) -> None:
         try:
@@ -252,9 +253,7 @@ def _reap(pid: int) -> str:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
         return "?"
-    if os.WIFSIGNALED(status):
-        return describe_end({"signal": os.WTERMSIG(status)})
-    return describe_end({"code": os.waitstatus_to_exitcode(status)})
+    return describe_end(how_it_ended(status))
 
 
 # ---------------------------------------------------------------- a worker

@@ -266,12 +266,21 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
         return None
     from . import parallel
 
-    count = parallel.workers_for(session, kata_session.settings.jobs, _is_kata, kata_session.devices_used)
+    modules = parallel.modules_of(session.items)
+    count = parallel.workers_for(session, modules, kata_session.settings.jobs, _is_kata, kata_session.devices_used)
     if count < 2 or not kata_session.start_runner().fork:
         return None
-    run = parallel.Run(session, parallel.modules_of(session.items))
+    run = parallel.Run(session, modules)
     run.coordinate(run.start(kata_session.runner, count))
     return True
+
+
+def run_in_turn(items: list[pytest.Item]) -> None:
+    """Run ``items`` one after another, as pytest's own loop does (each told the next, so
+    fixtures end where their scope does, and all of them after the last)."""
+    for index, item in enumerate(items):
+        following = items[index + 1] if index + 1 < len(items) else None
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:

@@ -169,13 +169,14 @@ def test_a_bad_job_count_names_the_fix(course: pytest.Pytester, value: str) -> N
 
 def test_checks_on_a_gpu_stay_in_one_process(pytester: pytest.Pytester) -> None:
     """CUDA may not be used in a process forked after the run asked for it (torch.cuda.is_available)."""
-    from pytest_autograd_kata.parallel import workers_for
+    from pytest_autograd_kata.parallel import modules_of, workers_for
 
     pytester.makepyfile(test_a="def test_one(): pass", test_b="def test_two(): pass")
     items, _ = pytester.inline_genitems("-p", "no:cacheprovider")
     session = items[0].session
     session.config.option.collectonly = False  # collected for a run, not only to list the checks
     every_item_a_check = lambda item: True  # noqa: E731
-    assert workers_for(session, 2, every_item_a_check, ["cpu"]) == 2
-    assert workers_for(session, 2, every_item_a_check, ["cpu", "cuda"]) == 1
-    assert workers_for(session, 2, every_item_a_check, ["mps"]) == 1
+    modules = modules_of(session.items)
+    assert workers_for(session, modules, 2, every_item_a_check, ["cpu"]) == 2
+    assert workers_for(session, modules, 2, every_item_a_check, ["cpu", "cuda"]) == 1
+    assert workers_for(session, modules, 2, every_item_a_check, ["mps"]) == 1
