@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from run import REPO, clean_environment
@@ -79,16 +82,24 @@ def make_class(root: Path, katas: list) -> list[Path]:
     return folders
 
 
-class PeakMemory:
-    """Samples the memory of a process and all its descendants (Linux /proc): the sum of
-    their proportional set sizes, so pages a forked child shares with its worker count once."""
+class ProcessTree:
+    """Samples a process and all its descendants (Linux /proc) every 50 ms, for two figures:
+    the largest sum of their proportional set sizes (PSS, so pages a forked child shares with
+    its parent count once), and the CPU time of the runner's zygotes, their own and their
+    children's. A zygote's children are the keepers of the kata runs, each with its learner
+    process (the keeper reaps it): from fork to exit, everything the learner's side of a kata
+    run costs. The last sample of a zygote is taken after the last job's reply, when the
+    grader writes its reports: every kata run's learner process has been reaped by then."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        #: zygote pid -> (its own CPU seconds, its reaped children's CPU seconds), as last seen
+        self.zygotes: dict[int, tuple[float, float]] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _tree(self) -> set[int]:
+    def _tree(self) -> dict[int, int]:
+        """Each process of the tree, with its parent."""
         parents = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -100,7 +111,7 @@ class PeakMemory:
             found = {pid for pid, parent in parents.items() if parent in tree} - tree
             tree |= found
             grew = bool(found)
-        return tree
+        return {pid: parents.get(pid, 0) for pid in tree}
 
     @staticmethod
     def _pss(pid: int) -> int:
@@ -112,29 +123,65 @@ class PeakMemory:
             pass
         return 0
 
+    @staticmethod
+    def _is_zygote(pid: int) -> bool:
+        try:
+            return b"\0zygote\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    def _sample_zygotes(self, tree: dict[int, int]) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid, parent in tree.items():
+            # A keeper and its learner process are forks of the zygote, with its command line.
+            if not self._is_zygote(pid) or self._is_zygote(parent):
+                continue
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.zygotes[pid] = ((int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick)
+
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            self.peak = max(self.peak, sum(self._pss(pid) for pid in self._tree()))
+            tree = self._tree()
+            self.peak = max(self.peak, sum(self._pss(pid) for pid in tree))
+            self._sample_zygotes(tree)
 
-    def stop(self) -> int:
+    def stop(self) -> ProcessTree:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self
 
 
-def run_grader(folders: list[Path], out: Path, katas: list, *options: str) -> tuple[float, int]:
+@dataclass(frozen=True)
+class GraderRun:
+    seconds: float
+    peak: int
+    #: CPU seconds: the grader and all its processes; the zygotes' own; the kata runs' learner processes
+    cpu: float
+    zygotes: float
+    learner_processes: float
+
+
+def run_grader(folders: list[Path], out: Path, katas: list, *options: str) -> GraderRun:
     command = [sys.executable, "-c", "import sys; from pytest_autograd_kata.cli import main; sys.exit(main())",
                "--lang", "en", "grade", *map(str, folders), "--out", str(out), "--course", str(COURSE),
                "--katas", ",".join(k.id for k in katas), "--jobs", str(JOBS), *options]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, env=clean_environment(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    memory = PeakMemory(process.pid)
+    tree = ProcessTree(process.pid)
     _, stderr = process.communicate()
-    elapsed, peak = time.perf_counter() - start, memory.stop()
+    elapsed = time.perf_counter() - start
+    tree.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode != 0:
         sys.exit(f"the grader failed:\n{stderr}")
-    return elapsed, peak
+    return GraderRun(elapsed, tree.peak, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+                     sum(own for own, _ in tree.zygotes.values()),
+                     sum(children for _, children in tree.zygotes.values()))
 
 
 def gradebook_scores(out: Path) -> dict[tuple[str, str], float]:
@@ -158,9 +205,9 @@ def cold_loop(folders: list[Path], reports: Path, katas: list) -> tuple[float, i
              f"--kata-report={report}",
              "-p", "no:cacheprovider", "--hypothesis-profile", "kata-grade", "-q"],
             cwd=REPO, env=clean_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        memory = PeakMemory(process.pid)
+        tree = ProcessTree(process.pid)
         process.wait()
-        peak = max(peak, memory.stop())
+        peak = max(peak, tree.stop().peak)
         for kata in json.loads(report.read_text(encoding="utf-8"))["katas"]:
             scores[(folder.name, kata["id"])] = float(kata["score"])
     return time.perf_counter() - start, peak, scores
@@ -173,23 +220,31 @@ def measure() -> list[str]:
         root = Path(tmp)
         folders = make_class(root / "class", katas)
         (root / "reports").mkdir()
-        grader, grader_peak = run_grader(folders, root / "out", katas, "--no-reuse")
-        bare, bare_peak = run_grader(folders, root / "out-no-sandbox", katas, "--no-reuse", "--no-sandbox")
+        graded = run_grader(folders, root / "out", katas, "--no-reuse")
+        bare = run_grader(folders, root / "out-no-sandbox", katas, "--no-reuse", "--no-sandbox")
         cold, cold_peak, cold_scores = cold_loop(folders, root / "reports", katas)
         same = all(gradebook_scores(root / out) == cold_scores for out in ("out", "out-no-sandbox"))
         level = next(iter(gradebook_sandboxes(root / "out")))
-    mib, runs = 2**20, SUBMISSIONS * len(katas)
+    mib, runs, cores = 2**20, SUBMISSIONS * len(katas), len(os.sched_getaffinity(0))
+    grader, learner_floor = graded.seconds, graded.learner_processes / cores
     lines = [
         f"grading {SUBMISSIONS} submissions x {len(katas)} katas, no two files alike "
         f"({', '.join(k.id for k in katas)}; kata-grade profile, 25 examples per check)",
         f"  cold loop (one pytest per submission):   {cold:.1f} s, peak memory {cold_peak / mib:.0f} MiB",
-        f"  autograd-kata grade --no-reuse --jobs {JOBS}: {grader:.1f} s, peak memory {grader_peak / mib:.0f} MiB "
+        f"  autograd-kata grade --no-reuse --jobs {JOBS}: {grader:.1f} s, peak memory {graded.peak / mib:.0f} MiB "
         f"-> {cold / grader:.1f}x faster ({'meets' if cold / grader >= 10 else 'MISSES'} the goal >= 10x)",
-        f"  same, --no-sandbox:                      {bare:.1f} s, peak memory {bare_peak / mib:.0f} MiB",
-        f"  the sandbox ({level}) costs {(grader - bare) * JOBS / runs * 1000:+.0f} ms per kata run on a worker "
-        f"({(grader - bare):+.1f} s over {runs} runs on {JOBS} workers)",
+        f"  same, --no-sandbox:                      {bare.seconds:.1f} s, peak memory {bare.peak / mib:.0f} MiB",
+        f"  the sandbox ({level}) costs {(grader - bare.seconds) * JOBS / runs * 1000:+.0f} ms per kata run on a worker "
+        f"({(grader - bare.seconds):+.1f} s over {runs} runs on {JOBS} workers)",
         f"  one submission takes {grader * JOBS / SUBMISSIONS:.2f} s of a worker "
         f"({grader * JOBS / runs * 1000:.0f} ms per kata run)",
+        f"  the grader's CPU: {graded.cpu:.1f} s; of it the kata runs' learner processes (fork, the learner's "
+        f"code, exit) {graded.learner_processes:.1f} s = {graded.learner_processes / runs * 1000:.0f} ms a kata run, "
+        f"the zygotes {graded.zygotes:.1f} s, the workers and the grader (checks, Hypothesis, reports) "
+        f"{graded.cpu - graded.learner_processes - graded.zygotes:.1f} s",
+        f"  the learner processes alone need >= {learner_floor:.1f} s on {cores} cores, even if the checks' side "
+        f"cost nothing: with a learner process per kata run and these checks, grade is at most "
+        f"{cold / learner_floor:.1f}x faster than the cold loop on this machine",
         f"  same scores in all three: {'yes' if same else 'NO'}",
     ]
     print("\n".join(lines))

@@ -34,14 +34,13 @@ import functools
 import time
 import weakref
 from contextlib import contextmanager
-from importlib import import_module
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import torch
 
 from .i18n import t
 from . import probes
-from .runner import codec
+from .runner import codec, names
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
 from .runner.sandbox import COULD_NOT_START
 from .sources import KataSource
@@ -602,19 +601,11 @@ def _dotted_name(function: Any) -> str:
 
 
 def _resolve(dotted: str) -> Any:
-    parts = dotted.split(".")
-    for split in range(len(parts) - 1, 0, -1):
-        try:
-            found = import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        try:
-            for part in parts[split:]:
-                found = getattr(found, part)
-        except AttributeError:
-            return None
-        return found
-    return None
+    try:
+        owner, name = names.owner_of(dotted)
+        return getattr(owner, name)
+    except (LookupError, AttributeError):
+        return None
 
 
 def _load_error(description: dict, path: str) -> str:

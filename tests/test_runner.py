@@ -2,8 +2,11 @@
 sandbox level this machine allows, and what the trusted side learns when it misbehaves."""
 from __future__ import annotations
 
+import math
 import os
+import sys
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,8 @@ import torch
 
 from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, KataTimeout, LearnerCrashed,
                                          RemoteKata)
-from pytest_autograd_kata.runner import codec, sandbox, wire
+from pytest_autograd_kata import probes
+from pytest_autograd_kata.runner import codec, names, sandbox, wire
 from pytest_autograd_kata.runner.client import Limits, Runner, shared
 
 from conftest import REPO
@@ -269,3 +273,28 @@ def test_values_come_back_as_plain_tensors_with_every_dtype() -> None:
         values = torch.arange(6).reshape(2, 3).to(dtype)
         back = codec.tensor_from_bytes(str(dtype).removeprefix("torch."), [2, 3], "cpu", codec.tensor_bytes(values))
         assert type(back) is torch.Tensor and torch.equal(back, values)
+
+
+@pytest.mark.parametrize("dotted, owner, name", [
+    ("torch.sin", torch, "sin"), ("torch.Tensor.cos", torch.Tensor, "cos"), ("math.cos", math, "cos"),
+    ("pytest_autograd_kata.probes.call", probes, "call")])
+def test_a_dotted_name_is_found_through_its_module_and_attributes(dotted: str, owner, name: str) -> None:
+    # Both sides read the names a call is made with this way (the trusted side to check that a
+    # function can be named, the learner's process to find it).
+    assert names.owner_of(dotted) == (owner, name)
+    assert names.owner_of(dotted) == (owner, name)  # once a part was found not to be a module, too
+
+
+def test_a_dotted_name_that_names_nothing_says_so() -> None:
+    with pytest.raises(LookupError):
+        names.owner_of("no_module_of_that_name.f")
+    with pytest.raises(AttributeError):
+        names.owner_of("torch.no_attribute_of_that_name.f")
+
+
+def test_a_module_that_appears_after_a_failed_lookup_is_found(monkeypatch) -> None:
+    with pytest.raises(LookupError):
+        names.owner_of("kata_module_made_later.f")
+    module = types.ModuleType("kata_module_made_later")
+    monkeypatch.setitem(sys.modules, "kata_module_made_later", module)
+    assert names.owner_of("kata_module_made_later.f") == (module, "f")

@@ -27,7 +27,7 @@ from torch.overrides import TorchFunctionMode
 # probes: imported here, in the warm process, because a sandboxed learner process cannot see
 # this package's files to import it later.
 from .. import probes  # noqa: F401
-from . import codec, sandbox, wire
+from . import codec, names, sandbox, wire
 
 TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
 #: how many of the learner's frames an exception's description lists
@@ -155,21 +155,10 @@ class BackwardCalls(TorchFunctionMode):
 
 def resolve(dotted: str) -> tuple[Any, str]:
     """``"torch.Tensor.cos"`` -> (torch.Tensor, "cos"): the owner and the attribute name."""
-    owner_path, _, name = dotted.rpartition(".")
-    parts = owner_path.split(".")
-    owner = None
-    for split in range(len(parts), 0, -1):
-        module_name = ".".join(parts[:split])
-        try:
-            owner = sys.modules.get(module_name) or importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for attribute in parts[split:]:
-            owner = getattr(owner, attribute)
-        break
-    if owner is None:
-        raise codec.CodecError(f"cannot find {dotted!r}")
-    return owner, name
+    try:
+        return names.owner_of(dotted)
+    except (LookupError, AttributeError):
+        raise codec.CodecError(f"cannot find {dotted!r}") from None
 
 
 class Observation:
