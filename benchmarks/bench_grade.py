@@ -8,7 +8,11 @@ must be the same. Goal: ≥ 10×.
 
 The grader is also measured with ``--no-reuse --no-sandbox``: the difference, per kata run,
 is what the sandbox costs. Peak memory is the largest sum of proportional set sizes (PSS) over each side's
-processes, sampled every 50 ms. Only the katas whose checks pass against solutions/ are
+processes, sampled every 50 ms. The grader's CPU is split into what the kata runs' learner
+processes used (read from the runner's zygotes, which reap them), the zygotes' own, and the rest;
+the learner processes' share, spread over every core, is a floor no grader that asks these checks'
+questions with each kata in a learner process of its own goes under, whatever the rest costs: the benchmark
+prints the ratio that floor allows. Only the katas whose checks pass against solutions/ are
 graded (a course being rewritten still measures). ``python benchmarks/bench_grade.py`` runs
 it alone.
 """
