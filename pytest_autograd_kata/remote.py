@@ -726,8 +726,7 @@ class _Questions:
         the right shape (that value again, zeros for the derivatives)."""
         __tracebackhide__ = True
         if self.first_value is None and probe is probes.value:
-            (outcome,) = self.kata._each(probes.call, [(probe, self.function, *tensors)])
-            self.answers.setdefault(_question(probe, tensors), []).append(outcome)
+            (outcome,) = self._ask([(probe, tensors)])
             self.first_value = _values(self.function, outcome())
             return self.first_value
         self.asked.append((probe, tuple(t.clone() for t in tensors)))
@@ -738,11 +737,16 @@ class _Questions:
 
     def ask_all(self) -> None:
         """Every question the first run asked, answered by the learner's process in one request."""
-        if not self.asked:
-            return
-        outcomes = self.kata._each(probes.call, [(probe, self.function, *tensors) for probe, tensors in self.asked])
-        for (probe, tensors), outcome in zip(self.asked, outcomes):
+        if self.asked:
+            self._ask(self.asked)
+
+    def _ask(self, questions: list[tuple[Callable, tuple[torch.Tensor, ...]]]) -> list[Callable[[], Any]]:
+        """``questions`` put to the learner's process in one request; their answers kept for
+        the real run, and returned."""
+        outcomes = self.kata._each(probes.call, [(probe, self.function, *tensors) for probe, tensors in questions])
+        for (probe, tensors), outcome in zip(questions, outcomes):
             self.answers.setdefault(_question(probe, tensors), []).append(outcome)
+        return outcomes
 
     def answer(self, probe: Callable, *tensors: torch.Tensor) -> Any:
         """The real run's answer: the learner's process's, computed ahead or asked now."""

@@ -56,7 +56,7 @@ def add_options(parser: pytest.Parser) -> None:
                          "namespaces, uid (root only) or process. Env: KATA_SANDBOX.")
     group.addoption("--kata-jobs", metavar="N",
                     help="run the checks of several kata modules side by side in N forked pytest "
-                         "processes (Linux, macOS): auto, one per core, or a number; 1 runs them in "
+                         "processes (Linux): auto, one per core, or a number; 1 runs them in "
                          "this process. The reports read as one process's. Env: KATA_JOBS.")
     group.addoption("--kata-report", metavar="PATH",
                     help="write a JSON report: score, max_score, and per kata its checks.")
