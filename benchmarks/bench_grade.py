@@ -92,8 +92,9 @@ class ProcessTree:
     its parent count once), and the CPU time of the runner's zygotes, their own and their
     children's. A zygote's children are the keepers of the kata runs, each with its learner
     process (the keeper reaps it): from fork to exit, everything the learner's side of a kata
-    run costs. The last sample of a zygote is taken after the last job's reply, when the
-    grader writes its reports: every kata run's learner process has been reaped by then."""
+    run costs. A zygote's last sample falls between its last kata run and its end (its
+    worker's session closing); a kata run reaped after that sample would be left out, so the
+    learner processes' figure can come out low, never high."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
@@ -102,20 +103,22 @@ class ProcessTree:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _tree(self) -> dict[int, int]:
-        """Each process of the tree, with its parent."""
-        parents = {}
+    def _tree(self) -> dict[int, list[str]]:
+        """Each process of the tree, with the fields of its /proc/PID/stat after the name
+        (the parent's pid is the second)."""
+        stats = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                stats[int(stat.parent.name)] = stat.read_text().rsplit(")", 1)[1].split()
             except (OSError, ValueError, IndexError):
                 continue
+        parents = {pid: int(fields[1]) for pid, fields in stats.items()}
         tree, grew = {self.pid}, True
         while grew:
             found = {pid for pid, parent in parents.items() if parent in tree} - tree
             tree |= found
             grew = bool(found)
-        return {pid: parents.get(pid, 0) for pid in tree}
+        return {pid: stats[pid] for pid in tree if pid in stats}
 
     @staticmethod
     def _pss(pid: int) -> int:
@@ -134,17 +137,15 @@ class ProcessTree:
         except OSError:
             return False
 
-    def _sample_zygotes(self, tree: dict[int, int]) -> None:
+    def _sample_zygotes(self, tree: dict[int, list[str]]) -> None:
         tick = os.sysconf("SC_CLK_TCK")
-        for pid, parent in tree.items():
+        zygotes = {pid for pid in tree if self._is_zygote(pid)}
+        for pid in zygotes:
+            fields = tree[pid]
             # A keeper and its learner process are forks of the zygote, with its command line.
-            if not self._is_zygote(pid) or self._is_zygote(parent):
-                continue
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            self.zygotes[pid] = ((int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick)
+            if int(fields[1]) not in zygotes:
+                self.zygotes[pid] = ((int(fields[11]) + int(fields[12])) / tick,
+                                     (int(fields[13]) + int(fields[14])) / tick)
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
