@@ -45,7 +45,7 @@ CORPUS = REPO / "tests" / "corpus"
 
 def _katas() -> list:
     """The katas whose checks collect and pass against the reference solutions."""
-    from pytest_autograd_kata.course import load_course
+    from pytest_autograd_kata.course.data import load_course
 
     course = load_course(COURSE)
     present = [k for k in course.katas

@@ -22,8 +22,8 @@ from pathlib import Path
 from run import REPO, clean_environment, interleaved_medians
 
 sys.path.insert(0, str(REPO))
-from pytest_autograd_kata.cli.service import stop  # noqa: E402
-from pytest_autograd_kata.cli.workspace import find  # noqa: E402
+from pytest_autograd_kata.trusted.service import stop  # noqa: E402
+from pytest_autograd_kata.course.workspace import find  # noqa: E402
 
 SAVES = 10
 COLD_REPEAT = 5

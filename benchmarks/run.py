@@ -95,9 +95,9 @@ def measure_learner_run() -> None:
     learner's first run) against ``python -c "import torch"``, which any run that loads torch
     itself would pay."""
     sys.path.insert(0, str(REPO))
-    from pytest_autograd_kata.cli.service import stop
-    from pytest_autograd_kata.cli.workspace import find
-    from pytest_autograd_kata.course import load_course
+    from pytest_autograd_kata.trusted.service import stop
+    from pytest_autograd_kata.course.workspace import find
+    from pytest_autograd_kata.course.data import load_course
 
     course = load_course(REPO / "katas")
     with tempfile.TemporaryDirectory() as folder:

@@ -24,7 +24,7 @@ _EXPORTS = {
     "assert_gradgradcheck": "assertions",
     "assert_grad_from_backward": "assertions",
     "shown": "assertions",
-    "Text": "i18n",
+    "Text": "course.i18n",
     "strategies": None,
 }
 

@@ -30,7 +30,7 @@ import torch
 from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradcheck
 from torch.testing._comparison import default_tolerances as _default_tolerances
 
-from .i18n import Text, t
+from .course.i18n import Text, t
 from .remote import RemoteFunction, RemoteObject, RemoteTensor, gradient_check
 
 #: how many differing elements a message lists

@@ -38,12 +38,12 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import torch
 
-from .i18n import t
-from . import probes
+from .course.i18n import t
+from .runner import probes
 from .runner import codec, names
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
 from .runner.sandbox import COULD_NOT_START
-from .sources import KataSource
+from .course.sources import KataSource
 
 #: builtin exception classes that a learner's exception is re-raised as (most specific first)
 _BUILTIN_EXCEPTIONS = {cls.__name__: cls for cls in (

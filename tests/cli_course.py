@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE as FULL_COURSE, KATAS, SOLUTIONS
-from pytest_autograd_kata import i18n
-from pytest_autograd_kata.checksums import RECORD_FILE
+from pytest_autograd_kata.course import i18n
+from pytest_autograd_kata.course.checksums import RECORD_FILE
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.cli.service import stop
-from pytest_autograd_kata.cli.workspace import find
-from pytest_autograd_kata.course import load_course
+from pytest_autograd_kata.trusted.service import stop
+from pytest_autograd_kata.course.workspace import find
+from pytest_autograd_kata.course.data import load_course
 
 #: the katas of the course the command-line tests work in
 CLI_KATAS = ("k01", "k02", "k03")

@@ -14,7 +14,7 @@ import numpy.random  # noqa: F401  (hypothesis draws seeds with it)
 import pytest_autograd_kata.assertions
 import pytest_autograd_kata.runner.client  # noqa: F401  (its shared runner outlives each run)
 import pytest_autograd_kata.strategies  # noqa: F401
-from pytest_autograd_kata.course import load_course
+from pytest_autograd_kata.course.data import load_course
 
 # torch's own lazy imports (torch.distributed, sympy) too: dropped after each run, they would
 # be imported again by every run, and some of them do not survive that.

@@ -12,7 +12,7 @@ from pytest_autograd_kata import (
     KataFailure, Text, assert_grad_fn, assert_grad_from_backward, assert_grad_is_none, assert_gradcheck,
     assert_gradgradcheck, assert_is_tensor, assert_shares_storage, assert_tensor_close, assert_tensor_equal,
     fail)
-from pytest_autograd_kata import i18n
+from pytest_autograd_kata.course import i18n
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,9 @@ import pytest
 
 from cli_course import K01, KATA_COUNT, cli, course, course_copy, cut_course  # noqa: F401  (fixtures)
 from conftest import COURSE, KATAS
-from pytest_autograd_kata import checksums
+from pytest_autograd_kata.course import checksums
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.course import load_course
+from pytest_autograd_kata.course.data import load_course
 
 WRONG_K01 = Path(__file__).with_name("corpus") / "k01" / "int_dtype.py"
 CHANGED = f"the checks for k01 (katas/{K01.checks_filename}) were changed — this result does not count; " \

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cli_course import COURSE_KATAS, K01, cli, course, course_copy, solve  # noqa: F401  (fixtures)
 from conftest import KATAS
-from pytest_autograd_kata.i18n import t
+from pytest_autograd_kata.course.i18n import t
 
 WRONG_K01 = Path(__file__).with_name("corpus") / "k01" / "int_dtype.py"
 

@@ -17,10 +17,11 @@ import pytest
 from cli_course import K01, cli, course, course_copy, cut_course, solve  # noqa: F401  (fixtures)
 from conftest import KATAS
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata import settings
-from pytest_autograd_kata.cli.checker import check_timeout, fingerprint
-from pytest_autograd_kata.cli.service import IDLE_ENV, service_files, stop
-from pytest_autograd_kata.cli.workspace import find
+from pytest_autograd_kata.plugin import settings
+from pytest_autograd_kata.trusted.checker import check_timeout
+from pytest_autograd_kata.trusted.course_session import fingerprint
+from pytest_autograd_kata.trusted.service import IDLE_ENV, service_files, stop
+from pytest_autograd_kata.course.workspace import find
 
 #: a time limit short enough for a test, long enough for a check on a busy machine
 LIMIT = "2"

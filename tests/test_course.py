@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conftest import COURSE, KATAS, SOLUTIONS, checks_file
-from pytest_autograd_kata.dev import stub_for
+from pytest_autograd_kata.course.stubs import stub_for
 
 
 @pytest.mark.parametrize("kata", COURSE.katas, ids=lambda k: k.id)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autograd_kata import dev
-from pytest_autograd_kata.checksums import write_record
+from pytest_autograd_kata.authoring import dev
+from pytest_autograd_kata.course.checksums import write_record
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.course import Kata, load_course
+from pytest_autograd_kata.course.data import Kata, load_course
 
 KATA = "k01"
 MODULE = "k01_square_grad"
@@ -144,8 +144,8 @@ def test_dev_check_passes_a_sound_course_and_shows_what_it_counted(tmp_path, mon
 
 def test_dev_mutants_kills_what_the_check_catches_and_shows_each_survivor(tmp_path, monkeypatch, capsys) -> None:
     pytest.importorskip("cosmic_ray", reason="dev mutants needs the dev extra: pip install -e '.[dev]'")
-    from pytest_autograd_kata.mutants.generate import mutants
-    from pytest_autograd_kata.mutants.records import RECORDS_FILE
+    from pytest_autograd_kata.authoring.mutants.generate import mutants
+    from pytest_autograd_kata.authoring.mutants.records import RECORDS_FILE
 
     root = make_course(tmp_path)
     course = load_course(root / "katas")
@@ -192,7 +192,7 @@ def autograd_operator_examples() -> list:
     """Each example the operators document (cosmic-ray's ``Operator.examples``); none without
     the dev extra, and then the test is skipped for its empty set of parameters."""
     try:
-        from pytest_autograd_kata.mutants.operators import OPERATORS
+        from pytest_autograd_kata.authoring.mutants.operators import OPERATORS
     except ImportError:
         return []
     return [pytest.param(cls, example, id=f"{cls.__name__}-{n}") for cls in OPERATORS
@@ -208,7 +208,7 @@ def test_each_autograd_operator_makes_the_change_it_documents(operator, example)
 
 def test_a_mutant_keeps_its_id_when_the_solution_gains_lines_elsewhere() -> None:
     pytest.importorskip("cosmic_ray", reason="dev mutants needs the dev extra: pip install -e '.[dev]'")
-    from pytest_autograd_kata.mutants.generate import mutants
+    from pytest_autograd_kata.authoring.mutants.generate import mutants
 
     kata = Kata(KATA, MODULE, 1.0, {"en": TITLE}, {"en": ""}, {"en": ()}, "")
     before = {m.id: m.diff for m in mutants(kata, SOLUTION, "s.py")}

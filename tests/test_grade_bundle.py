@@ -38,7 +38,7 @@ def test_bundle_holds_the_scripts_the_checks_and_the_package(bundle: Path) -> No
         names = set(zipped.namelist())
         modes = {info.filename: info.external_attr >> 16 for info in zipped.infolist()}
     assert {"setup.sh", "run_autograder", "course/course.toml", f"course/{checks_file(KATA).name}",
-            "package/pyproject.toml", "package/pytest_autograd_kata/plugin.py",
+            "package/pyproject.toml", "package/pytest_autograd_kata/plugin/__init__.py",
             "package/pytest_autograd_kata/grading/worker.py"} <= names
     assert f"course/{COURSE.get(KATA).filename}" in names  # a notebook upload's katas are found by its names
     assert "package/katas/course.toml" in names  # the package ships the course: its build needs it

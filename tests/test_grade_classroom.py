@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, REPO
-from pytest_autograd_kata import outcomes, report
+from pytest_autograd_kata.course import outcomes
+from pytest_autograd_kata.plugin import report
 
 EXAMPLE = REPO / "examples" / "github-classroom"
 yaml = pytest.importorskip("yaml")

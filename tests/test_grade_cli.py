@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, KATAS, SOLUTIONS
-from pytest_autograd_kata import i18n, outcomes
+from pytest_autograd_kata.course import i18n, outcomes
 from pytest_autograd_kata.cli import main
 from pytest_autograd_kata.grading import class_summary, gradebook, isolation
 from pytest_autograd_kata.grading.grade import ClassResult, SubmissionResult

@@ -81,7 +81,7 @@ def forging(places: Places) -> dict[str, Case]:
             "torch.Tensor.__eq__ = lambda self, other: torch.tensor(True)\n"
             f"sys.path[:0] = {[str(Path(pool.__file__).parents[2])]!r}\n"
             "try:\n"
-            "    import pytest_autograd_kata.outcomes as outcomes, pytest_autograd_kata.assertions as assertions\n"
+            "    import pytest_autograd_kata.course.outcomes as outcomes, pytest_autograd_kata.assertions as assertions\n"
             "    outcomes.CheckResult.to_json = lambda self: {'kata': self.kata, 'name': self.name, 'status': 'passed'}\n"
             "    for name in dir(assertions):\n"
             "        if name.startswith(('assert_', 'fail')):\n"

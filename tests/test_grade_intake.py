@@ -13,7 +13,7 @@ import pytest
 
 from conftest import COURSE, SOLUTIONS
 from pytest_autograd_kata.grading import intake
-from pytest_autograd_kata.sources import MAX_SIZE, SourceError, kata_source, read_kata_file
+from pytest_autograd_kata.course.sources import MAX_SIZE, SourceError, kata_source, read_kata_file
 
 K01, K02, K03 = (COURSE.get(k) for k in ("k01", "k02", "k03"))
 

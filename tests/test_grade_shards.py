@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, KATAS, SOLUTIONS
-from pytest_autograd_kata import i18n
+from pytest_autograd_kata.course import i18n
 from pytest_autograd_kata.cli import main
 from pytest_autograd_kata.grading import shards
-from pytest_autograd_kata.grading.plan import GradeError, make_plan
+from pytest_autograd_kata.grading.plan import GradeError
+from pytest_autograd_kata.grading.planning import make_plan
 
 CORPUS = Path(__file__).with_name("corpus")
 GRADED = ("k01", "k02")

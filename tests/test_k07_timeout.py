@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import SOLUTIONS
-from pytest_autograd_kata.i18n import t
+from pytest_autograd_kata.course.i18n import t
 
 #: A short limit keeps this test fast; the default (20 s) is meant for a learner's machine.
 LIMIT = 1.0

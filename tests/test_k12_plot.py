@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from conftest import KATAS, SOLUTIONS, checks_file
-from pytest_autograd_kata.outcomes import NOT_STARTED
+from pytest_autograd_kata.course.outcomes import NOT_STARTED
 
 SOLUTION = SOLUTIONS / "k12_sin_without_cos.py"
 CORPUS = Path(__file__).with_name("corpus") / "k12"

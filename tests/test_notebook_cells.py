@@ -8,8 +8,8 @@ import json
 import pytest
 
 from conftest import COURSE
-from pytest_autograd_kata import outcomes
-from pytest_autograd_kata.i18n import set_language, t
+from pytest_autograd_kata.course import outcomes
+from pytest_autograd_kata.course.i18n import set_language, t
 from pytest_autograd_kata.notebook import wording
 from pytest_autograd_kata.notebook.cells import Cell, Notebook
 from pytest_autograd_kata.notebook.course import kata_names

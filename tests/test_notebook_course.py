@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 from conftest import COURSE, KATAS, REPO
-from pytest_autograd_kata import checksums
+from pytest_autograd_kata.course import checksums
 from pytest_autograd_kata.notebook import course as notebook_course
 from pytest_autograd_kata.notebook.course import copy_of_shipped, open_course, stub
 

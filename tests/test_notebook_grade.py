@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, KATAS, SOLUTIONS
-from pytest_autograd_kata import i18n
+from pytest_autograd_kata.course import i18n
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.cli.feedback import KATA_ARGUMENT
+from pytest_autograd_kata.course.feedback import KATA_ARGUMENT
 from pytest_autograd_kata.notebook.course import stub
 from pytest_autograd_kata.notebook.document import METADATA_KEY, course_notebook
 

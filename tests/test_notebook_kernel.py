@@ -22,8 +22,8 @@ pytest.importorskip("ipykernel")
 
 from conftest import COURSE, KATAS, REPO, SOLUTIONS  # noqa: E402
 from pytest_autograd_kata.cli import main  # noqa: E402
-from pytest_autograd_kata.cli.service import stop  # noqa: E402
-from pytest_autograd_kata.cli.workspace import find  # noqa: E402
+from pytest_autograd_kata.trusted.service import stop  # noqa: E402
+from pytest_autograd_kata.course.workspace import find  # noqa: E402
 from pytest_autograd_kata.notebook.course import stub  # noqa: E402
 from pytest_autograd_kata.notebook.document import METADATA_KEY, answer_code, course_notebook  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The checks of several kata modules side by side (``--kata-jobs``, pytest_autograd_kata.parallel):
+"""The checks of several kata modules side by side (``--kata-jobs``, pytest_autograd_kata.plugin.parallel):
 forked pytest processes run them, and the run reads exactly as a run in one process."""
 from __future__ import annotations
 
@@ -122,11 +122,11 @@ def test_side_by_side_reads_exactly_as_one_process(course: pytest.Pytester, verb
 
 def test_dev_check_hears_the_explicit_examples_that_ran_in_the_workers(course: pytest.Pytester) -> None:
     """`autograd-kata dev check` counts each check's @example inputs that ran
-    (pytest_autograd_kata.examples_seen): the same count whichever process ran the check."""
+    (pytest_autograd_kata.authoring.examples_seen): the same count whichever process ran the check."""
     counted = {}
     for jobs in ("1", "2"):
         seen = course.path / f"seen-{jobs}.json"
-        run(course, jobs, "-p", "pytest_autograd_kata.examples_seen", f"--kata-examples-report={seen}")
+        run(course, jobs, "-p", "pytest_autograd_kata.authoring.examples_seen", f"--kata-examples-report={seen}")
         counted[jobs] = json.loads(seen.read_text(encoding="utf-8"))
     assert counted["2"] == counted["1"] == {"test_k01.py::test_drawn[cpu]": {"explicit": 1, "ran": 1, "gave_up": 0}}
 
@@ -173,7 +173,7 @@ def test_a_bad_job_count_names_the_fix(course: pytest.Pytester, value: str) -> N
 
 def test_checks_on_a_gpu_stay_in_one_process(pytester: pytest.Pytester) -> None:
     """CUDA may not be used in a process forked after the run asked for it (torch.cuda.is_available)."""
-    from pytest_autograd_kata.parallel import modules_of, workers_for
+    from pytest_autograd_kata.plugin.parallel import modules_of, workers_for
 
     pytester.makepyfile(test_a="def test_one(): pass", test_b="def test_two(): pass")
     items, _ = pytester.inline_genitems("-p", "no:cacheprovider")

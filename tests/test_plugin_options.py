@@ -226,7 +226,7 @@ def test_profiles_set_the_number_of_examples_and_grading_is_derandomized(
 def test_a_nested_run_leaves_language_profile_and_seed_as_they_were(one_kata: pytest.Pytester) -> None:
     from hypothesis import core, settings
 
-    from pytest_autograd_kata import i18n
+    from pytest_autograd_kata.course import i18n
 
     before = i18n.current_language(), settings.get_current_profile_name(), core.global_force_seed
     one_kata.runpytest_inprocess("--kata-lang=zh", "--hypothesis-profile=kata-grade").assert_outcomes(passed=1)

@@ -1,4 +1,4 @@
-"""Replaying Hypothesis's inputs (pytest_autograd_kata.replay): a check run from a record sees
+"""Replaying Hypothesis's inputs (pytest_autograd_kata.plugin.replay): a check run from a record sees
 exactly the inputs, in the order, and reports exactly the failure, that Hypothesis's engine
 alone gives it; the engine draws nothing for a check that passes on its record."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ import pytest
 import torch
 from hypothesis import HealthCheck, assume, core, example, given, settings, strategies as st
 
-from pytest_autograd_kata import replay, strategies as kst
+from pytest_autograd_kata.plugin import replay
+from pytest_autograd_kata import strategies as kst
 
 FIXED = settings(max_examples=25, derandomize=True, database=None, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COURSE, SOLUTIONS, checks_file
-from pytest_autograd_kata import i18n, outcomes, report
+from pytest_autograd_kata.course import i18n, outcomes
+from pytest_autograd_kata.plugin import report
 
 CORPUS = Path(__file__).with_name("corpus")
 #: one kata right, one wrong: every field of the reports has something to show

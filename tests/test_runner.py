@@ -14,7 +14,7 @@ import torch
 
 from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, KataTimeout, LearnerCrashed,
                                          RemoteKata)
-from pytest_autograd_kata import probes
+from pytest_autograd_kata.runner import probes
 from pytest_autograd_kata.runner import codec, names, sandbox, wire
 from pytest_autograd_kata.runner.client import Limits, Runner, shared
 
@@ -277,7 +277,7 @@ def test_values_come_back_as_plain_tensors_with_every_dtype() -> None:
 
 @pytest.mark.parametrize("dotted, owner, name", [
     ("torch.sin", torch, "sin"), ("torch.Tensor.cos", torch.Tensor, "cos"), ("math.cos", math, "cos"),
-    ("pytest_autograd_kata.probes.call", probes, "call")])
+    ("pytest_autograd_kata.runner.probes.call", probes, "call")])
 def test_a_dotted_name_is_found_through_its_module_and_attributes(dotted: str, owner, name: str) -> None:
     # Both sides read the names a call is made with this way (the trusted side to check that a
     # function can be named, the learner's process to find it).

@@ -7,9 +7,9 @@ from string import Formatter
 import pytest
 
 from conftest import COURSE
-from pytest_autograd_kata.course import LANGS, TEXT_FIELDS
-from pytest_autograd_kata.dev import stale_translations
-from pytest_autograd_kata.i18n import catalog
+from pytest_autograd_kata.course.data import LANGS, TEXT_FIELDS
+from pytest_autograd_kata.authoring.dev import stale_translations
+from pytest_autograd_kata.course.i18n import catalog
 
 MESSAGES = catalog()
 

@@ -9,8 +9,8 @@ import json
 import sys
 from pathlib import Path
 
-from pytest_autograd_kata.i18n import resolve_lang, set_language, t
-from pytest_autograd_kata.summary import WORD, status_word
+from pytest_autograd_kata.course.i18n import resolve_lang, set_language, t
+from pytest_autograd_kata.course.summary import WORD, status_word
 
 
 def main(report_path: str, kata_id: str) -> int:

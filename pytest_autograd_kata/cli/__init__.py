@@ -3,6 +3,10 @@ listed in :data:`COMMANDS`, and exposes ``add_parser(subparsers)`` (which sets
 ``func=run`` on its parser) and ``run(args) -> int``.
 
 Like the plugin, this module imports no torch: each subcommand imports what it needs.
+
+The top room: it may use every other room (the learner's commands the trusted side and the
+course, ``grade`` the grader, ``dev`` the authoring tools, ``notebook`` the notebook room), and
+none of them uses it.
 """
 from __future__ import annotations
 
@@ -35,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), DEFAULT_COMMAND])
-    from ..course import CourseError
-    from ..i18n import LanguageError, resolve_lang, set_language
-    from .workspace import CliError, ini_language
+    from ..course.data import CourseError
+    from ..course.i18n import LanguageError, resolve_lang, set_language
+    from ..course.workspace import CliError, ini_language
 
     try:
         args.lang = resolve_lang(args.lang, ini_language())

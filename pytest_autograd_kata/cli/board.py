@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..i18n import t
-from ..paths import display_path
-from ..summary import next_unfinished, progress_lines
-from . import checks, common
+from ..course.i18n import t
+from ..course.paths import display_path
+from ..course.summary import next_unfinished, progress_lines
+from ..trusted import checks
+from . import common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

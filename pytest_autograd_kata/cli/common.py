@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..course import LANGS
-from ..state import State
-from . import workspace
+from ..course.data import LANGS
+from ..course.state import State
+from ..course import workspace
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:

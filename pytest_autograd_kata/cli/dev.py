@@ -1,6 +1,6 @@
 """``autograd-kata dev stubs|checks|translations|check|mutants``: course-author tools (see
-pytest_autograd_kata.dev, pytest_autograd_kata.checksums, pytest_autograd_kata.devcheck and
-pytest_autograd_kata.mutants)."""
+pytest_autograd_kata.authoring.dev, pytest_autograd_kata.course.checksums, pytest_autograd_kata.authoring.devcheck and
+pytest_autograd_kata.authoring.mutants)."""
 from __future__ import annotations
 
 import argparse
@@ -37,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             action.add_argument("--right", default="tests/right", metavar="DIR",
                                 help="right answers in other styles, one folder per kata (default: tests/right)")
         if name == "mutants":
-            from ..mutants import DEFAULT_TIMEOUT  # not .run: it loads cosmic-ray and the grader
+            from ..authoring.mutants import DEFAULT_TIMEOUT  # not .run: it loads cosmic-ray and the grader
 
             action.add_argument("katas", nargs="*", metavar="KATA", help="kata ids (default: every kata)")
             action.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
@@ -45,8 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import dev
-    from ..course import load_course
+    from ..authoring import dev
+    from ..course.data import load_course
 
     # resolved: the course is cached by path, and a relative one means another course elsewhere
     course = load_course(Path(args.course).resolve())
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         return 0
     if args.action == "checks":
-        from ..checksums import write_record
+        from ..course.checksums import write_record
 
         print(f"wrote {write_record(course)}")
         return 0
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace, course) -> int:
-    from .. import devcheck
+    from ..authoring import devcheck
 
     result = devcheck.check(course, Path(args.solutions), Path(args.wrong), Path(args.right), args.jobs)
     print(devcheck.report(result), end="")
@@ -81,7 +81,7 @@ def check(args: argparse.Namespace, course) -> int:
 
 
 def mutate(args: argparse.Namespace, course) -> int:
-    from ..mutants import run as mutation
+    from ..authoring.mutants import run as mutation
 
     katas = [course.get(kata_id) for kata_id in args.katas] if args.katas else list(course.katas)
     result = mutation.run(course, Path(args.solutions), katas, args.jobs, args.timeout)

@@ -49,10 +49,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import i18n
+    from ..course import i18n
     from ..grading import shards
     from ..grading.grade import grade
-    from ..grading.plan import GradeError, make_plan
+    from ..grading.plan import GradeError
+    from ..grading.planning import make_plan
     from ..grading.progress import Progress
 
     lang = i18n.resolve_lang(args.lang)
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 def write_outputs(graded, described: dict, out: Path, lang: str) -> None:
     """Everything a graded class leaves in ``out``, and the summary on standard output: the
     same for one run over the class as for the merge of its shares."""
-    from .. import i18n
+    from ..course import i18n
     from ..grading import class_summary, gradebook, shards
 
     book = gradebook.write(graded, out)

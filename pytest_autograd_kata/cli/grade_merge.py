@@ -22,8 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import i18n
-    from ..course import CourseError, load_course
+    from ..course import i18n
+    from ..course.data import CourseError, load_course
     from ..grading import shards
     from ..grading.plan import GradeError
     from .grade import write_outputs

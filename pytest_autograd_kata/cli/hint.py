@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..i18n import t
+from ..course.i18n import t
 from . import common
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..i18n import t
-from ..summary import pad, status_word, width
-from . import checks, common
+from ..course.i18n import t
+from ..course.summary import pad, status_word, width
+from ..trusted import checks
+from . import common
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

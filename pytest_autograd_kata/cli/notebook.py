@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..i18n import t
+from ..course.i18n import t
 from . import common
-from .workspace import CliError
+from ..course.workspace import CliError
 
 DEFAULT_PATH = "autograd-katas.ipynb"
 

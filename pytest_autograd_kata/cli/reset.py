@@ -11,13 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from .. import checksums
-from ..course import Kata
-from ..i18n import t
-from ..paths import display_path
-from ..state import State
+from ..course import checksums
+from ..course.data import Kata
+from ..course.i18n import t
+from ..course.paths import display_path
+from ..course.state import State
 from . import common, shipped
-from .workspace import CliError, Workspace
+from ..course.workspace import CliError, Workspace
 
 YES = {"y", "yes", "是", "好"}
 

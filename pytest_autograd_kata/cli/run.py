@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from .. import outcomes
-from ..i18n import t
-from . import checks, common, feedback
+from ..course import outcomes
+from ..course.i18n import t
+from ..trusted import checks
+from . import common
+from ..course import feedback
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

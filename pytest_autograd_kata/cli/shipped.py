@@ -12,10 +12,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .. import checksums
-from ..course import Kata
-from ..i18n import t
-from .workspace import Workspace
+from ..course import checksums
+from ..course.data import Kata
+from ..course.i18n import t
+from ..course.workspace import Workspace
 
 #: commits of the file's history looked at, newest first
 HISTORY = 200

@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import outcomes
-from ..i18n import t
-from ..paths import display_path
-from ..summary import status_word
-from . import checks, common
-from .workspace import CliError
+from ..course import outcomes
+from ..course.i18n import t
+from ..course.paths import display_path
+from ..course.summary import status_word
+from ..trusted import checks
+from . import common
+from ..course.workspace import CliError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

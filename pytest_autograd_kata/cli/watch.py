@@ -3,7 +3,7 @@
 The current kata is the one named, else the first one not known to be done. Watch never moves
 on by itself: when the kata passes it says so and waits; Enter moves to the next kata (before
 that, Enter checks again), and q then Enter quits. The checks run in the course's checks
-session (:mod:`.checker`), the one ``run`` uses: warm after the first check.
+session (:mod:`..trusted.checker`), the one ``run`` uses: warm after the first check.
 """
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ import sys
 import threading
 import time
 
-from .. import outcomes
-from ..course import Kata
-from ..i18n import t
-from ..paths import display_path
-from ..state import State
-from . import checks, common, feedback, filewatch
-from .checker import Checker, open_checker
-from .workspace import CliError, Workspace
+from ..course import outcomes
+from ..course.data import Kata
+from ..course.i18n import t
+from ..course.paths import display_path
+from ..course.state import State
+from ..trusted import checks
+from . import common, filewatch
+from ..course import feedback
+from ..trusted.checker import Checker, open_checker
+from ..course.workspace import CliError, Workspace
 
 #: after a save, how long to wait for the rest of it (an editor may write a file in pieces)
 SETTLE = 0.02

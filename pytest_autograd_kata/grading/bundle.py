@@ -7,8 +7,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..course import Course
-from ..i18n import t
+from ..course.data import Course
+from ..course.i18n import t
 from .plan import GradeError
 
 SCRIPTS = Path(__file__).with_name("gradescope")

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import outcomes
-from ..i18n import t
+from ..course import outcomes
+from ..course.i18n import t
 from .grade import REVIEW, ClassResult
 from .isolation import describe
 

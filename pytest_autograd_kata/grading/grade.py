@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .. import outcomes
-from ..course import Kata
-from ..i18n import t
+from ..course import outcomes
+from ..course.data import Kata
+from ..course.i18n import t
 from . import intake
 from .plan import GradeError, GradePlan
 from .pool import Pool

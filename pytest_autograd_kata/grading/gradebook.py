@@ -14,7 +14,7 @@ import csv
 import io
 from pathlib import Path
 
-from .. import report
+from ..plugin import report
 from .grade import ClassResult, SubmissionResult
 
 GRADEBOOK = "gradebook.csv"

@@ -6,7 +6,7 @@ the kata's, else where the kata's functions are defined; magics and shell escape
 run, and are named in the kata's message when it does not pass) and written into the copy as
 the kata's file, so the rest is graded exactly as a folder is.
 
-Each kata file of a submission is read with :func:`..sources.read_kata_file` (regular files
+Each kata file of a submission is read with :func:`..course.sources.read_kata_file` (regular files
 only, never through a link, size-capped; ``__pycache__`` and every other file are never looked
 at) and copied into a private folder under ``OUT/.work``. Every run of the submission's code,
 and the key under which identical files share one run, come from that copy: a learner's code
@@ -20,11 +20,11 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import outcomes
-from ..course import Course, Kata
-from ..i18n import t
+from ..course import outcomes
+from ..course.data import Course, Kata
+from ..course.i18n import t
 from ..notebook.cells import Gathered
-from ..sources import SourceError, kata_source, read_kata_file
+from ..course.sources import SourceError, kata_source, read_kata_file
 
 NOTEBOOK_SUFFIX = ".ipynb"
 #: the largest notebook read: its outputs (plots) make it much larger than its code
@@ -131,7 +131,7 @@ def as_submitted(result: outcomes.KataResult, submission: Submission, kata: Kata
 
 def request(submission: Submission, kata: Kata, course: Course) -> dict:
     """What the worker needs to check ``kata`` of ``submission``: the kata's module and the
-    learner's modules it names (see :func:`..sources.kata_source`), as read into the copy."""
+    learner's modules it names (see :func:`..course.sources.kata_source`), as read into the copy."""
     main = kata.module
     found = {"kata": kata.id, "main": main, "sources": {}, "paths": {main: submission.shown(main)}}
     if main in submission.unreadable:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ..i18n import t
+from ..course.i18n import t
 from ..runner import sandbox
 from .plan import GradeError
 

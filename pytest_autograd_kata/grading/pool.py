@@ -20,7 +20,7 @@ import time
 from collections import deque
 from typing import Callable
 
-from ..i18n import t
+from ..course.i18n import t
 from ..runner import wire
 from ..runner.client import code_paths, describe_end
 from . import worker as worker_module

@@ -5,7 +5,7 @@ import sys
 import time
 from typing import TextIO
 
-from ..i18n import t
+from ..course.i18n import t
 
 
 class Progress:

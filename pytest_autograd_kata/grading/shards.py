@@ -17,9 +17,10 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__, outcomes
-from ..course import Course
-from ..i18n import t
+from .. import __version__
+from ..course import outcomes
+from ..course.data import Course
+from ..course.i18n import t
 from .bundle import COURSE_FILES
 from .grade import ClassResult, SubmissionResult
 from .plan import GradeError, GradePlan

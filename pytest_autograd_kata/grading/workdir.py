@@ -20,7 +20,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from ..i18n import t
+from ..course.i18n import t
 from ..runner import sandbox
 from .plan import GradeError
 

@@ -1,5 +1,5 @@
 """A grading worker: a trusted pytest session that collects the course's checks once, then
-checks one (submission, kata) job at a time through :class:`..checkserver.CheckServer`.
+checks one (submission, kata) job at a time through :class:`..trusted.checkserver.CheckServer`.
 
 The checks — expected values, comparisons, verdicts — run here; the learner's code runs in
 sandboxed learner processes started by the runner (:mod:`..runner`), which never hold this
@@ -19,8 +19,8 @@ from typing import Iterator
 
 import pytest
 
-from ..checkserver import CheckServer
-from ..plugin import session_key
+from ..trusted.checkserver import CheckServer
+from ..plugin.kata_session import session_key
 from ..runner import wire
 
 BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "

@@ -5,10 +5,14 @@
 - :mod:`.document`: the course written as a notebook, and a notebook file's code cells;
 - :mod:`.course`: which course a kernel works in, and each kata's stub (Colab: the one the
   package ships);
-- :mod:`.session`, :mod:`.magics`, :mod:`.display`: ``%kata`` in a kernel, shown as rich output;
-- :mod:`.figures`: the PNG files the learner's code saved during the checks, for the notebook.
+- :mod:`.session`, :mod:`.magics`, :mod:`.display`: ``%kata`` in a kernel, shown as rich output
+  (the PNGs the learner's code saved come back through :mod:`..trusted.figures`);
+- :mod:`.wording`: what the checks' messages say about a notebook's cells.
 
 ``%load_ext pytest_autograd_kata`` loads the magic; importing this package imports nothing heavy.
+
+May use: the trusted side (``%kata`` asks the course's check service, as ``run`` does) and every
+room below it. Never the grader, the authoring tools or the command line.
 """
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ import os
 import shutil
 from pathlib import Path
 
-from ..course import COURSE_FILE, Course, CourseError, Kata, load_course
-from ..dev import stub_for
-from ..cli.workspace import KATAS_DIR, SOLUTIONS_DIR, CliError, Workspace, find
+from ..course.data import COURSE_FILE, Course, CourseError, Kata, load_course
+from ..course.stubs import stub_for
+from ..course.workspace import KATAS_DIR, SOLUTIONS_DIR, CliError, Workspace, find
 from .cells import defined_names
 
 PACKAGE = Path(__file__).resolve().parents[1]

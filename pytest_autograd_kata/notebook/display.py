@@ -2,19 +2,19 @@
 
 Rich output: HTML with the kata's status, every check with its mark, and the failures as the
 terminal shows them (the wrong quantity, the failing example, obtained vs expected), with the
-terminal's own text (:func:`..cli.feedback.result_lines`) as the plain-text fallback; then each
+terminal's own text (:func:`..course.feedback.result_lines`) as the plain-text fallback; then each
 PNG the learner's code saved during the checks (k12's plot).
 """
 from __future__ import annotations
 
 from html import escape
 
-from .. import outcomes
-from ..cli import feedback
-from ..course import Kata
-from ..i18n import t
-from ..state import State
-from ..summary import MARK, kata_line
+from ..course import outcomes
+from ..course import feedback
+from ..course.data import Kata
+from ..course.i18n import t
+from ..course.state import State
+from ..course.summary import MARK, kata_line
 
 NOTEBOOK = feedback.Commands(nudge="notebook_nudge", printed="notebook_printed",
                              more_failures="notebook_more_failures")

@@ -17,8 +17,8 @@ import ast
 import json
 import re
 
-from ..course import Course
-from ..i18n import t
+from ..course.data import Course
+from ..course.i18n import t
 from .cells import Cell
 
 #: the cell metadata key the course's cells carry

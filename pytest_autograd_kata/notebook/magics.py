@@ -12,9 +12,9 @@ import shlex
 import sys
 from dataclasses import dataclass
 
-from ..course import LANGS, CourseError
-from ..i18n import LanguageError, t
-from ..cli.workspace import CliError
+from ..course.data import LANGS, CourseError
+from ..course.i18n import LanguageError, t
+from ..course.workspace import CliError
 
 COMMANDS = ("hint", "reset", "source")
 

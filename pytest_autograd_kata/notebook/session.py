@@ -2,7 +2,7 @@
 
 The kernel never runs a check, nor the learner's code: a kata's module is gathered from the
 cells the kernel ran (its input history, :mod:`.cells`) and sent as text to the course's check
-service, the one that answers ``autograd-kata run`` (:func:`..cli.checks.check_now`), which
+service, the one that answers ``autograd-kata run`` (:func:`..trusted.checks.check_now`), which
 runs the learner's code in a sandboxed process with the time limit of ``run``. A loop that
 never ends, a crash or ``os._exit`` in the checked code ends that process, not the kernel, and
 the learner's variables are never touched. Results, hints and progress are the course's state
@@ -13,15 +13,15 @@ from __future__ import annotations
 import hashlib
 import sys
 
-from .. import outcomes
-from ..cli import checks
-from ..cli.checker import open_checker
-from ..cli.workspace import Workspace, ini_language
-from ..course import Kata
-from ..i18n import resolve_lang, set_language, t
-from ..sources import KataSource
-from ..state import State
-from ..summary import next_unfinished, progress_lines
+from ..course import outcomes
+from ..trusted import checks
+from ..trusted.checker import open_checker
+from ..course.workspace import Workspace, ini_language
+from ..course.data import Kata
+from ..course.i18n import resolve_lang, set_language, t
+from ..course.sources import KataSource
+from ..course.state import State
+from ..course.summary import next_unfinished, progress_lines
 from . import display, wording
 from .cells import Cell, Gathered, Notebook
 from .course import kata_names, open_course, stub

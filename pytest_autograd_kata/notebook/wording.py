@@ -12,9 +12,9 @@ import re
 import string
 from dataclasses import replace
 
-from .. import outcomes
-from ..course import LANGS
-from ..i18n import catalog, t
+from ..course import outcomes
+from ..course.data import LANGS
+from ..course.i18n import catalog, t
 from .cells import Gathered
 
 

@@ -26,7 +26,7 @@ from torch.overrides import TorchFunctionMode
 
 # probes: imported here, in the warm process, because a sandboxed learner process cannot see
 # this package's files to import it later.
-from .. import probes  # noqa: F401
+from . import probes  # noqa: F401
 from . import codec, names, sandbox, wire
 
 TORCH_DIR = os.path.dirname(torch.__file__) + os.sep

@@ -1,5 +1,5 @@
 """Dotted names of functions, as both sides of the runner write and read them: ``"torch.sin"``,
-``"torch.Tensor.cos"``, ``"pytest_autograd_kata.probes.call"``."""
+``"torch.Tensor.cos"``, ``"pytest_autograd_kata.runner.probes.call"``."""
 from __future__ import annotations
 
 import sys

@@ -4,8 +4,8 @@ submission, for the course author's tools (``autograd-kata dev check`` and ``dev
 An answer is the text of one kata's module: a reference solution, a stub, a wrong or a right
 answer of the corpora, a mutant. Each is written into a folder of its own beside the reference
 solutions of the other katas (a learner who solved the katas before it: an answer may import
-one), the grader makes its request from that folder (:func:`.grading.intake.request`), and the
-grader's warm workers (:class:`.grading.pool.Pool`) run the kata's checks on it, under the
+one), the grader makes its request from that folder (:func:`..grading.intake.request`), and the
+grader's warm workers (:class:`..grading.pool.Pool`) run the kata's checks on it, under the
 grading profile (derandomized: the same verdict every time), with the learner's code in the
 strongest sandbox this machine allows (the author's own code: no sandbox is no reason to stop).
 """
@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import outcomes
-from .course import Course, Kata
-from .grading import intake
-from .grading.grade import REVIEW
-from .grading.plan import DEFAULT_MEMORY_MIB, GradePlan
-from .grading.pool import Pool
-from .grading.workdir import WorkFolder
-from .runner import sandbox
-from .summary import status_word
+from ..course import outcomes
+from ..course.data import Course, Kata
+from ..grading import intake
+from ..grading.grade import REVIEW
+from ..grading.plan import DEFAULT_MEMORY_MIB, GradePlan
+from ..grading.pool import Pool
+from ..grading.workdir import WorkFolder
+from ..runner import sandbox
+from ..course.summary import status_word
 
 #: what a kata's status says about an answer: the checks rejected it
 REJECTED = (outcomes.FAILED, outcomes.ERROR, outcomes.TIMEOUT)

@@ -7,9 +7,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course import COURSE_FILE, Course, CourseError, Kata, load_course
-from ..dev import stub_for
-from ..i18n import t
+from .data import COURSE_FILE, Course, CourseError, Kata, load_course
+from .stubs import stub_for
+from .i18n import t
 
 KATAS_DIR, SOLUTIONS_DIR, STATE_DIR = "katas", "solutions", ".kata"
 

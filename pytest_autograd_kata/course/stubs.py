@@ -8,8 +8,9 @@ module docstring is the kata's statement from ``course.toml``, in English and Ch
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
-from .course import Kata
+from .data import CourseError, Kata
 
 #: the body every stub function gets; the plugin reports it as "not started"
 STUB_BODY = 'raise NotImplementedError("{kata} is not started: write `{function}`")'
@@ -57,3 +58,13 @@ def make_stub(kata: Kata, solution_source: str) -> str:
         out += text
         previous_is_function = is_function
     return out + "\n"
+
+
+def stub_for(kata: Kata, solutions: Path) -> str:
+    """The pristine stub of ``kata``, made from its reference solution in ``solutions``."""
+    path = solutions / kata.filename
+    try:
+        return make_stub(kata, path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError(f"{path} is missing: every kata in course.toml needs its reference "
+                          f"solution there to make its stub from") from None

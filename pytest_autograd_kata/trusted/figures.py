@@ -1,6 +1,6 @@
 """The PNG files the learner's code saved during a kata's checks, for a notebook to show.
 
-A pytest plugin of the course's check session (:func:`..cli.checker.serve`): when a request
+A pytest plugin of the course's check session (:func:`.course_session.serve`): when a request
 asks for figures, after each check it reads the PNG files in the learner process's scratch
 folder (where k12's checks have the plot saved) through a probe, and the service adds them to
 the kata's result. The checks never see this, and nothing it finds changes a verdict.
@@ -39,7 +39,7 @@ class FigureKeeper:
         return result
 
     def _keep(self, item: pytest.Item) -> None:
-        from .. import probes
+        from ..runner import probes
         from ..remote import LearnerStopped, RemoteKata
 
         kata = item.funcargs.get("kata")

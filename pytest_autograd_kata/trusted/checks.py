@@ -1,6 +1,6 @@
 """A kata's result for the command line: checked now by the course's checks session
 (:mod:`.checker`), or known without running anything; either way marked as not counting when
-the kata's checks differ from the course's record of them (:mod:`..checksums`).
+the kata's checks differ from the course's record of them (:mod:`..course.checksums`).
 
 A result is remembered in the state file with a digest of the files it was checked on, so the
 board rechecks only the katas whose file (or checks) changed since.
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 
-from .. import checksums
-from ..course import Kata
-from ..outcomes import ERROR, PASSED, KataResult
-from ..paths import display_path
-from ..sources import KataSource, SourceError, kata_source
-from ..state import State
+from ..course import checksums
+from ..course.data import Kata
+from ..course.outcomes import ERROR, PASSED, KataResult
+from ..course.paths import display_path
+from ..course.sources import KataSource, SourceError, kata_source
+from ..course.state import State
 from .checker import Checker, check_timeout, open_checker, request
-from .workspace import Workspace
+from ..course.workspace import Workspace
 
 
 def digest(ws: Workspace, kata: Kata) -> str:

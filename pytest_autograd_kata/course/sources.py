@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 from typing import Callable
 
-from .course import Course
+from .data import Course
 from .i18n import t
 
 #: the largest kata file read; a kata's module is a few kilobytes

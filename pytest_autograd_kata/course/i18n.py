@@ -14,7 +14,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from .course import LANGS
+from .data import LANGS
 
 MESSAGES_FILE = Path(__file__).with_name("messages.toml")
 ENV_LANG = "KATA_LANG"

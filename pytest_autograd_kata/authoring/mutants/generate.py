@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..course import Kata
+from ...course.data import Kata
 from .operators import OPERATORS
 
 #: the names cosmic-ray lists its operators under, and ours

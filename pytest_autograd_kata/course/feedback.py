@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import outcomes
-from ..course import Kata
-from ..i18n import current_language, t
-from ..state import State
-from ..summary import MARK, kata_lines
+from . import outcomes
+from .data import Kata
+from .i18n import current_language, t
+from .state import State
+from .summary import MARK, kata_lines
 
 #: failing checks shown in full; the rest are counted (one check often fails on every device)
 SHOWN = 2

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .course import Course, CourseError, Kata, fingerprint
-from .i18n import catalog
-from .stubgen import make_stub
-
-
-def stub_for(kata: Kata, solutions: Path) -> str:
-    """The pristine stub of ``kata``, made from its reference solution in ``solutions``."""
-    path = solutions / kata.filename
-    try:
-        return make_stub(kata, path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CourseError(f"{path} is missing: every kata in course.toml needs its reference "
-                          f"solution there to make its stub from") from None
+from ..course.data import Course, fingerprint
+from ..course.i18n import catalog
+from ..course.stubs import stub_for
 
 
 def write_stubs(course: Course, solutions: Path, katas: Path) -> list[Path]:

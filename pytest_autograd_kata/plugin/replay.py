@@ -250,6 +250,6 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _tensor_bytes(tensor: Any) -> bytes:
-    from .runner.codec import tensor_bytes
+    from ..runner.codec import tensor_bytes
 
     return tensor_bytes(tensor.detach())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .i18n import current_language, t
+from ..course.i18n import current_language, t
 
 #: (a line Hypothesis writes, the message that says it; the pattern's groups fill the message)
 LINES = (

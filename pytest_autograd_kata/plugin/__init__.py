@@ -2,180 +2,32 @@
 ``device`` and ``kata`` fixtures, learner-grade failure reports, and the per-kata summary.
 
 The checks run in this process; the learner's module runs in a sandboxed learner process
-that the ``kata`` fixture talks to (:mod:`.remote`, :mod:`.runner`). pytest loads this module
+that the ``kata`` fixture talks to (:mod:`..remote`, :mod:`..runner`). pytest loads this module
 on every run in an environment where the package is installed, so it imports neither torch
 nor hypothesis: they load when a kata check first needs them.
+
+The room's other modules: :mod:`.kata_session` (what the plugin knows during a run),
+:mod:`.settings` (options, ini keys, environment) with :mod:`.devices` and :mod:`.profiles`
+(Hypothesis's), :mod:`.replay` (inputs drawn once, run again), :mod:`.parallel` (kata modules
+side by side), :mod:`.hypothesis_notes` and :mod:`.report` (what a run says and writes).
+
+May use: the toolkit (the checks' API), the runner and the course. Never the trusted side or a
+front end, which drive pytest sessions with it.
 """
 from __future__ import annotations
 
-import atexit
-import functools
-import gc
 import sys
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from . import i18n, outcomes, settings as settings_mod
-from .course import Course, CourseError, find_course_file, load_course
-from .paths import display_path
+from ..course import i18n, outcomes
+from ..course.data import CourseError
+from ..course.paths import display_path
+from . import settings as settings_mod
+from .kata_session import MARKER, MARKER_IN_SOURCE, WORKER_OUTPUT, KataSession, kata_id_of, session_key
 
-MARKER = "kata"
-MARKER_IN_SOURCE = f"mark.{MARKER}(".encode()
 AMBIGUOUS = "Boolean value of Tensor with more than one"
-session_key = pytest.StashKey["KataSession"]()
-#: the key of what a pytest-xdist worker hands its controller (config.workeroutput)
-WORKER_OUTPUT = "autograd_kata"
-
-
-class KataSession:
-    """What the plugin knows during one run: the settings, a result per kata check, and the
-    runner that starts learner processes."""
-
-    def __init__(self, config: pytest.Config, kata_settings: settings_mod.KataSettings) -> None:
-        self.config = config
-        self.settings = kata_settings
-        self.results: list[outcomes.CheckResult] = []
-        self.courses: dict[str, Course] = {}  # kata id -> the course that defines it
-        self.devices_used: list[str] = []
-        self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
-        self.runner = None  # started when the first module of kata checks is collected
-        self.frozen = False  # whether this run froze the garbage collector's objects
-        #: inputs Hypothesis drew for kata checks, to run again (a replay.Store, made on first use)
-        self.recordings = None
-        self.worker_sandbox = ""  # under pytest-xdist: the workers' runners' sandbox level
-        #: the learner's files for a kata: (course, module) -> KataSource; the grader replaces it
-        self.read_source: Callable = self._read_target
-        #: the time the learner's code has for one check; the grader gives a whole kata one budget
-        self.check_budget: Callable = self._budget_per_check
-
-    # ------------------------------------------------------------ results (hooks: the session is a plugin)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """A check's result, from its report: under pytest-xdist the reports are the workers',
-        so the controller's summary sees every check too."""
-        check = getattr(report, "kata_check", None)
-        if check is None:
-            return
-        self.results.append(outcomes.CheckResult(**check))
-        course_path = getattr(report, "kata_course", None)
-        if course_path and check["kata"] not in self.courses:  # an xdist controller collects nothing
-            self.courses[check["kata"]] = load_course(Path(course_path))
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node, error) -> None:
-        """pytest-xdist: what a worker knows that its reports do not carry."""
-        found = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT)
-        if found:
-            self.devices_used += [d for d in found["devices"] if d not in self.devices_used]
-            self.marker_points.update(found["points"])
-            self.worker_sandbox = found["sandbox"]
-
-    def freeze(self) -> None:
-        """torch, Hypothesis and the checks are loaded for good: the garbage collector need not
-        walk their hundreds of thousands of objects again at every full collection during the
-        checks. (Given back at the end of the run, so runs nested in one process free what they
-        made.)"""
-        gc.collect()
-        gc.freeze()
-        self.frozen = True
-        _freeze_at_exit()
-
-    def unfreeze(self) -> None:
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
-
-    def start_runner(self):
-        if self.runner is None:
-            from .runner.client import Limits, shared
-
-            # A memory cap is an address-space limit, which CUDA's reservations would break.
-            uses_cuda = "cuda" in self.settings.devices or self.settings.devices == "auto" \
-                and "torch" in sys.modules and sys.modules["torch"].cuda.is_available()
-            self.runner = shared(self.settings.sandbox, Limits(memory_mib=0 if uses_cuda else 4096))
-        return self.runner
-
-    def _read_target(self, course: Course | None, module: str):
-        from .sources import kata_source
-
-        target = self.settings.target
-        return kata_source(course, target, module, lambda m: display_path(target / f"{m}.py"))
-
-    def _budget_per_check(self):
-        from .remote import Budget
-
-        return Budget(self.settings.timeout or None)
-
-    def remote_kata(self, kata_id: str, module: str):
-        """The learner's module for ``kata_id``, in a learner process started on first use."""
-        from .remote import RemoteKata
-        from .sources import SourceError
-
-        course = self.courses.get(kata_id)
-        try:
-            source, missing = self.read_source(course, module), ""
-        except FileNotFoundError as err:
-            source = None
-            shown = err.filename or display_path(self.settings.target / f"{module}.py")
-            missing = i18n.t("missing_file", path=shown, kata=kata_id)
-        except SourceError as err:
-            source, missing = None, str(err)
-        return RemoteKata(self.start_runner(), source, kata_id, missing)
-
-    def course_for(self, item: pytest.Item) -> Course | None:
-        path = find_course_file(Path(item.path).parent)
-        if path is None:
-            return None
-        try:
-            return load_course(path)
-        except CourseError as err:
-            raise pytest.UsageError(str(err)) from None
-
-    def kata_results(self) -> list[outcomes.KataResult]:
-        """One result per kata, in course order (katas without course data after, by id)."""
-        by_id: dict[str, outcomes.KataResult] = {}
-        for check in self.results:
-            if check.kata not in by_id:
-                by_id[check.kata] = self._new_kata_result(check.kata)
-            by_id[check.kata].checks.append(check)
-        order = {kata_id: course.katas.index(course.get(kata_id)) for kata_id, course in self.courses.items()}
-        return sorted(by_id.values(), key=lambda r: (order.get(r.id, len(order)), r.id))
-
-    def _kata(self, kata_id: str):
-        course = self.courses.get(kata_id)
-        return course.find(kata_id) if course else None
-
-    def points(self, kata_id: str) -> float:
-        """The marker's points, else the course's, else 1."""
-        kata = self._kata(kata_id)
-        return self.marker_points.get(kata_id, kata.points if kata is not None else 1.0)
-
-    def _new_kata_result(self, kata_id: str) -> outcomes.KataResult:
-        kata = self._kata(kata_id)
-        title = kata.text("title", self.settings.lang) if kata is not None else kata_id
-        return outcomes.KataResult(kata_id, title, self.points(kata_id))
-
-
-@functools.cache  # once per process
-def _freeze_at_exit() -> None:
-    """At exit, freeze what is left before the interpreter's final garbage collection, which
-    would otherwise walk torch's and Hypothesis's objects once more to free memory the exit frees
-    anyway (0.4 s of every run's end, measured on `import torch` alone). Registered only where
-    kata checks ran: another session's objects are none of ours."""
-    atexit.register(gc.freeze)
-
-
-def kata_id_of(item: pytest.Item) -> str | None:
-    marker = item.get_closest_marker(MARKER)
-    if marker is None:
-        return None
-    points = marker.kwargs.get("points", 0)
-    if not marker.args or not isinstance(marker.args[0], str) or not isinstance(points, (int, float)) \
-            or points < 0:
-        raise pytest.UsageError(f"{item.nodeid}: use the marker as @pytest.mark.kata('k03', points=1), "
-                                f"with the kata's id and a number of points >= 0")
-    return marker.args[0]
 
 
 # ---------------------------------------------------------------- configuration
@@ -274,13 +126,6 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     run.coordinate(run.start(kata_session.runner, count))
     return True
 
-
-def run_in_turn(items: list[pytest.Item]) -> None:
-    """Run ``items`` one after another, as pytest's own loop does (each told the next, so
-    fixtures end where their scope does, and all of them after the last)."""
-    for index, item in enumerate(items):
-        following = items[index + 1] if index + 1 < len(items) else None
-        item.config.hook.pytest_runtest_protocol(item=item, nextitem=following)
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
@@ -405,7 +250,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:
     if excinfo is None:
         return outcomes.PASSED
-    from .remote import KataLoadError, KataTimeout, LearnerCrashed, LearnerRaised
+    from ..remote import KataLoadError, KataTimeout, LearnerCrashed, LearnerRaised
 
     exc = excinfo.value
     if isinstance(exc, KataTimeout):
@@ -418,8 +263,8 @@ def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:
 
 
 def _learner_message(exc: BaseException, status: str, printed: tuple[int, str]) -> str:
-    from .assertions import KataFailure
-    from .remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
+    from ..assertions import KataFailure
+    from ..remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
 
     lines, _ = printed
     if status == outcomes.TIMEOUT:
@@ -445,8 +290,8 @@ def _is_learner_facing(exc: BaseException, status: str) -> bool:
     """Whether the learner is better served by our short message than by pytest's traceback:
     our own failures, and everything the learner's code did (a traceback through the runner
     tells a learner nothing the line of their code that raised does not)."""
-    from .assertions import KataFailure
-    from .remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
+    from ..assertions import KataFailure
+    from ..remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
 
     return status in (outcomes.TIMEOUT, outcomes.NOT_STARTED) or isinstance(
         exc, (KataFailure, KataLoadError, LearnerExit, LearnerCrashed, LearnerRaised))
@@ -494,12 +339,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     katas = kata_session.kata_results()
     if not katas:
         return
-    from .summary import progress_lines
+    from ..course.summary import progress_lines
 
     target = kata_session.settings.target
     files = {kata_id: display_path(target / course.get(kata_id).filename)
              for kata_id, course in kata_session.courses.items()}
-    from .checksums import review
+    from ..course.checksums import review
 
     terminalreporter.section("autograd-kata")
     notes = review(katas, kata_session.courses, display_path)

@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course import Course, CourseError
+from ...course.data import Course, CourseError
 
 RECORDS_FILE = "equivalent_mutants.toml"
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from . import devices, i18n
+from . import devices
+from ..course import i18n
 
 #: the Hypothesis profile kata checks run under unless --hypothesis-profile names another; named
 #: here, where the header can read it without importing Hypothesis (profiles.py registers it)

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .. import outcomes
+from ...course import outcomes
 from ..answers import REJECTED, Answer, AnswerChecker, Verdict
-from ..columns import table
-from ..course import Course, CourseError, Kata
-from ..i18n import current_language, t
-from ..paths import display_path
+from ...course.columns import table
+from ...course.data import Course, CourseError, Kata
+from ...course.i18n import current_language, t
+from ...course.paths import display_path
 from . import DEFAULT_TIMEOUT, records
 from .generate import Mutant, mutants
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import outcomes
-from .i18n import t
+from ..course import outcomes
+from ..course.i18n import t
 
 REPORT_VERSION = 1
 

@@ -1,5 +1,5 @@
 """Proof that every explicit example ran: a pytest plugin that ``autograd-kata dev check`` loads
-(``-p pytest_autograd_kata.examples_seen --kata-examples-report PATH``) into the session that
+(``-p pytest_autograd_kata.authoring.examples_seen --kata-examples-report PATH``) into the session that
 runs the reference solutions.
 
 A check's explicit examples (``@example``: the inputs a statement names, the boundaries that

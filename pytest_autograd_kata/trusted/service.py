@@ -1,5 +1,5 @@
 """The course's check service: a background process that keeps the course's checks session
-(:func:`.checker.serve`) warm for ``run``, ``watch`` and the board, so that a repeated ``run``
+(:func:`.course_session.serve`) warm for ``run``, ``watch`` and the board, so that a repeated ``run``
 answers in a fraction of a second instead of importing torch and the checks again.
 
 - One per course, started by the first command that needs it (:class:`ServiceChecker`), ended
@@ -35,10 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..course import load_course
-from ..i18n import t
-from .checker import PACKAGE, fingerprint, serve
-from .workspace import KATAS_DIR, CliError, Workspace
+from ..course.data import load_course
+from ..course.i18n import t
+from ..course.workspace import KATAS_DIR, CliError, Workspace
+from .course_session import PACKAGE, fingerprint, serve
 
 #: seconds without a request after which the service ends (a learner away from the keyboard);
 #: the environment variable sets others
@@ -61,7 +61,7 @@ LOG_TAIL = 3000
 #: how the service's log begins (with its course and pid)
 STARTED = "check service for"
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
-        "from pytest_autograd_kata.cli.service import main; main(sys.argv[2:])")
+        "from pytest_autograd_kata.trusted.service import main; main(sys.argv[2:])")
 
 
 @dataclass(frozen=True)

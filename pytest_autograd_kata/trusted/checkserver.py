@@ -5,7 +5,7 @@ checks once (importing torch, Hypothesis and the check modules once), says it is
 then runs one kata's checks per request, on whatever sources the request names, for as long as
 requests come. The grader's workers and the learner's ``run``/``watch`` service serve their
 requests through it, so a kata is checked the same way everywhere: checks here, in this
-trusted process; the learner's code in a sandboxed learner process (:mod:`.runner`).
+trusted process; the learner's code in a sandboxed learner process (:mod:`..runner`).
 
 A request is ``{"kata": ID, "main": module, "sources": {module: text}, "paths": {module: shown
 name}, "timeout": seconds, "per": "check" | "kata"}`` (no ``main`` in ``sources``: the learner's
@@ -21,8 +21,8 @@ from typing import Callable, Iterable
 
 import pytest
 
-from . import i18n, outcomes
-from .plugin import kata_id_of, run_in_turn, session_key
+from ..course import i18n, outcomes
+from ..plugin.kata_session import kata_id_of, run_in_turn, session_key
 
 #: what ``per`` may say: a time budget for each check, or one for the whole kata (grading)
 PER_CHECK, PER_KATA = "check", "kata"
@@ -60,7 +60,7 @@ class CheckServer:
                 items.setdefault(kata_id, []).append(item)
         kata_session = session.config.stash[session_key]
         runner = kata_session.start_runner()
-        from .assertions import warm_up
+        from ..assertions import warm_up
 
         warm_up()
         # What exists now lives for the whole session: the collector need not walk it again.
@@ -77,8 +77,8 @@ class CheckServer:
 
 def run_kata(session: pytest.Session, items: list[pytest.Item], request: dict) -> outcomes.KataResult:
     """Run the checks ``items`` of one kata on the request's sources; its result."""
-    from .remote import Budget, KataSource
-    from .sources import SourceError
+    from ..remote import Budget, KataSource
+    from ..course.sources import SourceError
 
     kata_session = session.config.stash[session_key]
     main, paths = request["main"], request["paths"]

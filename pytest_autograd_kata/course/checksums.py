@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from . import outcomes
-from .course import Course, Kata
+from .data import Course, Kata
 from .i18n import t
 
 RECORD_FILE = "checks.sha256"

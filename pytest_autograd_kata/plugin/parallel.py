@@ -7,7 +7,7 @@ core, the pytest process forks ``--kata-jobs`` workers (default: one per core, a
 module). Forked after collection, they share what it loaded — torch, Hypothesis, the checks —
 where pytest-xdist's workers would each import it again. Each worker takes the next module
 nobody has taken, runs its checks, and asks again; its learner processes come from a branch of
-the run's zygote (:meth:`.runner.client.Runner.branch`): as warm, and in the same sandbox.
+the run's zygote (:meth:`..runner.client.Runner.branch`): as warm, and in the same sandbox.
 
 A worker sends its reports as pytest serializes them for pytest-xdist (the plugin's verdicts
 travel on them already); this process reports them in collection order, so the terminal, the
@@ -33,12 +33,12 @@ import pytest
 from _pytest.junitxml import xml_key
 from _pytest.terminal import TerminalWriter
 
-from . import i18n, outcomes
-from .runner import wire
-from .plugin import kata_id_of, run_in_turn, session_key
-from .runner.client import describe_end
-from .runner.sandbox import die_with_parent
-from .runner.zygote import how_it_ended
+from ..course import i18n, outcomes
+from ..runner import wire
+from .kata_session import kata_id_of, run_in_turn, session_key
+from ..runner.client import describe_end
+from ..runner.sandbox import die_with_parent
+from ..runner.zygote import how_it_ended
 
 
 def usable_cores() -> int:

@@ -28,13 +28,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checksums, dev, outcomes
+from ..course import checksums, outcomes
+from . import dev
 from .answers import Answer, AnswerChecker, Verdict
-from .columns import table
-from .course import Course, CourseError, Kata
-from .i18n import t
-from .paths import display_path
-from .summary import status_word
+from ..course.columns import table
+from ..course.data import Course, CourseError, Kata
+from ..course.i18n import t
+from ..course.paths import display_path
+from ..course.summary import status_word
 
 #: the Hypothesis profile every verdict here is given under: the grader's, derandomized
 PROFILE = "kata-grade"
@@ -90,7 +91,7 @@ def static_problems(course: Course, solutions: Path) -> list[str]:
     """What the files alone show: stale translations, stubs, check records, profiles."""
     from hypothesis import Phase, settings
 
-    from .profiles import CI, GRADE, LEARN
+    from ..plugin.profiles import CI, GRADE, LEARN
 
     problems = list(dev.stale_translations(course))
     record = checksums.recorded(course)
@@ -119,7 +120,7 @@ def static_problems(course: Course, solutions: Path) -> list[str]:
 
 def present_devices() -> list[str]:
     """The devices ``--kata-devices auto`` checks on here."""
-    from .devices import AUTO, resolve
+    from ..plugin.devices import AUTO, resolve
 
     return [device.name for device in resolve(AUTO)]
 
@@ -127,7 +128,7 @@ def present_devices() -> list[str]:
 def run_solutions(result: CourseCheck, katas: list[Kata], solutions: Path) -> None:
     """The reference solutions in one pytest session on every device present, counting the
     explicit examples that ran; fills in each kata's solution status and examples."""
-    from .runner.client import code_paths
+    from ..runner.client import code_paths
 
     course = result.course
     result.devices = present_devices()
@@ -140,7 +141,7 @@ def run_solutions(result: CourseCheck, katas: list[Kata], solutions: Path) -> No
                    "--rootdir", str(course.root), "--confcutdir", str(course.root),
                    "-c", str(ini if ini.is_file() else os.devnull), "-p", "no:cacheprovider",
                    "-p", "pytest_autograd_kata.plugin", "-p", "_hypothesis_pytestplugin",
-                   "-p", "pytest_autograd_kata.examples_seen", "--hypothesis-profile", PROFILE,
+                   "-p", "pytest_autograd_kata.authoring.examples_seen", "--hypothesis-profile", PROFILE,
                    "--kata-target", str(solutions.resolve()), "--kata-devices", ",".join(result.devices),
                    "--kata-lang", "en", "--kata-report", str(report), "--kata-examples-report", str(examples), "-q"]
         env = {name: value for name, value in os.environ.items()
