@@ -41,8 +41,11 @@ import torch
 from .course.i18n import t
 from .runner import probes
 from .runner import codec, names
-from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
+from .runner.client import (CLOCK_FACTOR, TOO_BUSY, USED_ITS_TIME, WAITED, LearnerBroke, LearnerGone, LearnerTimeout, Runner,
+                            describe_end)
 from .runner.sandbox import COULD_NOT_START
+from .course.machinery import reason
+from .course.outcomes import Flag
 from .course.sources import KataSource
 
 #: builtin exception classes that a learner's exception is re-raised as (most specific first)
@@ -61,11 +64,12 @@ class LearnerStopped(BaseException):
 
 
 class KataTimeout(LearnerStopped):
-    """The learner's code ran past the check's time limit and its process was ended."""
+    """The learner's code ran past its time limit (``budget``) and its process was ended;
+    ``kind`` says which time ran out (see runner.client.LearnerTimeout)."""
 
-    def __init__(self, seconds: float, printed: str = "") -> None:
-        super().__init__(seconds)
-        self.seconds, self.printed = seconds, printed
+    def __init__(self, budget: Budget, kind: str) -> None:
+        super().__init__(budget.seconds)
+        self.budget, self.kind = budget, kind
 
 
 class LearnerCrashed(LearnerStopped):
@@ -148,6 +152,12 @@ class RemoteException:
     def raised_through_backward(self) -> bool:
         """The learner's process says it was raised inside torch's backward() (not made by hand)."""
         return self.description["through_backward"]
+
+    @property
+    def raised_by_learner_code(self) -> bool:
+        """Raised by a line of the learner's own code (a hook of theirs inside backward() too), not
+        by torch: the innermost frame of its traceback is in the learner's files."""
+        return bool(self.description["in_learner"])
 
     @property
     def was_raised(self) -> bool:
@@ -253,18 +263,37 @@ class Observed:
 
 
 class Budget:
-    """Seconds the learner's code may still run (None: no limit), counted across the calls of
-    one check, or of one kata when the grader sets one for the whole kata."""
+    """The time the learner's code may still take (``seconds`` None: no limit), counted across
+    the calls of one check, or of one kata (``per_kata``) when the grader gives the whole kata one
+    budget. ``seconds`` of its process's own CPU time, which other processes on a busy machine do
+    not inflate, and as many seconds of waiting rather than computing (asleep, blocked), so that
+    code that waits ends too. The clock only ends it at runner.client.CLOCK_FACTOR times
+    ``seconds``: then the machine was too busy to run it (the grader tries such a kata again alone)."""
 
-    def __init__(self, seconds: float | None) -> None:
-        self.seconds, self.left = seconds, seconds
+    def __init__(self, seconds: float | None, per_kata: bool = False) -> None:
+        self.seconds, self.per_kata = seconds, per_kata
+        self.cpu_left = self.wait_left = seconds
+        self.clock = None if seconds is None else CLOCK_FACTOR * seconds
+        self.clock_left = self.clock
 
     def deadline(self) -> float | None:
-        return None if self.left is None else time.monotonic() + max(self.left, 0.0)
+        return None if self.clock_left is None else time.monotonic() + max(self.clock_left, 0.0)
 
-    def spend(self, elapsed: float) -> None:
-        if self.left is not None:
-            self.left -= elapsed
+    def spent(self) -> str | None:
+        """None while time is left; else which time ran out (see runner.client.LearnerTimeout)."""
+        if self.seconds is None:
+            return None
+        if self.cpu_left <= 0:
+            return USED_ITS_TIME
+        if self.wait_left <= 0:
+            return WAITED
+        return TOO_BUSY if self.clock_left <= 0 else None
+
+    def spend(self, clock: float, cpu: float, waited: float) -> None:
+        if self.seconds is not None:
+            self.clock_left -= clock
+            self.cpu_left -= cpu
+            self.wait_left -= waited
 
 
 class RemoteKata:
@@ -276,7 +305,7 @@ class RemoteKata:
                              _process=None, _functions=(), _scratch="", _budget=Budget(None),
                              _tensors=weakref.WeakValueDictionary(), _released=[], _pending=[],
                              _pending_blobs=[], _reset=True, _observing=[], _next_handle=0,
-                             _output_start=0, _printed_before_stop=(0, ""))
+                             _output_start=0, _printed_before_stop=(0, ""), _flags=[])
 
     # ------------------------------------------------------------ the process
     def _ensure(self) -> None:
@@ -293,12 +322,23 @@ class RemoteKata:
             {h: r for h, r in self._tensors.items() if h in waiting})
         self._released.clear()
         source = self._source
-        reply, _ = self._request({"op": "load", "sources": source.sources, "paths": source.paths,
+        # The learner's process knows its files by their module's name only: where they lie on
+        # this machine is none of its business (see _as_shown).
+        reply, _ = self._request({"op": "load", "sources": source.sources, "paths": {m: f"{m}.py" for m in source.sources},
                                   "main": source.main}, [], t("learner_importing", path=self.display_path))
         if "raised" in reply:
             self._stop()
-            raise KataLoadError(_load_error(reply["raised"], self.display_path))
+            raise KataLoadError(_load_error(self._as_shown(reply["raised"]), self.display_path))
         self.__dict__.update(_functions=frozenset(reply["functions"]), _scratch=reply["scratch"])
+
+    def _as_shown(self, description: dict) -> dict:
+        """An exception's description with the learner's files named as messages name them."""
+        shown = {f"{module}.py": path for module, path in self._source.paths.items()}
+        frames = description.get("frames")
+        if isinstance(frames, list):
+            description["frames"] = [[shown.get(frame[0], frame[0]), *frame[1:]] if isinstance(frame, list) and frame
+                                     else frame for frame in frames]
+        return description
 
     @property
     def display_path(self) -> str:
@@ -325,16 +365,16 @@ class RemoteKata:
         self._stop()
 
     def _request(self, header: dict, blobs: list[bytes], what: str) -> tuple[dict, list[bytes]]:
-        budget = self._budget
-        if budget.left is not None and budget.left <= 0:
+        budget, process = self._budget, self._process
+        spent = budget.spent()
+        if spent is not None:
             self._stop()
-            raise KataTimeout(budget.seconds)
-        started = time.monotonic()
+            raise KataTimeout(budget, spent)
         try:
-            reply, reply_blobs = self._process.request(header, blobs, budget.deadline())
-        except LearnerTimeout:
+            reply, reply_blobs = process.request(header, blobs, budget.deadline(), budget.cpu_left, budget.wait_left)
+        except LearnerTimeout as late:
             self._stop()
-            raise KataTimeout(budget.seconds) from None
+            raise KataTimeout(budget, late.kind) from None
         except LearnerGone as gone:
             printed = self._stop()
             if gone.how.get("code") == COULD_NOT_START:
@@ -347,10 +387,30 @@ class RemoteKata:
             self._stop()
             raise LearnerCrashed(t("learner_broke", what=what, detail=str(broke)), {"signal": 9}, True) from None
         finally:
-            budget.spend(time.monotonic() - started)
+            budget.spend(*process.last)
+        self._take_notice(reply.get("noticed"))
         if "error" in reply:
             raise KataLoadError(t("learner_request_failed", what=what, error=reply["error"]))
         return reply, reply_blobs
+
+    def _take_notice(self, noticed: Any) -> None:
+        """Flags for what the learner's process saw its code do that reaches for the machinery:
+        an audited event at a line of its files, or a function of torch, NumPy or math replaced."""
+        if not isinstance(noticed, dict):
+            return
+        shown = {f"{module}.py": (module, path) for module, path in self._source.paths.items()}
+        for event, why, file, line in noticed.get("reached", []):
+            module, path = shown.get(file, (None, str(file)))
+            lines = self._source.sources.get(module, "").splitlines()
+            code = lines[line - 1].strip() if isinstance(line, int) and 0 < line <= len(lines) else ""
+            self._flags.append(Flag(path, line if isinstance(line, int) else 0, str(event), reason(str(why)), code[:200]))
+        for name in noticed.get("replaced", []):
+            self._flags.append(Flag(self.display_path, 0, t("flag_replaced", name=name), reason("replacing")))
+
+    @property
+    def flags(self) -> list[Flag]:
+        """Where the learner's code, as its process saw it run, reached for the machinery."""
+        return list(self._flags)
 
     # ------------------------------------------------------------ checks
     def begin_check(self, budget: Budget) -> None:
@@ -467,7 +527,7 @@ class RemoteKata:
         def outcome(result: dict) -> Any:
             __tracebackhide__ = True
             if "raised" in result:
-                raise raised(result["raised"])
+                raise raised(self._as_shown(result["raised"]))
             return codec.decode(result["value"], reply_blobs, lambda data: _tensor_in(current, data),
                                 self._decode_special)
 
@@ -517,7 +577,7 @@ class RemoteKata:
 
     def _decode_special(self, data: dict) -> Any:
         if data["t"] == "exception":
-            return RemoteException(data)
+            return RemoteException(self._as_shown(data))
         if data["t"] == "object":
             return RemoteObject(data["h"], str(data["type"]), str(data["repr"]))
         raise codec.CodecError(f"cannot decode {data['t']!r}")

@@ -80,7 +80,9 @@ def kata(out: Path, name: str, kata_id: str) -> dict:
 
 
 def messages(found: dict) -> str:
-    return "\n".join([found["message"], *(c["message"] for c in found["checks"])])
+    """What a kata's report says: its message, its checks', and where its code was flagged."""
+    flags = [f"{flag['file']}, line {flag['line']}: {flag['what']}" for flag in found.get("flags", [])]
+    return "\n".join([found["message"], *(c["message"] for c in found["checks"]), *flags])
 
 
 def tree(root: Path) -> dict[str, tuple]:
@@ -143,40 +145,39 @@ def children(pid: int | None = None) -> set[int]:
     return found
 
 
-def processes_named(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
-#: what the code of a learner process names itself (``prctl(PR_SET_NAME)``) to ask the
-#: :class:`Disturber` for a signal from outside: name -> (whose process, signal, how many times)
+#: the file the code of a learner process makes in its working folder (its own scratch folder)
+#: to ask the :class:`Disturber` for a signal from outside: name -> (whose process, signal, how
+#: many times). A file, not a process name: naming one's process takes ctypes, which is flagged.
 DISTURBANCES = {
     "kata-kill-once": ("learner", signal.SIGKILL, 1),
     "kata-kill-wkr": ("worker", signal.SIGKILL, 1),
-    "kata-kill-wkr2": ("worker", signal.SIGKILL, 2),
+    "kata-kill-wkrs": ("worker", signal.SIGKILL, 4),
     "kata-stop-wkr": ("worker", signal.SIGSTOP, 1),
     "kata-kill-zyg": ("zygote", signal.SIGKILL, 1),
 }
 
 
 def asks_for(name: str) -> str:
-    """Learner code that names its process ``name`` at import, then gives the disturber time."""
-    return ("import ctypes, time\n"
-            f"ctypes.CDLL(None).prctl(15, b{name!r}, 0, 0, 0)  # PR_SET_NAME\n"
+    """Learner code that leaves the file ``name`` in its working folder at import, then gives the
+    disturber time."""
+    return ("import time\n"
+            f"open({name!r}, 'w').close()\n"
             "time.sleep(1.5)\n")
+
+
+def processes_asking(name: str) -> list[int]:
+    """The processes whose working folder holds the file ``name`` (see :func:`asks_for`)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (entry / "cwd" / name).exists():
+            found.append(int(entry.name))
+    return found
 
 
 class Disturber(threading.Thread):
     """What happens to a grader in the wild, from outside its sandboxes: the OOM killer or an
     operator ends a learner process, a worker dies or is stopped. It watches for learner
-    processes named as in :data:`DISTURBANCES` and signals them, or their grading worker."""
+    processes asking as in :data:`DISTURBANCES` and signals them, or their grading worker."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -186,7 +187,7 @@ class Disturber(threading.Thread):
     def run(self) -> None:
         while not self.halt.wait(0.05):
             for name, (whose, signum, times) in DISTURBANCES.items():
-                for pid in processes_named(name):
+                for pid in processes_asking(name):
                     if len(self.done[name]) < times and pid not in self.done[name]:
                         target = pid if whose == "learner" else grader_process_of(pid, whose)
                         if target is not None:

@@ -108,7 +108,7 @@ def test_a_loop_that_catches_every_exception_ends_at_the_time_limit(cli, course,
     ran = cli("run", "k01")
     assert ran.code == 1
     assert "timeout" in ran.out.splitlines()[0]
-    assert f"your code ran for more than {LIMIT} s in this check and was stopped" in ran.out
+    assert f"your code used more than {LIMIT} s of processor time in this check and was stopped" in ran.out
 
 
 def test_ctrl_c_during_a_check_without_time_limit_leaves_no_service_stuck_behind(cli, course) -> None:

@@ -50,6 +50,8 @@ def test_setup_installs_a_cpu_torch_and_the_package(bundle: Path) -> None:
     setup = zipfile.ZipFile(bundle).read("setup.sh").decode()
     assert "download.pytorch.org/whl/cpu" in setup
     assert "/autograder/source/package" in setup
+    # the uid level's learner users import from the venv (else the level is refused)
+    assert "chmod o+x /autograder" in setup and "chmod -R o+rX /autograder/venv" in setup
 
 
 def notebook_upload(submission: Path) -> None:

@@ -181,25 +181,53 @@ def test_an_unknown_sandbox_level_is_refused(a_class, tmp_path: Path, capsys) ->
     assert "invalid choice: 'nowhere'" in capsys.readouterr().err
 
 
+def pretend_machine(monkeypatch: pytest.MonkeyPatch, **refusals: sandbox.Refusal) -> None:
+    """A machine where each level named is refused as given, and the others can be had."""
+    monkeypatch.setattr(sandbox, "problem", lambda level: refusals.get(level))
+    monkeypatch.setattr(sandbox, "best_level", lambda: next(level for level in sandbox.LEVELS if level not in refusals))
+
+
 def test_without_a_sandbox_grading_stops_before_it_starts_unless_told(a_class, tmp_path: Path, capsys,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sandbox, "best_level", lambda: sandbox.PROCESS)  # a Mac, a locked-down container
+    pretend_machine(monkeypatch, namespaces=sandbox.Refusal("namespaces", sandbox.NEEDS_LINUX),  # a Mac
+                    uid=sandbox.Refusal("uid", sandbox.NEEDS_LINUX))
     assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert "allows no sandbox" in err and "--no-sandbox" in err
+    assert "allows no sandbox" in err and "the namespaces sandbox needs Linux" in err and "--no-sandbox" in err
     assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"), "--sandbox", "namespaces"]) == 2
-    assert "cannot be had on this machine (the strongest it allows is process)" in capsys.readouterr().err
+    assert "allows no sandbox" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
     assert isolation.choose(None, no_sandbox=True) == sandbox.PROCESS
 
 
 def test_as_root_where_namespaces_are_refused_the_level_is_uid(monkeypatch: pytest.MonkeyPatch) -> None:
     """Gradescope and Docker: the grader runs as root, and unshare() is refused."""
-    monkeypatch.setattr(sandbox, "best_level", lambda: sandbox.UID)
-    monkeypatch.setattr("os.geteuid", lambda: 0)
+    pretend_machine(monkeypatch, namespaces=sandbox.Refusal("namespaces", sandbox.CANNOT_ENTER,
+                                                            detail="unshare: Operation not permitted"))
     assert isolation.choose(None, no_sandbox=False) == sandbox.UID
     assert isolation.choose("uid", no_sandbox=False) == sandbox.UID
 
+
+def test_a_level_whose_learner_cannot_read_python_is_refused_naming_the_folder_and_the_fix(
+        a_class, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container whose Python lives in root's home (pyenv, conda): at the uid level the learner's
+    user cannot import what the zygote did not, so a correct answer would score 0. Refused instead."""
+    pretend_machine(monkeypatch, uid=sandbox.Refusal("uid", sandbox.CANNOT_READ, "/root/.pyenv/versions/3.11.7",
+                                                     "/root", 0o700))
+    assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"), "--sandbox", "uid"]) == 2
+    err = capsys.readouterr().err
+    assert "a learner process at the uid level cannot read /root/.pyenv/versions/3.11.7" in err
+    assert "/root is mode 0700" in err and "chmod o+x /root" in err and "strongest level it allows is namespaces" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(getattr(sandbox.problem(sandbox.UID), "reason", None) != sandbox.CANNOT_READ,
+                    reason="this machine's Python can be read at the uid level")
+def test_on_this_machine_the_uid_level_is_refused_with_its_own_folder(a_class, tmp_path: Path, capsys) -> None:
+    refusal = sandbox.problem(sandbox.UID)
+    assert main(["--lang", "en", "grade", a_class["alice"], "--out", str(tmp_path / "out"), "--sandbox", "uid"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read {refusal.folder}" in err and f"{refusal.blocker} is mode {refusal.mode:04o}" in err
 
 
 def test_checks_that_do_not_collect_stop_grading_with_the_reason(a_class, tmp_path: Path, capsys) -> None:
@@ -244,7 +272,19 @@ def test_summary_counts_statuses_and_ranks_failures() -> None:
     assert "3/4" in lines[4] and "75%" in lines[4]
     assert lines[3].split()[-1] == "review" and lines[5].split()[-1] == "1"  # k02: one to review
     assert "    2× x.grad is not what it should be." in table
-    assert lines[-1] == "to review (a kata could not be graded for sure; see its report.json): d"
+    assert lines[-2:] == ["to review (each submission's report.json says more):",
+                          "  d  k02: could not be graded for sure: worker ended"]
+
+
+def test_a_flagged_kata_is_scored_and_listed_for_review_with_where_its_code_reached() -> None:
+    flag = outcomes.Flag("k01_grad_storage.py", 4, "sys._getframe", "frames and the stack", "f = sys._getframe(1)")
+    flagged = outcomes.KataResult("k01", "k01", 1.0, [outcomes.CheckResult("k01", "test_x", "passed")], flags=[flag])
+    graded = ClassResult([COURSE.get("k01")], [SubmissionResult("e", [flagged])], [], "uid")
+    assert flagged.status == "review" and flagged.score == 1.0  # scored, for the teacher to confirm
+    assert graded.submissions[0].status == "review"
+    table = class_summary.table(class_summary.summarize(graded, "en"), graded)
+    assert table.splitlines()[-1] == ("  e  k01: its code reaches for the machinery around the checks: "
+                                      "k01_grad_storage.py, line 4: sys._getframe (frames and the stack)")
 
 
 def test_without_matplotlib_there_is_no_chart(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -201,7 +201,8 @@ def attacking_processes(places: Places) -> dict[str, Case]:
             "        _out = os.open(_fd, os.O_WRONLY | os.O_NONBLOCK)\n"
             "        os.write(_out, _lines)\n        os.close(_out)\n"
             "    except OSError:\n        pass\n")),
-        "c_leaves_a_daemon": Case("k01", "not_started", 0, source=stub_after(daemon(places.out))),
+        # A learner process can start no process (seccomp): the daemon's first fork fails.
+        "c_leaves_a_daemon": Case("k01", "error", 0, "Operation not permitted", source=stub_after(daemon(places.out))),
     }
 
 
@@ -262,7 +263,8 @@ def disturbed(places: Places) -> dict[str, Case]:
     """What a signal the runner did not send does: a learner process killed once from outside
     (the OOM killer, an operator) runs again; one killed each time (here by its own crash) is
     marked for review; a worker that dies or stops, or whose runner's zygote dies, is replaced and
-    its job run again, and the kata marked for review when that happens twice. (In a pid
+    its job run again, and the kata marked for review when that happens each time: twice beside
+    the others, then twice alone. (In a pid
     namespace a learner process is its namespace's init: its own kill(getpid(), SIGKILL) is
     ignored, a crash is not.)"""
     return {
@@ -270,10 +272,69 @@ def disturbed(places: Places) -> dict[str, Case]:
         "f_crashes_itself": Case("k01", "review", 0, "signal SIGSEGV", source=(
             "import ctypes\n\ndef make_x(n, device='cpu'):\n    ctypes.string_at(0)\n")),
         "f_worker_killed_once": Case("k01", "passed", 1, source=asks_for("kata-kill-wkr") + SOLUTION["k01"]),
-        "f_worker_killed_twice": Case("k01", "review", 0, "grading worker ended (signal SIGKILL)",
-                                      source=asks_for("kata-kill-wkr2") + SOLUTION["k01"]),
+        "f_worker_killed_each_time": Case("k01", "review", 0, "grading worker ended (signal SIGKILL)",
+                                          source=asks_for("kata-kill-wkrs") + SOLUTION["k01"]),
         "f_worker_stopped_once": Case("k01", "passed", 1, source=asks_for("kata-stop-wkr") + SOLUTION["k01"]),
         "f_zygote_killed_once": Case("k01", "passed", 1, source=asks_for("kata-kill-zyg") + SOLUTION["k01"]),
+    }
+
+
+def forging_evidence(places: Places) -> dict[str, Case]:
+    """E (issue 20): forging the evidence a verdict rests on, one attack per class. Each ends at 0
+    on its values, or is scored and marked for review, naming the line that reached for the
+    machinery; never a silent pass."""
+    right_x = "    return torch.arange(n, dtype=torch.float32, device=device).requires_grad_(True)\n"
+    return {
+        # 1. the learner process's records edited: the pass counter, by the hook the runner put on x
+        "e_pass_counter_called_by_hand": Case("k03", "review", 1, "_post_accumulate_grad_hooks", source=(
+            "import torch\n\ndef backward_two_x_dot_x(x):\n"
+            "    x.grad = 4 * x.detach()\n"
+            "    for hook in x._post_accumulate_grad_hooks.values():\n        hook(x)\n")),
+        # 1. a tensor's facts edited: a plain arange said to record gradients
+        "e_requires_grad_said_by_a_property": Case("k01", "review", 0, "torch.Tensor.requires_grad", source=(
+            "import torch\n\ntorch.Tensor.requires_grad = property(lambda self: True)\n"
+            "torch.Tensor.is_leaf = property(lambda self: True)\n\n"
+            "def make_x(n, device='cpu'):\n    return torch.arange(n, dtype=torch.float32, device=device)\n")),
+        # 2. observation slipped past: a backward pass through the engine itself, then hidden
+        "e_backward_through_the_engine": Case("k02", "review", 0, "_execution_engine", source=(
+            "import torch\n\ndef two_x_dot_x(x):\n    y = 2 * torch.dot(x, x)\n"
+            "    torch.autograd.Variable._execution_engine.run_backward((y,), (torch.ones(()),), True, False, (), True)\n"
+            "    x.grad = None\n    return y\n")),
+        # 3. judgement by name: the check's autograd.grad replaced in the learner's process
+        "e_autograd_grad_replaced": Case("k02", "review", 0, "torch.autograd.grad", source=(
+            "import torch\n\ntorch.autograd.grad = lambda outputs, inputs, *a, **k: (4 * inputs.detach(),)\n\n"
+            "def two_x_dot_x(x):\n    return (0 * x).sum() + 2 * (x.detach() ** 2).sum()\n")),
+        # 4. the request as an answer key: the stack read, by name and by a name built at run time
+        "e_reads_the_stack": Case("k01", "review", 1, "sys._getframe", source=(
+            "import sys, torch\n\ndef make_x(n, device='cpu'):\n    caller = sys._getframe(1)\n" + right_x)),
+        "e_reads_the_stack_by_a_built_name": Case("k01", "review", 1, "sys._getframe", source=(
+            "import torch\n\ndef make_x(n, device='cpu'):\n"
+            "    getattr(__import__('s' + 'ys'), '_get' + 'frame')(0)\n" + right_x)),
+    }
+
+
+#: learner code that keeps both cores busy with 64 threads (torch's matrix products let go of
+#: Python's lock) until its process is stopped
+STORM = ("import threading, torch\n"
+         "def _burn():\n    a = torch.full((128, 128), 0.01)\n    while True:\n        a = torch.tanh(a @ a)\n"
+         "def backward_two_x_dot_x(x):\n"
+         "    torch.set_num_threads(1)\n"
+         "    for _ in range(63):\n        threading.Thread(target=_burn, daemon=True).start()\n"
+         "    _burn()\n")
+
+
+def storming(places: Places) -> dict[str, Case]:
+    """G: a classmate who burns every core, or hoards memory through children of its process.
+    A learner process can start no process, and its time limit is its own CPU time: the storm
+    ends when its own kata's time is spent, and an honest kata beside it keeps its verdict."""
+    return {
+        "g_cpu_storm": Case("k03", "timeout", 0, "processor time", source=STORM),
+        "g_children_hoard_memory": Case("k02", "failed", 0, "Operation not permitted", source=(
+            "import os, time, torch\n\ndef two_x_dot_x(x):\n"
+            "    for _ in range(3):  # three children of 800 MiB each, under --memory 2048\n"
+            "        if os.fork() == 0:\n"
+            "            hoard = bytearray(800 * 2**20)\n            time.sleep(60)\n"
+            "    return 2 * torch.dot(x, x)\n")),
     }
 
 
@@ -344,12 +405,14 @@ def clean_class(root: Path, *options: str) -> Path:
 
 
 LEVELS = {
-    "namespaces": ([forging, reaching_out, attacking_processes, hostile_files, runaway, disturbed], ()),
-    "uid": ([forging, reaching_out, attacking_processes], ("--sandbox", "uid")),
-    "process": ([forging, hostile_files, lambda places: {
+    "namespaces": ([forging, forging_evidence, reaching_out, attacking_processes, hostile_files, runaway, disturbed,
+                    storming], ()),
+    "uid": ([forging, forging_evidence, reaching_out, attacking_processes, storming], ("--sandbox", "uid")),
+    "process": ([forging, forging_evidence, hostile_files, lambda places: {
         "b_links_to_a_solution": reaching_out(places)["b_links_to_a_solution"],
         "b_stale_pycache": reaching_out(places)["b_stale_pycache"],
         "c_leaves_a_daemon": attacking_processes(places)["c_leaves_a_daemon"],
+        **storming(places),
         # Without a sandbox the learner's code can reach its worker: the job is run again on
         # a fresh one, then marked for review; every other kata keeps its true score.
         "p_kills_its_worker": Case("k01", "review", 0, "grading worker ended", source=(
@@ -363,7 +426,7 @@ LEVELS = {
 }
 
 
-@pytest.fixture(scope="module", params=list(LEVELS))
+@pytest.fixture(scope="module", params=[level for level in LEVELS if sandbox.problem(level) is None])
 def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Graded:
     cases_of, options = LEVELS[request.param]
     return grade_hostile(tmp_path_factory.mktemp(f"hostile-{request.param}"), request.param, cases_of, *options)
@@ -440,13 +503,29 @@ def test_a_kata_that_could_not_be_graded_for_sure_is_marked_for_review(graded: G
     review = sorted(name for name, case in graded.cases.items() if case.status == "review")
     assert sorted(name for name, row in rows.items() if row["status"] == "review") == review
     summary = (graded.places.out / "summary.txt").read_text(encoding="utf-8")
-    assert (f"to review (a kata could not be graded for sure; see its report.json): {', '.join(review)}" in summary) \
-        == bool(review)
+    assert ("to review (each submission's report.json says more):" in summary) == bool(review)
+    for name in review:  # why: where its code reached for the machinery, or why it could not be graded
+        kata_id = graded.cases[name].kata_id
+        assert f"\n  {name}  {kata_id}: its code reaches for the machinery" in summary \
+            or f"\n  {name}  {kata_id}: could not be graded for sure: " in summary, name
 
 
 def test_the_disturbances_really_happened(graded: Graded) -> None:
     """Otherwise the 'f_' cases would pass without having been disturbed."""
-    expected = {"kata-kill-once": 1, "kata-kill-wkr": 1, "kata-kill-wkr2": 2, "kata-stop-wkr": 1, "kata-kill-zyg": 1}
+    expected = {"kata-kill-once": 1, "kata-kill-wkr": 1, "kata-kill-wkrs": 4, "kata-stop-wkr": 1, "kata-kill-zyg": 1}
     if graded.level != "namespaces":
         expected = dict.fromkeys(expected, 0)
     assert {name: len(pids) for name, pids in graded.disturbed.items()} == expected
+
+
+def test_a_storm_beside_shared_files_gives_no_one_a_timeout(tmp_path: Path) -> None:
+    """Issue 21: reuse ran a file several honest submissions share once, during a classmate's CPU
+    storm, and gave them all its timeout. Now the storm is its own kata's time, and a reused
+    result that was stopped is never shared: every honest submission scores in full."""
+    course, _ = private_course(tmp_path / "teacher")
+    honest = [Sub().build(tmp_path / "subs" / name) for name in ("dave", "erin", "frank")]
+    stormer = Sub(files={"k03": STORM}).build(tmp_path / "subs" / "a_stormer")
+    assert grade([stormer, *honest], tmp_path / "out", course, timeout=TIMEOUT) == 0
+    rows = gradebook(tmp_path / "out")
+    assert {name: rows[name]["total"] for name in ("dave", "erin", "frank")} == dict.fromkeys(("dave", "erin", "frank"), "3")
+    assert kata(tmp_path / "out", "a_stormer", "k03")["status"] == "timeout"

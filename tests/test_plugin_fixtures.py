@@ -40,7 +40,7 @@ BROKEN_MODULES = {
     "k06": ("import sys\nsys.exit(3)\n", ["k06_answer.py could not be imported", "SystemExit: 3"]),
     "k07": ("import sys\ndef answer():\n    sys.exit('done')\n",
             ["your code raised SystemExit(done) instead of returning"]),
-    "k08": ("while True:\n    pass\n", ["your code ran for more than 0.5 s"]),
+    "k08": ("while True:\n    pass\n", ["your code used more than 0.5 s of processor time"]),
 }
 
 

@@ -112,8 +112,8 @@ def test_after(kata):
 
 
 @pytest.mark.parametrize("lang, message", [
-    ("en", "your code ran for more than 0.2 s in this check and was stopped. Is there a loop that never ends"),
-    ("zh", "你的代码在这项检查中运行超过 0.2 秒，已被停止。是否有永不结束的循环"),
+    ("en", "your code used more than 0.2 s of processor time in this check and was stopped. Is there a loop that never ends"),
+    ("zh", "你的代码在这项检查中占用处理器时间超过 0.2 秒，已被停止。是否有永不结束的循环"),
 ])
 def test_runaway_loop_ends_in_a_timeout_of_that_check(pytester: pytest.Pytester, lang: str,
                                                       message: str) -> None:

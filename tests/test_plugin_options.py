@@ -112,7 +112,8 @@ def test_timeout_option_beats_ini_beats_environment(pytester: pytest.Pytester,
 
     def stopped_after(*args: str) -> str:
         out = pytester.runpytest_inprocess(*args).stdout.str()
-        return re.search(r"ran for more than (\S+) s", out).group(1)
+        # (on a machine too busy to run it, the message says so, and names the same limit)
+        return re.search(r"(?:used more than|before it had used its) (\S+) s of processor time", out).group(1)
 
     monkeypatch.setenv("KATA_TIMEOUT", "0.1")
     pytester.makeini("[pytest]\nkata_timeout = 0.2\n")
@@ -151,6 +152,30 @@ def test_bad_value_is_a_usage_error_that_names_the_fix(
     error = result.stderr.str()
     for text in expected:
         assert text in error, (text, error)
+
+
+@pytest.mark.parametrize("source", ["--kata-sandbox", "KATA_SANDBOX", "kata_sandbox"])
+def test_a_sandbox_level_that_cannot_run_learner_code_here_is_a_usage_error_naming_the_fix(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    # Python in root's home, the uid level asked for: its learner processes could not import the
+    # standard library, so every kata would fail for nothing. The run stops before it starts.
+    from pytest_autograd_kata.runner import sandbox
+
+    refused = sandbox.Refusal("uid", sandbox.CANNOT_READ, "/root/.pyenv/versions/3.11.7", "/root", 0o700)
+    monkeypatch.setattr(sandbox, "problem", lambda level: refused if level == "uid" else None)
+    if source.startswith("--"):
+        args = [f"{source}=uid"]
+    elif source.isupper():
+        monkeypatch.setenv(source, "uid")
+        args = []
+    else:
+        pytester.makeini(f"[pytest]\n{source} = uid\n")
+        args = []
+    result = pytester.runpytest_inprocess("--co", "--kata-lang=en", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    error = result.stderr.str()
+    assert f"{source} uid: a learner process at the uid level cannot read /root/.pyenv/versions/3.11.7" in error
+    assert "chmod o+x /root" in error and "Choose another level" in error
 
 
 @pytest.mark.parametrize("option, value, expected", [

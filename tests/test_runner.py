@@ -2,8 +2,10 @@
 sandbox level this machine allows, and what the trusted side learns when it misbehaves."""
 from __future__ import annotations
 
+import errno
 import math
 import os
+import subprocess
 import sys
 import time
 import types
@@ -15,8 +17,8 @@ import torch
 from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, KataTimeout, LearnerCrashed,
                                          RemoteKata)
 from pytest_autograd_kata.runner import probes
-from pytest_autograd_kata.runner import codec, names, sandbox, wire
-from pytest_autograd_kata.runner.client import Limits, Runner, shared
+from pytest_autograd_kata.runner import codec, names, sandbox, seccomp, wire
+from pytest_autograd_kata.runner.client import LevelRefused, Limits, Runner, shared
 
 from conftest import REPO
 
@@ -71,6 +73,37 @@ def daemon(seconds):
     return subprocess.Popen([sys.executable, "-c", f"import time; time.sleep({seconds})"],
                             start_new_session=True).pid
 
+def fork_now():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+
+def threads(count):
+    import threading
+    done = []
+    started = [threading.Thread(target=done.append, args=(n,)) for n in range(count)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return len(done)
+
+def keyctl_errno():
+    import ctypes, platform
+    libc = ctypes.CDLL(None, use_errno=True)
+    number = {"x86_64": 250, "aarch64": 219}[platform.machine()]
+    # KEYCTL_GET_KEYRING_ID of the session keyring (-3)
+    return 0 if libc.syscall(number, 0, ctypes.c_long(-3), 0) >= 0 else ctypes.get_errno()
+
+def add_key_errno():
+    import ctypes, platform
+    libc = ctypes.CDLL(None, use_errno=True)
+    number = {"x86_64": 248, "aarch64": 217}[platform.machine()]
+    # a "user" key in the session keyring (-3)
+    result = libc.syscall(number, b"user", b"left for a later kata", b"secret", 6, ctypes.c_long(-3))
+    return 0 if result >= 0 else ctypes.get_errno()
+
 def exit_now(code):
     os._exit(code)
 
@@ -86,6 +119,9 @@ def chatter(lines):
 def megabytes(count):
     return b"x" * (count * 2**20)
 
+def nap(seconds):
+    time.sleep(seconds)
+
 def spin():
     while True:
         try:
@@ -94,10 +130,8 @@ def spin():
             pass
 """
 
-LEVELS = [level for level in sandbox.LEVELS
-          if level == sandbox.PROCESS or (level == sandbox.best_level()
-                                          or level == sandbox.UID and os.geteuid() == 0
-                                          and sandbox.best_level() != sandbox.PROCESS)]
+#: the levels that can run learner code on this machine (a level that cannot is refused: see below)
+LEVELS = [level for level in sandbox.LEVELS if sandbox.problem(level) is None]
 
 
 def learner(runner: Runner, source: str = PROBES, seconds: float = 30) -> RemoteKata:
@@ -157,29 +191,50 @@ def test_memory_beyond_the_cap_is_a_memory_error(probe) -> None:
     assert probe.hoard(16) == 16 * 2**20  # and the process goes on
 
 
-def living_processes_of(uid: int) -> list[str]:
-    """Command lines of the processes of ``uid`` that still run (a zombie has ended)."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if os.stat(f"/proc/{pid}").st_uid == uid and Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z":
-                found.append(Path(f"/proc/{pid}/cmdline").read_text())
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return found
+def test_the_learner_can_start_no_process_but_threads(probe) -> None:
+    # A kata needs no process of its own; refusing them makes the memory cap and the CPU time of
+    # the learner process the kata's own bounds (no fork bomb, no children each holding the cap).
+    if not seccomp.supported():
+        pytest.skip("no seccomp filter for this machine's system calls")
+    with pytest.raises(PermissionError):
+        probe.daemon(60)
+    with pytest.raises(PermissionError):
+        probe.fork_now()
+    assert probe.threads(4) == 4
 
 
-@pytest.mark.parametrize("level", [level for level in LEVELS if level != sandbox.PROCESS])
-def test_processes_the_learner_starts_end_with_its_kata(level: str) -> None:
-    # (At the process level a setsid daemon escapes its process group: the README says so.)
-    kata = learner(shared(level, Limits(memory_mib=512)))
-    kata.daemon(60)
-    uid = kata.whoami()[1]
-    kata.close()
-    if uid == os.geteuid():  # a user namespace: the daemon ran as this user, in its pid namespace
-        assert not any("time.sleep(60)" in line for line in living_processes_of(uid))
-    else:
-        assert living_processes_of(uid) == []
+@pytest.mark.parametrize("level", [level for level in (sandbox.NAMESPACES, sandbox.UID) if level in LEVELS
+                                   and os.geteuid() == 0])
+def test_a_level_whose_learner_cannot_read_python_is_refused_with_the_folder(level: str, tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    # As root the learner process runs as a user that owns nothing: a Python (or venv) folder only
+    # root may read would make every import the zygote did not do fail (a mis-grade), so the
+    # level is refused before any learner code runs, naming the folder to open up.
+    locked = tmp_path / "venv" / "lib"
+    locked.mkdir(parents=True)
+    for folder in (locked, tmp_path / "venv"):
+        folder.chmod(0o700)
+    python_folders = sandbox.python_folders()
+    monkeypatch.setattr(sandbox, "python_folders", lambda: (*python_folders, str(locked)))
+    sandbox.problem.cache_clear()
+    try:
+        refusal = sandbox.problem(level)
+        with pytest.raises(LevelRefused):
+            Runner(level)
+    finally:
+        sandbox.problem.cache_clear()
+    assert refusal.reason == sandbox.CANNOT_READ and refusal.folder == str(locked)
+    # At the uid level every folder on the way counts; in a namespace the folder is mounted as it is.
+    assert refusal.blocker == str(tmp_path / "venv" if level == sandbox.UID else locked)
+
+
+def test_the_learner_holds_no_keyring(probe) -> None:
+    # Neither the session keyring it inherited (root's at the uid level, the teacher's at the
+    # process level) nor one of its own to leave a key in for a later kata.
+    if not seccomp.supported():
+        pytest.skip("no seccomp filter for this machine's system calls")
+    assert probe.keyctl_errno() == errno.EPERM
+    assert probe.add_key_errno() == errno.EPERM
 
 
 @pytest.mark.parametrize("call, says", [("exit_now", "exit code 3"), ("segfault", "signal SIGSEGV")])
@@ -201,12 +256,44 @@ def test_a_reply_over_the_limit_ends_the_process_and_says_the_runner_did(monkeyp
     kata.close()
 
 
-def test_a_loop_that_catches_everything_is_stopped_at_the_budget() -> None:
+def test_a_loop_that_catches_everything_is_stopped_at_its_own_cpu_time() -> None:
+    # Charged on the learner process's CPU time, which a busy machine does not inflate: stopped
+    # right after 0.5 s of it, however long that took on the clock.
+    budget = Budget(0.5)
     kata = learner(shared(), seconds=0.5)
-    started = time.monotonic()
-    with pytest.raises(KataTimeout):
+    kata.begin_check(budget)
+    with pytest.raises(KataTimeout) as stopped:
         kata.spin()
-    assert time.monotonic() - started < 5
+    assert stopped.value.kind == "cpu"
+    assert -0.15 < budget.cpu_left <= 0  # at most a few polls past it
+    assert budget.wait_left > 0.3  # it computed; it did not wait
+
+
+def test_code_that_waits_is_stopped_after_as_long_waiting() -> None:
+    budget = Budget(0.5)
+    kata = learner(shared())
+    kata.begin_check(budget)
+    with pytest.raises(KataTimeout) as stopped:
+        kata.nap(60)
+    assert stopped.value.kind == "waited" and budget.cpu_left > 0.3
+
+
+def test_code_starved_of_the_processor_is_stopped_by_the_clock_as_too_busy(tmp_path: Path) -> None:
+    # Neither its CPU time nor waiting: it was ready to run, and the machine did not run it.
+    budget = Budget(0.3)  # stopped at CLOCK_FACTOR times that on the clock
+    kata = learner(shared())
+    kata.begin_check(budget)
+    kata.chatter(0)  # its process is started, to be put behind every other process
+    os.sched_setscheduler(kata._process.pid, os.SCHED_IDLE, os.sched_param(0))
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2 * os.cpu_count())]
+    try:
+        with pytest.raises(KataTimeout) as stopped:
+            kata.spin()
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert stopped.value.kind == "busy" and budget.cpu_left > 0
 
 
 def test_what_the_learner_prints_is_counted_not_kept_in_memory() -> None:

@@ -28,7 +28,7 @@ from ..grading.plan import DEFAULT_MEMORY_MIB, GradePlan
 from ..grading.pool import Pool
 from ..grading.workdir import WorkFolder
 from ..runner import sandbox
-from ..course.summary import status_word
+from ..course.summary import flag_lines, status_word
 
 #: what a kata's status says about an answer: the checks rejected it
 REJECTED = (outcomes.FAILED, outcomes.ERROR, outcomes.TIMEOUT)
@@ -64,6 +64,7 @@ class Verdict:
         if self.result is None:
             return [self.review]
         said = [self.result.forced_message] + [c.message for c in self.result.checks if c.status != outcomes.PASSED]
+        said += flag_lines(self.result)[1:]  # a right answer flagged for review fails the course's promise
         return [m.strip() for m in said if m.strip()]
 
     @property

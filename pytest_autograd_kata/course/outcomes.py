@@ -10,6 +10,12 @@ from dataclasses import asdict, dataclass, field
 
 PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT = "passed", "failed", "not_started", "error", "timeout"
 STATUSES = (PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT)
+#: a kata's status (never a check's) when a teacher should look at it: it could not be graded for
+#: sure (the grader says why), or the learner's code reached for the machinery (its flags say where)
+REVIEW = "review"
+#: :attr:`CheckResult.stopped` of a check in which the learner's process ended (a crash, a signal);
+#: a timeout records which time ran out instead (runner.client: "cpu", "waited", "busy")
+CRASHED = "crashed"
 #: how long a check's message may be in a report
 MESSAGE_LIMIT = 2000
 
@@ -22,6 +28,24 @@ class CheckResult:
     message: str = ""
     #: the start of what the learner's code printed during the check
     output: str = ""
+    #: how the learner's process was stopped, when it was (see CRASHED)
+    stopped: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A place in the learner's files that reached for the machinery around the kata (see
+    course.machinery; or what the learner's process saw it do): the kata is marked for review."""
+    file: str
+    line: int
+    #: the name it reached through, and what that is for
+    what: str
+    why: str
+    #: the line's code
+    code: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -39,21 +63,27 @@ class KataResult:
     #: PNG files the learner's code saved during the checks, by name, base64: only a request that
     #: asks for them gets them (a notebook shows them), and no report or state keeps them
     figures: dict[str, str] = field(default_factory=dict)
+    #: where the learner's code reached for the machinery: the kata is then marked for review,
+    #: and keeps the score its checks gave it for the teacher to confirm
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """What the checks say (or what made them say nothing: a forced status), flags aside."""
+        return self.forced_status or kata_status([c.status for c in self.checks])
 
     @property
     def status(self) -> str:
-        if self.forced_status:
-            return self.forced_status
-        return kata_status([c.status for c in self.checks])
+        return REVIEW if self.flags and not self.forced_status else self.verdict
 
     @property
     def score(self) -> float:
-        return self.points if self.status == PASSED else 0.0
+        return self.points if self.verdict == PASSED else 0.0
 
     def to_json(self) -> dict:
         return {"id": self.id, "title": self.title, "points": self.points, "score": self.score,
                 "status": self.status, "message": self.forced_message,
-                "checks": [c.to_json() for c in self.checks]}
+                "checks": [c.to_json() for c in self.checks], "flags": [f.to_json() for f in self.flags]}
 
     @classmethod
     def from_json(cls, data: dict) -> KataResult:
@@ -61,7 +91,8 @@ class KataResult:
         runs the checks in a child pytest and reads its ``--kata-report``)."""
         result = cls(data["id"], data["title"], float(data["points"]),
                      [CheckResult(**check) for check in data["checks"]],
-                     forced_message=data.get("message", ""), figures=data.get("figures", {}))
+                     forced_message=data.get("message", ""), figures=data.get("figures", {}),
+                     flags=[Flag(**flag) for flag in data.get("flags", [])])
         if result.status != data["status"]:  # only a forced status disagrees with the checks
             result.forced_status = data["status"]
         return result

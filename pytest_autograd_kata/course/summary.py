@@ -12,9 +12,9 @@ from .i18n import t
 
 WORD = {outcomes.PASSED: "status_done", outcomes.FAILED: "status_failing",
         outcomes.NOT_STARTED: "status_not_started", outcomes.ERROR: "status_error",
-        outcomes.TIMEOUT: "status_timeout"}
+        outcomes.TIMEOUT: "status_timeout", outcomes.REVIEW: "status_review"}
 MARK = {outcomes.PASSED: "✔", outcomes.FAILED: "✘", outcomes.NOT_STARTED: "·",
-        outcomes.ERROR: "!", outcomes.TIMEOUT: "⏱"}
+        outcomes.ERROR: "!", outcomes.TIMEOUT: "⏱", outcomes.REVIEW: "?"}
 BAR_WIDTH = 24
 
 
@@ -47,9 +47,27 @@ def kata_line(kata: outcomes.KataResult, title_columns: int = 0, lang: str | Non
 
 def kata_lines(kata: outcomes.KataResult, title_columns: int = 0, lang: str | None = None) -> list[str]:
     """:func:`kata_line`, then what made the kata's status, when something other than its checks
-    did (its checks were changed, or could not run)."""
+    did (its checks were changed, or could not run; its code reached for the machinery)."""
     lines = [kata_line(kata, title_columns, lang)]
-    return lines + [f"      {line}" for line in kata.forced_message.splitlines()]
+    lines += [f"      {line}" for line in kata.forced_message.splitlines()]
+    return lines + [f"      {line}" for line in flag_lines(kata, lang)]
+
+
+def flag_lines(kata: outcomes.KataResult, lang: str | None = None) -> list[str]:
+    """Why a kata is marked for review, one line per place its code reached for the machinery."""
+    if not kata.flags:
+        return []
+    lines = [t("flags_title", lang, verdict=status_word(kata.verdict, lang))]
+    for flag in kata.flags:
+        lines.append(t("flag_line", lang, where=flag_where(flag, lang), what=flag.what, why=flag.why))
+        lines += [f"    {flag.code}"] if flag.code else []
+    return lines
+
+
+def flag_where(flag: outcomes.Flag, lang: str | None = None) -> str:
+    """``k03_backward.py, line 4``; the file alone for what the learner's process saw done at run
+    time, which no line of the file says."""
+    return t("flag_where", lang, file=flag.file, line=flag.line) if flag.line else flag.file
 
 
 def next_unfinished(katas: list[outcomes.KataResult]) -> outcomes.KataResult | None:

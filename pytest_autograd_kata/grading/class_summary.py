@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..course import outcomes
 from ..course.i18n import t
-from .grade import REVIEW, ClassResult
+from ..course.summary import flag_where
+from .grade import REVIEW, ClassResult, SubmissionResult
 from .isolation import describe
 
 SUMMARY_TEXT, SUMMARY_CHART = "summary.txt", "summary.png"
@@ -70,10 +71,25 @@ def table(summaries: list[KataSummary], graded: ClassResult) -> str:
         lines += ["", t("grade_common_failures")]
         for s in failing:
             lines += [f"  {s.id}"] + [f"    {n}× {message}" for message, n in s.common_failures()]
-    review = sorted(sub.name for sub in graded.submissions if sub.status == REVIEW)
+    review = sorted((sub for sub in graded.submissions if sub.status == REVIEW), key=lambda sub: sub.name)
     if review:
-        lines += ["", t("grade_summary_review", names=", ".join(review))]
+        lines += ["", t("grade_summary_review")]
+        lines += [f"  {sub.name}  {why}" for sub in review for why in review_reasons(sub)]
     return "\n".join(lines) + "\n"
+
+
+def review_reasons(submission: SubmissionResult) -> list[str]:
+    """Why each of a submission's katas is to be reviewed, a line each: where its code reached for
+    the machinery, or why it could not be graded for sure."""
+    reasons = []
+    for kata in submission.katas:
+        if kata.status != REVIEW:
+            continue
+        reasons += [t("grade_review_flag", kata=kata.id, where=flag_where(f), what=f.what, why=f.why)
+                    for f in kata.flags]
+        if kata.forced_message:
+            reasons.append(t("grade_review_unsure", kata=kata.id, why=kata.forced_message.splitlines()[0]))
+    return reasons
 
 
 def write_chart(summaries: list[KataSummary], path: Path) -> bool:

@@ -13,14 +13,16 @@ from typing import Callable
 from ..course import outcomes
 from ..course.data import Kata
 from ..course.i18n import t
+from ..runner.client import TOO_BUSY
 from . import intake
 from .plan import GradeError, GradePlan
 from .pool import Pool
 from .workdir import WorkFolder
 
 COMPLETE, INCOMPLETE = "complete", "incomplete"
-#: a kata (and its submission) the grader could not grade for sure: a teacher should look
-REVIEW = "review"
+#: a kata (and its submission) a teacher should look at: the grader could not grade it for sure,
+#: or the learner's code reached for the machinery (see outcomes.REVIEW)
+REVIEW = outcomes.REVIEW
 
 
 @dataclass
@@ -39,7 +41,7 @@ class SubmissionResult:
 
     @property
     def status(self) -> str:
-        """``review`` when a kata could not be graded for sure (see :mod:`.pool`), else
+        """``review`` when a kata could not be graded for sure (see :mod:`.pool`) or was flagged, else
         ``complete`` (every kata passed) or ``incomplete``."""
         if any(k.status == REVIEW for k in self.katas):
             return REVIEW
@@ -92,28 +94,50 @@ def _grade(plan: GradePlan, work: WorkFolder, submissions: list[intake.Submissio
         if not katas:
             raise GradeError(t("grade_no_checks", plan.lang, folder=plan.course.root))
         by_id = {k.id: k for k in katas}
-        groups: dict[str, tuple[dict, list[intake.Submission]]] = {}
+        groups: dict[str, list[tuple[dict, intake.Submission]]] = {}
         for index, (submission, kata) in enumerate((s, k) for s in submissions for k in katas):
             request = intake.request(submission, kata, plan.course)
             key = intake.reuse_key(request) if plan.reuse else str(index)
-            groups.setdefault(key, (request, []))[1].append(submission)
-        jobs = [{**request, "id": n, "timeout": plan.timeout, "per": "kata"}
-                for n, (request, _) in enumerate(groups.values())]
-        sharing = [subs for _, subs in groups.values()]
+            groups.setdefault(key, []).append((request, submission))
+        jobs = [{**shared[0][0], "id": n, "timeout": plan.timeout, "per": "kata"} for n, shared in enumerate(groups.values())]
+        sharing = {job["id"]: [submission for _, submission in shared] for job, shared in zip(jobs, groups.values())}
+        own_requests = {job["id"]: [request for request, _ in shared] for job, shared in zip(jobs, groups.values())}
         results: dict[str, dict[str, outcomes.KataResult]] = {s.name: {} for s in submissions}
+        again: list[dict] = []  # jobs to run once more, alone, before their results count
 
         def on_done(job: dict, reply: dict) -> None:
             kata = by_id[job["kata"]]
             points = float(pool.marker_points.get(kata.id, kata.points))
-            for submission in sharing[job["id"]]:
+            result = kata_result(kata, points, reply, plan.lang)
+            runs = sharing.pop(job["id"])
+            if not job.get("alone") and (len(runs) > 1 and _stopped(result) or _too_busy(result)):
+                for submission, request in zip(runs, own_requests[job["id"]]):
+                    again.append({**request, "id": len(jobs) + len(again), "timeout": plan.timeout,
+                                  "per": "kata", "alone": True})
+                    sharing[again[-1]["id"]] = [submission]
+                return
+            for submission in runs:
                 done = results[submission.name]
-                done[kata.id] = intake.as_submitted(kata_result(kata, points, reply, plan.lang), submission, kata)
+                done[kata.id] = intake.as_submitted(result, submission, kata)
                 if len(done) == len(katas):
                     on_submission(_submission(submission.name, done, katas))
 
         pool.run(jobs, on_done)
+        pool.run(again, on_done, slots=1)
     graded = [_submission(name, done, katas) for name, done in results.items()]
     return ClassResult(katas, graded, [k.id for k in wanted if k not in katas], plan.sandbox)
+
+
+def _stopped(result: outcomes.KataResult) -> bool:
+    """The learner's process was stopped in a check (a timeout, a crash), or the kata could not be
+    graded for sure: what one run says need not hold for another submission with the same files."""
+    return result.status == REVIEW or any(check.stopped for check in result.checks)
+
+
+def _too_busy(result: outcomes.KataResult) -> bool:
+    """A kata the machine may have been too busy to grade (its clock ran out before its CPU time,
+    or its process was ended from outside): only a run without neighbours counts."""
+    return result.status == REVIEW or any(check.stopped == TOO_BUSY for check in result.checks)
 
 
 def _submission(name: str, done: dict[str, outcomes.KataResult], katas: list[Kata]) -> SubmissionResult:

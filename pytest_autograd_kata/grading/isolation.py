@@ -7,20 +7,21 @@ unless the teacher accepts a plain ``process`` (``--no-sandbox``).
 """
 from __future__ import annotations
 
-import os
-
 from ..course.i18n import t
+from ..plugin.settings import sandbox_refusal
 from ..runner import sandbox
 from .plan import GradeError
 
 
 def available(level: str) -> bool:
-    """Whether ``level`` can be entered on this machine."""
-    if level == sandbox.NAMESPACES:
-        return sandbox.best_level() == sandbox.NAMESPACES
-    if level == sandbox.UID:
-        return sandbox.best_level() != sandbox.PROCESS and os.geteuid() == 0
-    return level == sandbox.PROCESS
+    """Whether ``level`` can run learner code on this machine (see :func:`..runner.sandbox.problem`)."""
+    return sandbox.problem(level) is None
+
+
+def _no_sandbox() -> GradeError:
+    """Neither namespaces nor a user of its own for each kata: why, for each."""
+    why = " ".join(sandbox_refusal(sandbox.problem(level)) for level in (sandbox.NAMESPACES, sandbox.UID))
+    return GradeError(t("grade_no_sandbox", why=why))
 
 
 def choose(requested: str | None, no_sandbox: bool) -> str:
@@ -30,15 +31,16 @@ def choose(requested: str | None, no_sandbox: bool) -> str:
         if requested not in (None, sandbox.PROCESS):
             raise GradeError(t("grade_sandbox_conflict", level=requested))
         return sandbox.PROCESS
-    if requested is None:
-        best = sandbox.best_level()
-        if best == sandbox.PROCESS:
-            raise GradeError(t("grade_no_sandbox"))
-        return best
-    if requested not in sandbox.LEVELS:
+    if requested not in (None, *sandbox.LEVELS):
         raise GradeError(t("grade_sandbox_unknown", level=requested, levels=", ".join(sandbox.LEVELS)))
-    if not available(requested):
-        raise GradeError(t("grade_sandbox_unavailable", level=requested, best=sandbox.best_level()))
+    best = sandbox.best_level()
+    if best == sandbox.PROCESS and requested != sandbox.PROCESS:
+        raise _no_sandbox()
+    if requested is None:
+        return best
+    refusal = sandbox.problem(requested)
+    if refusal is not None:
+        raise GradeError(t("grade_sandbox_unavailable", level=requested, why=sandbox_refusal(refusal), best=best))
     return requested
 
 

@@ -22,7 +22,7 @@ from typing import Callable
 
 from ..course.i18n import t
 from ..runner import wire
-from ..runner.client import code_paths, describe_end
+from ..runner.client import CLOCK_FACTOR, code_paths, describe_end
 from . import worker as worker_module
 from .plan import GradeError, GradePlan
 from .workdir import WorkFolder
@@ -31,7 +31,8 @@ from .workdir import WorkFolder
 KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL")
 #: how long a worker may take to import torch and collect the checks
 STARTUP = 300.0
-#: how long past --timeout (the learner's time) a job may take: the checks' own time
+#: how long past the learner's time on the clock (--timeout times CLOCK_FACTOR: its CPU
+#: time is the limit, and a busy machine stretches it) a job may take: the checks' own time
 GRACE = 60.0
 #: how long a worker told to stop may take to end
 STOP_WAIT = 30.0
@@ -175,12 +176,15 @@ class Pool:
         for worker in workers:
             worker.stop()
 
-    def run(self, jobs: list[dict], on_done: Callable[[dict, dict], None]) -> None:
+    def run(self, jobs: list[dict], on_done: Callable[[dict, dict], None], slots: int | None = None) -> None:
         """Run every job; ``on_done(job, reply)`` hears of each, from the worker's thread, one
-        at a time. The reply is ``{"kata": KataResult JSON}`` or ``{"review": [causes]}``."""
+        at a time. The reply is ``{"kata": KataResult JSON}`` or ``{"review": [causes]}``.
+        ``slots``: how many workers take jobs (1: each job alone on the machine; default all)."""
+        if not jobs:
+            return
         self.pending = deque(jobs)
         threads = [threading.Thread(target=self._serve, args=(slot, on_done), daemon=True)
-                   for slot in range(len(self.workers))]
+                   for slot in range(min(slots or len(self.workers), len(self.workers)))]
         for thread in threads:
             thread.start()
         try:
@@ -215,7 +219,7 @@ class Pool:
         causes: list[str] = []
         for _ in range(ATTEMPTS):
             try:
-                reply = self.workers[slot].run(job, self.plan.timeout + GRACE)
+                reply = self.workers[slot].run(job, self.plan.timeout * CLOCK_FACTOR + GRACE)
             except WorkerLost as lost:
                 causes.append(lost.cause)
                 self._replace(slot)

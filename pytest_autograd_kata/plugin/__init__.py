@@ -262,13 +262,20 @@ def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:
     return outcomes.FAILED
 
 
+#: (which time ran out, whether the budget was the whole kata's) -> the message that says so
+TIMEOUT_MESSAGES = {("cpu", False): "timeout", ("cpu", True): "timeout_kata",
+                    ("waited", False): "timeout_waited", ("waited", True): "timeout_kata_waited",
+                    ("busy", False): "timeout_busy", ("busy", True): "timeout_kata_busy"}
+
+
 def _learner_message(exc: BaseException, status: str, printed: tuple[int, str]) -> str:
     from ..assertions import KataFailure
     from ..remote import KataLoadError, LearnerCrashed, LearnerExit, LearnerRaised
 
     lines, _ = printed
     if status == outcomes.TIMEOUT:
-        message = i18n.t("timeout", seconds=exc.seconds)
+        budget = exc.budget
+        message = i18n.t(TIMEOUT_MESSAGES[exc.kind, budget.per_kata], seconds=budget.seconds, clock=budget.clock)
         return message + ("\n" + i18n.t("timeout_printed", lines=lines) if lines else "")
     if status == outcomes.NOT_STARTED:
         path, _, function, _ = exc.learner_frames[-1]
@@ -284,6 +291,17 @@ def _learner_message(exc: BaseException, status: str, printed: tuple[int, str]) 
             message += "\n" + i18n.t("raised_in_learner_code", path=path, line=line, code=code)
         return message
     return f"{type(exc).__name__}: {exc}"
+
+
+def _stopped(excinfo: pytest.ExceptionInfo | None) -> str:
+    """How the learner's process was stopped in the check, if it was (see outcomes.CheckResult)."""
+    if excinfo is None:
+        return ""
+    from ..remote import KataTimeout, LearnerCrashed
+
+    if isinstance(excinfo.value, KataTimeout):
+        return excinfo.value.kind
+    return outcomes.CRASHED if isinstance(excinfo.value, LearnerCrashed) else ""
 
 
 def _is_learner_facing(exc: BaseException, status: str) -> bool:
@@ -320,7 +338,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report.kata_status = status
     # On the report as data, so that under pytest-xdist it reaches the controller's summary too.
     report.kata_check = outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message),
-                                             outcomes.clip(printed[1])).to_json()
+                                             outcomes.clip(printed[1]), _stopped(call.excinfo)).to_json()
+    remote = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
+    if remote is not None:
+        kata_session.add_flags(kata_id, remote.flags)
+    report.kata_flags = [flag.to_json() for flag in kata_session.flags.get(kata_id, [])]
     if kata_id in kata_session.courses:
         report.kata_course = str(kata_session.courses[kata_id].path)
     return report

@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from ..course import i18n, outcomes
+from ..course import i18n, machinery, outcomes
 from ..course.data import Course, CourseError, find_course_file, load_course
 from ..course.paths import display_path
 from . import settings as settings_mod
@@ -35,6 +35,9 @@ class KataSession:
         self.config = config
         self.settings = kata_settings
         self.results: list[outcomes.CheckResult] = []
+        #: kata id -> where its learner's code reached for the machinery (the kata is then marked
+        #: for review): found in its files' text here, or in a report of another process's
+        self.flags: dict[str, list[outcomes.Flag]] = {}
         self.courses: dict[str, Course] = {}  # kata id -> the course that defines it
         self.devices_used: list[str] = []
         self.marker_points: dict[str, float] = {}  # kata id -> points given on its marker
@@ -56,9 +59,13 @@ class KataSession:
         if check is None:
             return
         self.results.append(outcomes.CheckResult(**check))
+        self.add_flags(check["kata"], [outcomes.Flag(**flag) for flag in getattr(report, "kata_flags", [])])
         course_path = getattr(report, "kata_course", None)
         if course_path and check["kata"] not in self.courses:  # an xdist controller collects nothing
             self.courses[check["kata"]] = load_course(Path(course_path))
+
+    def add_flags(self, kata_id: str, flags: list[outcomes.Flag]) -> None:
+        self.flags[kata_id] = list(dict.fromkeys([*self.flags.get(kata_id, []), *flags]))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node, error) -> None:
@@ -119,6 +126,8 @@ class KataSession:
             missing = i18n.t("missing_file", path=shown, kata=kata_id)
         except SourceError as err:
             source, missing = None, str(err)
+        if source is not None:  # read before anything runs, from the text the learner's process gets
+            self.add_flags(kata_id, machinery.flags(source.sources, source.paths))
         return RemoteKata(self.start_runner(), source, kata_id, missing)
 
     def course_for(self, item: pytest.Item) -> Course | None:
@@ -137,6 +146,8 @@ class KataSession:
             if check.kata not in by_id:
                 by_id[check.kata] = self._new_kata_result(check.kata)
             by_id[check.kata].checks.append(check)
+        for kata_id, result in by_id.items():
+            result.flags = self.flags.get(kata_id, [])
         order = {kata_id: course.katas.index(course.get(kata_id)) for kata_id, course in self.courses.items()}
         return sorted(by_id.values(), key=lambda r: (order.get(r.id, len(order)), r.id))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..course import outcomes
 from ..course.i18n import t
+from ..course.summary import flag_lines
 
 REPORT_VERSION = 1
 
@@ -26,12 +27,14 @@ def gradescope_results(katas: list[outcomes.KataResult]) -> dict:
     for k in katas:
         failing = [c for c in k.checks if c.status != outcomes.PASSED]
         output = k.forced_message or "\n\n".join(f"{c.name}: {c.status}\n{c.message}" for c in failing)
+        output = "\n\n".join(filter(None, [output or t("report_all_passed"), "\n".join(flag_lines(k))]))
         tests.append({
             "name": f"{k.id} {k.title}",
             "score": k.score,
             "max_score": k.points,
-            "status": "passed" if k.status == outcomes.PASSED else "failed",
-            "output": output or t("report_all_passed"),
+            # what the checks said; a flag is for the teacher, and the output says it
+            "status": "passed" if k.verdict == outcomes.PASSED else "failed",
+            "output": output,
             "visibility": "visible",
         })
     return {"score": sum(k.score for k in katas), "max_score": sum(k.points for k in katas),

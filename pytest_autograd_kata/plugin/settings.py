@@ -37,6 +37,22 @@ INI = {
 SANDBOX_LEVELS = ("auto", "namespaces", "uid", "process")
 
 
+def sandbox_refusal(refusal) -> str:
+    """Why a sandbox level cannot be had here (a :class:`~..runner.sandbox.Refusal`), in the
+    run's language, with the fix where there is one."""
+    from ..runner import sandbox
+
+    fields = {"level": refusal.level}
+    if refusal.reason == sandbox.CANNOT_READ:
+        passing = refusal.blocker != refusal.folder  # a folder on the way, not the folder itself
+        fields.update(folder=refusal.folder, blocker=refusal.blocker, mode=f"{refusal.mode:04o}",
+                      verb=i18n.t("sandbox_verb_enter" if passing else "sandbox_verb_read"),
+                      fix=f"chmod o+x {refusal.blocker}" if passing else f"chmod -R o+rX {refusal.folder}")
+    elif refusal.reason == sandbox.CANNOT_ENTER:
+        fields["detail"] = refusal.detail
+    return i18n.t(f"sandbox_{refusal.reason}", **fields)
+
+
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("autograd-kata", "autograd katas (pytest-autograd-kata)")
     group.addoption("--kata-target", metavar="DIR",
@@ -137,6 +153,13 @@ def resolve(config: pytest.Config) -> KataSettings:
     if sandbox not in SANDBOX_LEVELS:
         raise pytest.UsageError(f"{sandbox_source}: unknown sandbox level {sandbox_value!r}; "
                                 f"use one of {', '.join(SANDBOX_LEVELS)}")
+    if sandbox != "auto":
+        from ..runner.sandbox import problem
+
+        refusal = problem(sandbox)
+        if refusal is not None:  # before any learner process runs code that cannot import what it needs
+            raise pytest.UsageError(i18n.t("kata_sandbox_refused", source=f"{sandbox_source} {sandbox}",
+                                           why=sandbox_refusal(refusal)))
 
     jobs_value, jobs_source = _raw(config, "kata_jobs")
     jobs = None if (jobs_value or "auto").strip().lower() == "auto" else jobs_value.strip()

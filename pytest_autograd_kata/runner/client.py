@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -24,16 +25,24 @@ from pathlib import Path
 
 from . import sandbox, wire
 
-#: BOOT PATHS MODULE ARGS...: the runner's code is found where this process found it, and
-#: nothing from the environment (-I: no PYTHONPATH, no working folder, no user site by itself)
-BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+#: BOOT PATHS_FD MODULE ARGS...: the runner's code is found where this process found it, read
+#: from a pipe (so no folder of the host shows in the command line, which every learner process
+#: forked from a zygote shows as its own), and nothing from the environment (-I: no PYTHONPATH,
+#: no working folder, no user site by itself). The module's main gets [PATHS_JSON, ARGS...].
+BOOT = ("import json, os, sys; paths = json.load(os.fdopen(int(sys.argv[1]))); sys.path[:0] = paths; "
         "from importlib import import_module; "
-        "import_module('pytest_autograd_kata.runner.' + sys.argv[2]).main(sys.argv[1:2] + sys.argv[3:])")
+        "import_module('pytest_autograd_kata.runner.' + sys.argv[2]).main([json.dumps(paths), *sys.argv[3:]])")
 #: how long a learner process may take to say how it ended once its channel closed
 EXIT_WAIT = 5.0
 #: how long the zygote may take to start (importing torch on a busy machine)
 ZYGOTE_START = 120.0
 USE_FORK = sys.platform.startswith("linux")
+#: how often the wait for a reply reads the learner process's CPU time
+CPU_POLL = 0.05
+#: how many times its time limit a learner process may take on the clock before it counts as
+#: starved of the processor (its CPU time is the limit; a busy machine stretches the clock)
+CLOCK_FACTOR = 4.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 #: environment a learner process or zygote keeps; everything else (PYTHONPATH, KATA_*) is dropped
 KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "CUDA_VISIBLE_DEVICES")
 
@@ -42,8 +51,26 @@ class RunnerError(Exception):
     """The runner itself could not do its work (not something the learner's code did)."""
 
 
+class LevelRefused(RunnerError):
+    """The sandbox level asked for cannot run learner code on this machine (``refusal`` says why),
+    found before any learner process starts."""
+
+    def __init__(self, refusal: sandbox.Refusal) -> None:
+        super().__init__(f"the {refusal.level} sandbox cannot run learner code here ({refusal.reason})")
+        self.refusal = refusal
+
+
+#: how a learner process ran out of time (:class:`LearnerTimeout`): its own CPU time; time spent
+#: waiting rather than computing (asleep, blocked); or the clock, on a machine too busy to run it
+USED_ITS_TIME, WAITED, TOO_BUSY = "cpu", "waited", "busy"
+
+
 class LearnerTimeout(Exception):
-    """The learner process did not answer in time and was ended."""
+    """The learner process did not answer in time and was ended; ``kind`` says which time ran out."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
 
 
 class LearnerGone(Exception):
@@ -79,6 +106,14 @@ def code_paths() -> list[str]:
     return paths
 
 
+def code_paths_pipe() -> int:
+    """The read end of a pipe that holds :func:`code_paths` as JSON, for a child's BOOT to read."""
+    read, write = os.pipe()
+    os.write(write, json.dumps(code_paths()).encode())  # a few hundred bytes: no wait for a reader
+    os.close(write)
+    return read
+
+
 def child_env() -> dict[str, str]:
     # Agg: a learner's plot is drawn to a file; no learner process opens a window.
     return {**{name: os.environ[name] for name in KEPT_ENV if name in os.environ}, "MPLBACKEND": "Agg"}
@@ -105,22 +140,79 @@ class LearnerProcess:
         self.popen, self.scratch = popen, scratch
         self.killed_by_runner = False
         self.ended: dict | None = None
+        #: what the last request took: seconds on the clock, of CPU, of waiting
+        self.last = (0.0, 0.0, 0.0)
 
-    def request(self, header: dict, blobs: list[bytes], deadline: float | None) -> tuple[dict, list[bytes]]:
-        """Send a request and read the reply before ``deadline`` (``time.monotonic()``; None: no limit)."""
+    def times(self) -> tuple[float, float, bool] | None:
+        """(CPU seconds the process has used, all its threads together; seconds its main thread
+        spent running or ready to run; whether it is running or ready to run now): the clock's
+        time beyond the second is time spent waiting. None where /proc cannot tell (macOS, Windows)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        except OSError:
+            return None
+        runnable = fields[0] == b"R"
+        try:
+            with open(f"/proc/{self.pid}/schedstat", "rb") as schedstat:
+                running, ready = schedstat.read().split()[:2]
+            busy = (int(running) + int(ready)) / 1e9
+        except (OSError, ValueError):  # no scheduler statistics: waiting for the processor looks like waiting
+            busy = cpu
+        return cpu, busy, runnable
+
+    def request(self, header: dict, blobs: list[bytes], deadline: float | None,
+                cpu_left: float | None = None, wait_left: float | None = None) -> tuple[dict, list[bytes]]:
+        """Send a request and read the reply before ``deadline`` (``time.monotonic()``; None: no
+        limit), ending the process once it used ``cpu_left`` more seconds of CPU on it, or spent
+        ``wait_left`` more seconds waiting rather than computing. :attr:`last` then holds what the
+        request took: (seconds on the clock, of CPU, of waiting)."""
         if self.ended is not None:
             raise LearnerGone(self.ended, self.killed_by_runner)
+        started = (time.monotonic(), self.times())
         try:
             wire.write_frame(self.write_fd, header, blobs)
+            self._await_reply(deadline, cpu_left, wait_left, started)
             return wire.read_frame(self.read_fd, deadline, wire.REPLY_LIMIT)
         except wire.ChannelTimeout:
             self.kill()
-            raise LearnerTimeout() from None
+            raise LearnerTimeout(TOO_BUSY) from None
         except (wire.ChannelClosed, BrokenPipeError, ConnectionResetError):
             raise LearnerGone(self.wait_end(), self.killed_by_runner) from None
         except wire.FrameTooLarge as err:
             self.kill()
             raise LearnerBroke(str(err)) from None
+        finally:
+            self.last = self._spent_since(started)[:3]
+
+    def _spent_since(self, started: tuple[float, tuple | None]) -> tuple[float, float, float, bool]:
+        """(clock, CPU, waiting) seconds since ``started``, and whether the process is ready to run
+        now; where /proc cannot tell, all of the clock counts as CPU."""
+        wall = time.monotonic() - started[0]
+        now = None if started[1] is None else self.times()
+        if now is None:
+            return wall, wall, 0.0, True
+        cpu, busy = now[0] - started[1][0], now[1] - started[1][1]
+        return wall, cpu, max(wall - busy, 0.0), now[2]
+
+    def _await_reply(self, deadline: float | None, cpu_left: float | None, wait_left: float | None,
+                     started: tuple[float, tuple | None]) -> None:
+        """Until the reply begins to arrive, look at the process's times now and then, and end it
+        (a LearnerTimeout) once either is spent. (A process ready to run is not waiting, whatever
+        the figures say: the scheduler counts its time in the queue only once it runs again.)"""
+        if cpu_left is None or started[1] is None:
+            return  # read_frame keeps the deadline
+        while True:
+            wait = CPU_POLL if deadline is None else min(CPU_POLL, deadline - time.monotonic())
+            if wait <= 0:
+                raise wire.ChannelTimeout()
+            if select.select([self.read_fd], [], [], wait)[0]:
+                return
+            _, cpu, waited, runnable = self._spent_since(started)
+            if cpu > cpu_left or waited > wait_left and not runnable:
+                self.kill()
+                raise LearnerTimeout(USED_ITS_TIME if cpu > cpu_left else WAITED)
 
     def kill(self) -> None:
         if self.ended is None:
@@ -190,6 +282,9 @@ class Runner:
             raise RunnerError(f"unknown sandbox level {self.level!r}; use one of {', '.join(sandbox.LEVELS)}")
         if not fork and self.level != sandbox.PROCESS:
             raise RunnerError(f"the {self.level} sandbox needs learner processes forked on Linux")
+        refusal = sandbox.problem(self.level) if fork else None
+        if refusal is not None:  # never a learner process that cannot import what it needs
+            raise LevelRefused(refusal)
         self.limits, self.fork = limits, fork
         self.zygote: subprocess.Popen | None = None
         self.control: socket.socket | None = None
@@ -207,12 +302,13 @@ class Runner:
         # A file, not a pipe: nobody reads the zygote's errors until it fails, and a full pipe
         # would stop it.
         self.zygote_errors = tempfile.TemporaryFile()
+        paths = code_paths_pipe()
         self.zygote = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", BOOT, json.dumps(code_paths()), "zygote",
-             str(theirs.fileno()), self.level],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            [sys.executable, "-I", "-B", "-c", BOOT, str(paths), "zygote", str(theirs.fileno()), self.level],
+            pass_fds=(theirs.fileno(), paths), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.zygote_errors, env=child_env(), cwd=tempfile.gettempdir())
         theirs.close()
+        os.close(paths)
         self.control = ours
 
     def _message(self, timeout: float | None) -> dict | None:
@@ -278,7 +374,11 @@ class Runner:
         return process
 
     def _output_file(self) -> int:
-        """A file with no name, for what the learner's code prints; only its descriptor exists."""
+        """A file with no name, for what the learner's code prints; only its descriptor exists.
+        (In memory where the system allows: a folder's path would show in the learner process's
+        /proc/self/fd; the file-size limit still caps it.)"""
+        if hasattr(os, "memfd_create"):
+            return os.memfd_create("kata-output", 0)
         fd, path = tempfile.mkstemp(prefix="kata-output-", dir=self.limits.scratch_root or None)
         os.unlink(path)
         return fd
@@ -307,10 +407,12 @@ class Runner:
         """A learner process started as a new Python (where there is no fork)."""
         output = self._output_file()
         scratch = tempfile.mkdtemp(prefix="kata-scratch-", dir=self.limits.scratch_root or None)
+        paths = code_paths_pipe()
         popen = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", BOOT, json.dumps(code_paths()), "learner",
-             scratch, str(self.limits.memory_mib)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output, env=child_env(), cwd=scratch)
+            [sys.executable, "-I", "-B", "-c", BOOT, str(paths), "learner", scratch, str(self.limits.memory_mib)],
+            pass_fds=(paths,), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output, env=child_env(),
+            cwd=scratch)
+        os.close(paths)
         self.next_id += 1
         return LearnerProcess(self, self.next_id, popen.pid, popen.stdout.fileno(), popen.stdin.fileno(),
                               output, popen, scratch)

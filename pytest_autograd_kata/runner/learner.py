@@ -17,17 +17,20 @@ import importlib.util
 import linecache
 import os
 import sys
+import tempfile
 import types
 from array import array
 from typing import Any, Callable
 
 import torch
+from torch.autograd.function import BackwardCFunction
 from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
 
 # probes: imported here, in the warm process, because a sandboxed learner process cannot see
 # this package's files to import it later.
 from . import probes  # noqa: F401
-from . import codec, names, sandbox, wire
+from . import audit, codec, facts, integrity, names, sandbox, wire
 
 TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
 #: how many of the learner's frames an exception's description lists
@@ -88,17 +91,17 @@ class LeafWatch:
         self.passes = 0
         self.left: torch.Tensor | None = None  # the grad tensor the last pass left
         self.values: torch.Tensor | None = None  # and a copy of its values
-        if tensor.requires_grad and tensor.is_leaf:
-            tensor.register_post_accumulate_grad_hook(self._seen)
+        if facts.requires_grad(tensor) and facts.is_leaf(tensor):
+            facts.after_each_pass(tensor, self._seen)
 
     def _seen(self, tensor: torch.Tensor) -> None:
         self.passes += 1
-        self.left = tensor.grad
-        self.values = tensor.grad.detach().clone()
+        self.left = facts.grad(tensor)
+        self.values = facts.copy(self.left)
 
     def grad_as_left(self, tensor: torch.Tensor) -> bool:
-        grad = tensor.grad
-        return grad is not None and grad is self.left and torch.equal(grad.detach(), self.values)
+        grad = facts.grad(tensor)
+        return grad is not None and grad is self.left and facts.equal(grad, self.values)
 
 
 class KataModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -153,6 +156,36 @@ class BackwardCalls(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
+class ForbiddenOperators(TorchDispatchMode):
+    """Records each aten operator of a forbidden torch function (``torch.cos`` -> ``cos``) that the
+    learner's code runs, by whatever name it called it (``torch.ops.aten.cos``, a private alias):
+    torch's dispatcher sees every one. Those autograd's own backward formulas run (the backward of
+    ``sin`` computes ``cos``) do not count; a backward formula of the learner's own does."""
+
+    def __init__(self, operators: set[str], files: frozenset[str], found: dict) -> None:
+        super().__init__()
+        self.operators, self.files, self.found = operators, files, found
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        name = func.overloadpacket.__name__
+        if name in self.operators:
+            node = torch._C._current_autograd_node()
+            if node is None or isinstance(node, BackwardCFunction):
+                line = _learner_line(self.files)
+                # named as called: a line whose call a spy heard by its public name is that call
+                if line is not None and not any(seen == line for _, seen in self.found):
+                    self.found[f"torch.ops.aten.{name}", line] = None
+        return func(*args, **(kwargs or {}))
+
+
+def _learner_line(files: frozenset[str]) -> int | None:
+    """The line of the learner's files that the running code was called from, if any."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename not in files:
+        frame = frame.f_back
+    return None if frame is None else frame.f_lineno
+
+
 def resolve(dotted: str) -> tuple[Any, str]:
     """``"torch.Tensor.cos"`` -> (torch.Tensor, "cos"): the owner and the attribute name."""
     try:
@@ -173,8 +206,13 @@ class Observation:
         self._restore: list[Callable[[], None]] = []
 
     def __enter__(self) -> Observation:
-        for label in self.request.get("forbid", []):
+        forbidden = self.request.get("forbid", [])
+        for label in forbidden:
             self._spy(label)
+        operators = {label.rpartition(".")[2] for label in forbidden if label.startswith("torch.")}
+        self.operators = ForbiddenOperators(operators, self.files, self.forbidden) if operators else None
+        if self.operators is not None:
+            self.operators.__enter__()
         if self.backward is not None:
             self.backward.__enter__()
         if self.path is not None:
@@ -183,6 +221,8 @@ class Observation:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.operators is not None:
+            self.operators.__exit__(*exc)
         if self.path is not None:
             sys.settrace(self._previous_trace)
         if self.backward is not None:
@@ -246,6 +286,9 @@ class Server:
         self.modules: list[types.ModuleType] = []
         self.files: frozenset[str] = frozenset()
         self.main: types.ModuleType | None = None
+        self.heard = audit.Heard()
+        #: what the learner's code replaced, reported once
+        self.replaced: set[str] = set()
 
     # ------------------------------------------------------------ encoding
     def encode(self, value: Any, blobs: list[bytes]) -> Any:
@@ -265,26 +308,13 @@ class Server:
                 "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": shown[:500]}
 
     def snapshot(self, handle: int, tensor: torch.Tensor, blobs: list[bytes]) -> dict:
-        # .grad means something for a leaf that records gradients, or a tensor told to retain it
-        grad = tensor.grad if tensor.requires_grad and (tensor.is_leaf or tensor.retains_grad) else None
+        grad = facts.grad(tensor)
         watch = self.watches.get(handle)
-        try:
-            storage = tensor.untyped_storage().data_ptr()
-        except (RuntimeError, NotImplementedError):
-            storage = None
         blobs.append(codec.tensor_bytes(tensor))
-        return {
-            "cls": None if type(tensor) in (torch.Tensor, torch.nn.Parameter) else
-            f"{type(tensor).__module__}.{type(tensor).__qualname__}",
-            "dtype": str(tensor.dtype).removeprefix("torch."), "shape": list(tensor.shape),
-            "device": str(tensor.device), "blob": len(blobs) - 1,
-            "requires_grad": tensor.requires_grad, "is_leaf": tensor.is_leaf,
-            "grad_fn": None if tensor.grad_fn is None else type(tensor.grad_fn).__name__,
-            "version": tensor._version, "storage": storage, "offset": tensor.storage_offset(),
-            "grad": None if grad is None else self.handles.ref(grad),
-            "passes": None if watch is None else watch.passes,
-            "grad_as_left": None if watch is None else watch.grad_as_left(tensor),
-        }
+        return {**facts.describe(tensor), "blob": len(blobs) - 1,
+                "grad": None if grad is None else self.handles.ref(grad),
+                "passes": None if watch is None else watch.passes,
+                "grad_as_left": None if watch is None else watch.grad_as_left(tensor)}
 
     def snapshots(self, blobs: list[bytes]) -> dict:
         found: dict[int, dict] = {}
@@ -308,7 +338,10 @@ class Server:
             return self.handles.get(data["h"])
         if tag == "learner":
             return getattr(self.main, data["name"])
-        if tag == "function":
+        if tag == "function":  # as it was before the learner's code ran, if it was there then
+            pristine = integrity.function(data["name"])
+            if pristine is not None:
+                return pristine
             owner, name = resolve(data["name"])
             return getattr(owner, name)
         if tag == "partial":
@@ -330,6 +363,9 @@ class Server:
                 reply = getattr(self, "op_" + header["op"])(header, blobs, reply_blobs)
             except Exception as err:  # a request this side could not serve (bad data)
                 reply, reply_blobs = {"error": f"{type(err).__name__}: {err}"[:MESSAGE_LIMIT]}, []
+            noticed = self.noticed()
+            if noticed:
+                reply["noticed"] = noticed
             for stream in (sys.stdout, sys.stderr):
                 try:
                     stream.flush()
@@ -337,9 +373,23 @@ class Server:
                     pass
             wire.write_frame(self.write_fd, reply, reply_blobs)
 
+    def noticed(self) -> dict:
+        """What the learner's code did since the last reply that reaches for the machinery (see
+        :mod:`.audit`), and the functions of torch, NumPy or math it replaced (see :mod:`.integrity`)."""
+        noticed: dict[str, list] = {}
+        reached = self.heard.news()
+        if reached:
+            noticed["reached"] = reached
+        replaced = [name for name in integrity.replaced() if name not in self.replaced]
+        if replaced:
+            self.replaced.update(replaced)
+            noticed["replaced"] = replaced
+        return noticed
+
     def op_load(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
         sources, paths, main = header["sources"], header["paths"], header["main"]
         self.files = frozenset(paths.values())
+        self.heard.listen(self.files)
         sys.meta_path.insert(0, KataModules(sources, paths))
         try:
             self.main = importlib.import_module(main)
@@ -429,12 +479,31 @@ def describe_exception(err: BaseException, learner_files: frozenset[str]) -> dic
     return found
 
 
+def _forget_the_runner() -> None:
+    """This package's modules leave ``sys.modules`` (where their files would name the folder it
+    was installed from), and so do the finders that would import it again: the learner's code
+    cannot import the runner. :mod:`.names` keeps them, to read the functions a check names."""
+    package = __name__.split(".")[0]
+    ours = {name: module for name, module in sys.modules.items() if name == package or name.startswith(package + ".")}
+    names.keep(ours)
+    for name in ours:
+        del sys.modules[name]
+    sys.meta_path[:] = [f for f in sys.meta_path if package not in getattr(f, "__module__", "") + repr(f)
+                        and not getattr(f, "__module__", "").startswith("__editable__")]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if not getattr(h, "__module__", "").startswith("__editable__")]
+    sys.path_importer_cache.clear()
+
+
 def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str]) -> None:
     """Serve the trusted side on the channel until it closes it."""
     # The folder this package was found in (a source checkout holds the solutions too) is
     # the runner's, not the learner's to import from.
     hidden = {p for p in code_paths if not p.endswith(("site-packages", "dist-packages"))}
-    sys.path[:] = [p for p in sys.path if p not in hidden]
+    sys.path[:] = [p for p in sys.path if p not in hidden and not p.startswith("__editable__")]
+    _forget_the_runner()
+    # Its own folder for whatever asks where home or temporary files are, not the host's.
+    os.environ.update(HOME=scratch, TMPDIR=scratch)
+    tempfile.tempdir = None
     sys.breakpointhook = _no_breakpoint
     sys.dont_write_bytecode = True
     for stream in (sys.stdout, sys.stderr):  # each line reaches the file as it is printed, so
@@ -452,6 +521,7 @@ def main(argv: list[str]) -> None:
     os.dup2(null, 0)
     os.dup2(2, 1)
     os.close(null)
+    integrity.take()
     sandbox.enter(sandbox.Spec(sandbox.PROCESS, memory_mib=int(argv[2])), 0)
     os.chdir(argv[1])  # files the learner's code writes with a relative path land in its scratch
     serve(read_fd, write_fd, argv[1], json.loads(argv[0]))

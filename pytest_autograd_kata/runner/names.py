@@ -9,10 +9,18 @@ from typing import Any
 #: names found not to be modules ("torch.Tensor"): importing one again would search its
 #: package's folders again, at every call of a function named through it
 _not_modules: set[str] = set()
+#: modules read before sys.modules (see keep)
+_kept: dict[str, Any] = {}
+
+
+def keep(modules: dict[str, Any]) -> None:
+    """Read these modules (by name) here, whatever ``sys.modules`` holds: a learner process keeps
+    the runner's own modules out of it (see learner.serve)."""
+    _kept.update(modules)
 
 
 def _module(name: str) -> Any:
-    module = sys.modules.get(name)
+    module = _kept.get(name) or sys.modules.get(name)
     if module is not None or name in _not_modules:
         return module
     try:

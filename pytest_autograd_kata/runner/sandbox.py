@@ -1,18 +1,22 @@
-"""How a learner process is shut in: the isolation levels, finding the best one this machine
-allows, and entering it.
+"""How a learner process is shut in: the isolation levels, finding which this machine allows,
+and entering one.
 
 - ``namespaces`` (Linux): new pid, mount, network, IPC and UTS namespaces (and a user namespace
-  when not root). The process sees a read-only view of the system's and Python's files and a
-  private, size-capped ``/tmp``; not the course, the solutions, other submissions, the grader's
-  processes or the network. It is pid 1 of its namespace, so every process it starts ends
-  with it. It keeps no capabilities; as root it also runs as a uid that owns nothing.
+  when not root). The process sees a read-only view of the system's libraries and Python's
+  files, the few files of /etc the dynamic loader needs, and a private, size-capped ``/tmp``;
+  not the course, the solutions, other submissions, the grader's processes, the network, or
+  the rest of the host (machine-id, users, the mounts below /sys, its host name). It is pid 1
+  of its namespace. It keeps no capabilities; as root it also runs as a uid that owns nothing.
 - ``uid`` (root where namespaces are refused, as in a default Docker container): the process
   runs as a uid of its own that owns nothing, so it can neither signal nor read what belongs
   to the grader or another kata; it still sees world-readable files.
 - ``process``: a separate process with resource limits, nothing more (macOS, Windows, locked-down
   containers). Verdicts are still decided outside it, but it can read and write what the user can.
 
-Every level caps memory, file size, open files and core dumps.
+Every level caps memory, file size, open files and core dumps, gives the process an empty
+session keyring of its own, and installs :mod:`.seccomp`'s filter: no new processes, no keyring
+calls, nothing around it. :func:`problem` tries a level before it is used: a level whose learner
+processes could not read Python's folders is refused, naming the folder.
 """
 from __future__ import annotations
 
@@ -21,9 +25,14 @@ import os
 import resource
 import signal
 import site
+import stat
 import sys
+import sysconfig
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from . import seccomp
 
 NAMESPACES, UID, PROCESS = "namespaces", "uid", "process"
 LEVELS = (NAMESPACES, UID, PROCESS)
@@ -37,6 +46,7 @@ PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER =
 SYS_PIVOT_ROOT, SYS_CAPSET = {"x86_64": (155, 126), "aarch64": (41, 91)}.get(os.uname().machine, (None, None)) \
     if hasattr(os, "uname") else (None, None)
 LINUX_CAPABILITY_VERSION_3, CAP_LAST = 0x20080522, 63
+KEYCTL_JOIN_SESSION_KEYRING = 1
 
 #: where the uids that root gives learner processes start (see uid_for)
 UID_BASE = 2_000_000_000
@@ -49,7 +59,12 @@ COULD_NOT_START = 71
 #: processes and threads a learner process's own uid may have at once (a fork bomb stops here)
 PROCESS_LIMIT = 256
 #: folders of the system a learner process reads (libraries, Python's own files)
-SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/sys")
+SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin")
+#: what of /etc it reads: where the dynamic loader finds libraries, and the time zone. Nothing
+#: else of the host (no machine-id, hostname, users, mounts)
+ETC_ENTRIES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives")
+#: the host name inside a namespace (UTS namespaces start with the host's)
+HOSTNAME = b"kata"
 #: device files a learner process may use; GPUs' device files are added when present
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
@@ -132,26 +147,122 @@ def _namespace_flags() -> int:
     return flags if os.geteuid() == 0 else flags | CLONE_NEWUSER
 
 
+def importable_folders() -> tuple[str, ...]:
+    """Every folder a learner process imports from: Python's standard library (with its compiled
+    modules), the prefixes, and every folder of installed packages."""
+    paths = sysconfig.get_paths()
+    found = {*python_folders(), paths["stdlib"], paths["platstdlib"], os.path.join(paths["platstdlib"], "lib-dynload")}
+    return tuple(sorted(p for p in found if os.path.isdir(p)))
+
+
+#: why a level cannot be had (:class:`Refusal`)
+NEEDS_LINUX, NEEDS_ROOT, CANNOT_ENTER, CANNOT_READ = "needs_linux", "needs_root", "cannot_enter", "cannot_read"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a level cannot run learner code on this machine (``reason``): it needs Linux, or root;
+    entering it failed (``detail`` says how); or a learner process there cannot read a ``folder``
+    Python imports from, ``blocker`` being the folder on its path, nearest the root, that other
+    users may not enter (or, the folder itself, read), with its ``mode``."""
+    level: str
+    reason: str
+    folder: str = ""
+    blocker: str = ""
+    mode: int = 0
+    detail: str = ""
+
+
+def _blocker(folder: str, level: str) -> tuple[str, int]:
+    """The folder on ``folder``'s path, from the root down, that other users may not enter (or, for
+    ``folder`` itself, read), and its permission bits. In a namespace the folders above a mounted
+    one are made afresh, so the path counts from the folder mounted."""
+    top = "/"
+    if level == NAMESPACES:
+        top = max((m for m in (*SYSTEM_FOLDERS, *python_folders()) if folder == m or folder.startswith(m + "/")),
+                  key=len, default="/")
+    path = top
+    for part in [""] + [p for p in folder[len(top):].split("/") if p]:
+        path = os.path.join(path, part) if part else path
+        mode = os.stat(path).st_mode & 0o7777
+        if not mode & stat.S_IXOTH or path == folder and not mode & stat.S_IROTH:
+            return path, mode
+    return folder, os.stat(folder).st_mode & 0o7777
+
+
+def _check_from_inside(folders: tuple[str, ...], report: int) -> None:
+    """In a process that entered its level: the first folder it cannot read, or nothing."""
+    unreadable = next((f for f in folders if not os.access(f, os.R_OK | os.X_OK)), "")
+    os.write(report, unreadable.encode())
+
+
+def _try_level(level: str, folders: tuple[str, ...], mount_point: str, report: int) -> None:  # pragma: no cover
+    """The throwaway child of :func:`problem`: it enters ``level`` as a keeper and its learner
+    process would, then reads."""
+    try:
+        spec = Spec(level, mount_point, python_folders())
+        if level != NAMESPACES:
+            enter(spec, uid_for(os.getppid()))
+            _check_from_inside(folders, report)
+            os._exit(0)
+        unshare_namespaces()
+        inner = os.fork()  # pid 1 of the new pid namespace, as a learner process is
+        if inner == 0:
+            try:
+                enter(spec, uid_for(os.getppid()))
+                _check_from_inside(folders, report)
+                os._exit(0)
+            except BaseException as err:
+                os.write(report, f"\0{type(err).__name__}: {err}".encode())
+                os._exit(1)
+        _, status = os.waitpid(inner, 0)
+        os._exit(os.waitstatus_to_exitcode(status))
+    except BaseException as err:
+        os.write(report, f"\0{type(err).__name__}: {err}".encode())
+        os._exit(1)
+
+
+@lru_cache(maxsize=None)
+def problem(level: str) -> Refusal | None:
+    """Why ``level`` cannot run learner code on this machine, found by entering it in a throwaway
+    child exactly as a learner process does and reading every folder Python imports from; None
+    when it can. (Once per process: a few tens of milliseconds.)"""
+    if level != PROCESS and (_libc is None or SYS_PIVOT_ROOT is None or not hasattr(os, "fork")):
+        return Refusal(level, NEEDS_LINUX)
+    if level == UID and os.geteuid() != 0:
+        return Refusal(level, NEEDS_ROOT)
+    if not hasattr(os, "fork"):
+        return None
+    folders = importable_folders()
+    mount_point = tempfile.mkdtemp(prefix="kata-root-") if level == NAMESPACES else ""
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read)
+            _try_level(level, folders, mount_point, write)
+        os.close(write)
+        with os.fdopen(read, "rb") as said:
+            found = said.read().decode("utf-8", "replace")
+        os.waitpid(pid, 0)
+    finally:
+        if mount_point:
+            os.rmdir(mount_point)
+    if found.startswith("\0"):
+        return Refusal(level, CANNOT_ENTER, detail=found[1:])
+    if found:
+        return Refusal(level, CANNOT_READ, found, *_blocker(found, level))
+    return None
+
+
 @lru_cache(maxsize=1)
 def best_level() -> str:
-    """The strongest level this machine allows, found by trying it in a throwaway child."""
-    if _libc is None or SYS_PIVOT_ROOT is None or not hasattr(os, "fork"):
-        return PROCESS
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        code = 1
-        try:
-            unshare_namespaces()
-            _mount(None, "/", None, MS_REC | MS_PRIVATE)
-            _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
-            code = 0
-        except BaseException:
-            pass
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) == 0:
+    """The strongest level that can run learner code on this machine (see :func:`problem`)."""
+    if problem(NAMESPACES) is None:
         return NAMESPACES
-    return UID if os.geteuid() == 0 else PROCESS
+    if problem(UID) is None:
+        return UID
+    return PROCESS
 
 
 def unshare_namespaces() -> None:
@@ -159,6 +270,7 @@ def unshare_namespaces() -> None:
     forked next, is pid 1 of the new pid namespace)."""
     uid, gid = os.geteuid(), os.getegid()
     _check(_libc.unshare(_namespace_flags()), "unshare")
+    _check(_libc.sethostname(HOSTNAME, len(HOSTNAME)), "sethostname")
     if uid != 0:
         # Inside, the user is an ordinary uid (not 0), so running a program cannot give it
         # capabilities back.
@@ -170,7 +282,7 @@ def unshare_namespaces() -> None:
                 os.close(fd)
 
 
-def _bind(source: str, root: str, read_only: bool = True) -> None:
+def _bind(source: str, root: str, read_only: bool = True, recursive: bool = True) -> None:
     target = root + source
     if os.path.isdir(source):
         os.makedirs(target, exist_ok=True)
@@ -179,7 +291,7 @@ def _bind(source: str, root: str, read_only: bool = True) -> None:
         open(target, "a").close()
     else:
         return
-    _mount(source, target, None, MS_BIND | MS_REC)
+    _mount(source, target, None, MS_BIND | (MS_REC if recursive else 0))
     if read_only:
         # A remount must repeat the flags the original mount is locked with.
         held = os.statvfs(target).f_flag
@@ -198,9 +310,15 @@ def _build_root(spec: Spec) -> None:
     for folder in dict.fromkeys((*SYSTEM_FOLDERS, *spec.python_folders)):
         if os.path.isdir(folder):
             _bind(folder, root)
+    os.makedirs(root + "/etc")
+    for name in ETC_ENTRIES:
+        _bind(f"/etc/{name}", root)
+    gpus = [n for n in os.listdir("/dev") if n.startswith("nvidia")]
+    if gpus:  # CUDA reads the devices' descriptions there; the mounts below /sys stay out
+        _bind("/sys", root, recursive=False)
     os.makedirs(root + "/dev", exist_ok=True)
     _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID, "size=64k,mode=0755")
-    for name in (*DEVICES, *(n for n in os.listdir("/dev") if n.startswith("nvidia"))):
+    for name in (*DEVICES, *gpus):
         _bind(f"/dev/{name}", root, read_only=False)
     os.makedirs(root + "/dev/shm")
     _mount("tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_SIZE},mode=1777")
@@ -249,19 +367,32 @@ def enter(spec: Spec, uid: int) -> None:
         _build_root(spec)
     # After the new /proc is mounted: the memory cap reads the process's size there.
     _limits(spec)
-    if spec.level == PROCESS or _libc is None:
+    if _libc is None:
         return
-    for cap in range(CAP_LAST + 1):  # while it still may (CAP_SETPCAP): nothing can come back
-        _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
-    if os.geteuid() == 0:  # root, outside any user namespace
-        # The uid is the learner process's alone, so this caps what its code may start.
-        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-    if spec.level == NAMESPACES:
-        _drop_capabilities()
+    if spec.level != PROCESS:
+        for cap in range(CAP_LAST + 1):  # while it still may (CAP_SETPCAP): nothing can come back
+            _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+        if os.geteuid() == 0:  # root, outside any user namespace
+            # The uid is the learner process's alone, so this caps the threads its code may start.
+            resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
+            os.setgroups([])
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+        if spec.level == NAMESPACES:
+            _drop_capabilities()
+    _own_session_keyring()
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    if seccomp.supported():
+        seccomp.install(_libc)
+
+
+def _own_session_keyring() -> None:
+    """A new, empty session keyring, so that none the process inherited (the teacher's, at the
+    process level; root's, at the uid level) is its own any more. (The seccomp filter then
+    refuses every keyring call; this also empties what ``/proc/keys`` shows it.) A kernel
+    without keyrings has none to share, so a failure is no matter."""
+    if seccomp.supported():
+        _libc.syscall(seccomp.ABI[os.uname().machine]["refused"]["keyctl"], KEYCTL_JOIN_SESSION_KEYRING, None)
 
 
 def uid_for(parent_pid: int) -> int:

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import traceback
 
-from . import sandbox
+from . import integrity, sandbox
 
 #: bytes a control message may take
 MESSAGE_SIZE = 65536
@@ -44,6 +44,7 @@ def warm_up() -> None:
     torch.autograd.graph.increment_version(x.grad)
     with learner.BackwardCalls():
         torch.ones(1)
+    integrity.take()  # before any learner process is forked: what its code may replace, as it was
 
 
 def _import_sympy() -> None:

@@ -97,17 +97,12 @@ def run_kata(session: pytest.Session, items: list[pytest.Item], request: dict) -
         from hypothesis import core
 
         core.global_force_seed = request["seed"]
-    kata_budget = Budget(request.get("timeout") or None)
+    seconds = request.get("timeout") or None
+    kata_budget = Budget(seconds, per_kata=True)
     kata_session.read_source = read_source
     kata_session.check_budget = (lambda: kata_budget) if request.get("per") == PER_KATA \
-        else (lambda: Budget(request.get("timeout") or None))
-    kata_session.results = []
+        else (lambda: Budget(seconds))
+    kata_session.results, kata_session.flags = [], {}
     run_in_turn(items)
-    if request.get("per") == PER_KATA:
-        for check in kata_session.results:
-            if check.status == outcomes.TIMEOUT:
-                # The plugin's message speaks of one check's time; here the time was the kata's.
-                _, _, rest = check.message.partition("\n")
-                check.message = "\n".join(filter(None, [i18n.t("timeout_kata", seconds=kata_budget.seconds), rest]))
     return kata_session.kata_results()[0] if kata_session.results else outcomes.KataResult(
         request["kata"], request["kata"], 0.0)

@@ -9,3 +9,7 @@ python3.11 -m venv /autograder/venv
 /autograder/venv/bin/pip install --upgrade pip
 /autograder/venv/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch
 /autograder/venv/bin/pip install /autograder/source/package
+# Each kata's code runs as a user of its own (sandbox level uid), which must be able to import
+# from the venv: other users may pass through /autograder (not list it) and read the venv.
+chmod o+x /autograder
+chmod -R o+rX /autograder/venv

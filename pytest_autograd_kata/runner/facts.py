@@ -1,0 +1,65 @@
+"""What a tensor is, as the learner's process reports it: read through torch's C-level
+descriptors and methods as they were when this module was imported, in the zygote, before any
+learner code ran. A property the learner's code puts on ``torch.Tensor``, or a method it
+replaces there, changes what its own code sees, never what is reported (and is flagged: see
+:mod:`.integrity`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+#: torch's C base class's table as it was: the learner's code can change the class, not this copy
+_BASE = dict(vars(torch._C.TensorBase))
+_read = {name: _BASE[name].__get__ for name in ("requires_grad", "is_leaf", "retains_grad", "grad_fn", "grad",
+                                                "_version", "dtype", "shape", "device")}
+_detach, _clone, _untyped_storage, _storage_offset = (_BASE[name] for name in ("detach", "clone", "untyped_storage",
+                                                                                "storage_offset"))
+_register_post_accumulate_grad_hook = vars(torch.Tensor)["register_post_accumulate_grad_hook"]
+_equal, _type = torch.equal, type
+
+
+def requires_grad(tensor: torch.Tensor) -> bool:
+    return _read["requires_grad"](tensor)
+
+
+def is_leaf(tensor: torch.Tensor) -> bool:
+    return _read["is_leaf"](tensor)
+
+
+def grad(tensor: torch.Tensor) -> torch.Tensor | None:
+    """Its ``.grad`` where that means something: a leaf that records gradients, or a tensor told
+    to retain its gradient."""
+    if requires_grad(tensor) and (is_leaf(tensor) or _read["retains_grad"](tensor)):
+        return _read["grad"](tensor)
+    return None
+
+
+def describe(tensor: torch.Tensor) -> dict:
+    """Its facts as the trusted side reads them (the values travel apart, as bytes)."""
+    try:
+        storage = _untyped_storage(tensor).data_ptr()
+    except (RuntimeError, NotImplementedError):
+        storage = None
+    kind = _type(tensor)
+    grad_fn = _read["grad_fn"](tensor)
+    return {"cls": None if kind in (torch.Tensor, torch.nn.Parameter) else f"{kind.__module__}.{kind.__qualname__}",
+            "dtype": str(_read["dtype"](tensor)).removeprefix("torch."), "shape": list(_read["shape"](tensor)),
+            "device": str(_read["device"](tensor)), "requires_grad": requires_grad(tensor), "is_leaf": is_leaf(tensor),
+            "grad_fn": None if grad_fn is None else _type(grad_fn).__name__, "version": _read["_version"](tensor),
+            "storage": storage, "offset": _storage_offset(tensor)}
+
+
+def copy(tensor: torch.Tensor) -> torch.Tensor:
+    """A copy of its values, out of any graph."""
+    return _clone(_detach(tensor))
+
+
+def equal(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return _equal(_detach(a), b)
+
+
+def after_each_pass(tensor: torch.Tensor, hook: Any) -> None:
+    """``hook(tensor)`` after each backward pass accumulates into the leaf ``tensor``."""
+    _register_post_accumulate_grad_hook(tensor, hook)

@@ -1,0 +1,79 @@
+"""The functions of torch, NumPy and math as they were before any learner code ran: taken in the
+zygote (:func:`take`), so every learner process forked from it holds them.
+
+A check names functions for the learner's process to run (``kata.call(torch.autograd.grad, y, x)``);
+the learner's process finds them here (:func:`function`), not through the modules the learner's
+code may have changed (``torch.autograd.grad = ...``). And what the learner's code replaced in
+those modules is found (:func:`replaced`), to be flagged for review: no answer needs it.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+#: where a check's functions, and those the learner's code might replace to fool one, live
+NAMESPACES = ("torch", "torch.Tensor", "torch._C.TensorBase", "torch.autograd", "torch.autograd.graph",
+              "torch.autograd.function", "torch.nn.functional", "torch.linalg", "torch.special", "torch.testing",
+              "math", "cmath", "numpy", "builtins")
+#: classes, whose tables may not grow: a name added to torch.Tensor hides the one its C base has
+#: (a module's table may: a submodule imported later adds its name)
+CLASSES = ("torch.Tensor", "torch._C.TensorBase")
+
+#: namespace -> (its attribute table, its callables and descriptors then by name, every name then)
+_taken: dict[str, tuple[Any, dict[str, Any], frozenset[str]]] = {}
+
+
+def _owner(dotted: str) -> Any:
+    if dotted in CLASSES:
+        torch = import_module("torch")
+        return torch.Tensor if dotted == "torch.Tensor" else torch._C.TensorBase
+    return import_module(dotted)
+
+
+def take() -> None:
+    """What each namespace holds now: its callables and descriptors (plain values are left out:
+    they are not functions to replace, and some, such as tensors, do not compare)."""
+    for dotted in NAMESPACES:
+        try:
+            table = vars(_owner(dotted))
+        except ImportError:
+            continue
+        functions = {name: value for name, value in table.items() if callable(value) or hasattr(type(value), "__get__")}
+        _taken[dotted] = (table, functions, frozenset(table))
+
+
+def function(dotted: str) -> Any | None:
+    """What ``dotted`` ("torch.autograd.grad", "torch.Tensor.retain_grad") named when the
+    snapshot was taken, or None when no snapshot holds it."""
+    owner, _, name = dotted.rpartition(".")
+    for namespace in (owner, "torch._C.TensorBase") if owner == "torch.Tensor" else (owner,):
+        held = _taken.get(namespace)
+        if held is not None and name in held[1]:
+            return held[1][name]
+    return None
+
+
+def replaced() -> list[str]:
+    """The names of the snapshot that now hold something else or nothing, and the names added to
+    a class's table, where what they hold is not the packages' own (torch wraps some of its own
+    functions when it imports a part of itself later): what the learner's code replaced. A few
+    set comparisons when nothing was."""
+    found: set[str] = set()
+    for namespace, (table, then, names) in _taken.items():
+        closed = namespace in CLASSES
+        if then.items() <= table.items() and not (closed and len(table) != len(names)):
+            continue
+        changed = {name for name, value in then.items() if table.get(name) is not value}
+        changed |= table.keys() ^ names if closed else set()
+        found.update(f"{namespace}.{name}" for name in changed if not _the_packages_own(table.get(name)))
+    return sorted(found)
+
+
+def _the_packages_own(value: object) -> bool:
+    """Made by torch, NumPy or Python themselves (a wrapper of theirs keeps their module)."""
+    module = getattr(value, "__module__", None)
+    return isinstance(module, str) and module.split(".")[0] in PACKAGES
+
+
+#: whose functions those of the namespaces are
+PACKAGES = frozenset({"torch", "numpy", "math", "cmath", "builtins"})
