@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import torch
 
 from .course.i18n import t
+from .course.inert import inert, inert_line
 from .runner import probes
 from .runner import codec, names
 from .runner.client import LearnerBroke, LearnerGone, LearnerTimeout, Runner, describe_end
@@ -297,7 +298,7 @@ class RemoteKata:
                                   "main": source.main}, [], t("learner_importing", path=self.display_path))
         if "raised" in reply:
             self._stop()
-            raise KataLoadError(_load_error(reply["raised"], self.display_path))
+            raise KataLoadError(_load_error(_inert_description(reply["raised"]), self.display_path))
         self.__dict__.update(_functions=frozenset(reply["functions"]), _scratch=reply["scratch"])
 
     @property
@@ -467,7 +468,7 @@ class RemoteKata:
         def outcome(result: dict) -> Any:
             __tracebackhide__ = True
             if "raised" in result:
-                raise raised(result["raised"])
+                raise raised(_inert_description(result["raised"]))
             return codec.decode(result["value"], reply_blobs, lambda data: _tensor_in(current, data),
                                 self._decode_special)
 
@@ -517,9 +518,9 @@ class RemoteKata:
 
     def _decode_special(self, data: dict) -> Any:
         if data["t"] == "exception":
-            return RemoteException(data)
+            return RemoteException(_inert_description(data))
         if data["t"] == "object":
-            return RemoteObject(data["h"], str(data["type"]), str(data["repr"]))
+            return RemoteObject(data["h"], inert_line(str(data["type"])), inert(str(data["repr"])))
         raise codec.CodecError(f"cannot decode {data['t']!r}")
 
     # ------------------------------------------------------------ observing
@@ -608,6 +609,19 @@ def _resolve(dotted: str) -> Any:
         return None
 
 
+def _inert_description(description: dict) -> dict:
+    """An exception as the learner's process describes it, with every text the learner's code
+    chose made inert (its type's name, its message, its frames' files, functions and lines, a
+    syntax error's detail): the messages and reports that quote it show it, never obey it."""
+    found = {**description, "type": inert_line(str(description["type"])),
+             "message": inert(str(description["message"])),
+             "frames": [[inert_line(part) if isinstance(part, str) else part for part in frame]
+                        for frame in description["frames"]]}
+    if "detail" in found:
+        found["detail"] = inert(str(found["detail"]))
+    return found
+
+
 def _load_error(description: dict, path: str) -> str:
     if description["type"] == "SyntaxError" or "line" in description:
         detail = t("learner_syntax_error", line=description.get("line"), error=description.get("detail"))
@@ -619,10 +633,10 @@ def _load_error(description: dict, path: str) -> str:
 
 
 def _printed(process: Any, start: int) -> tuple[int, str]:
-    """(lines, the first 4000 bytes as text) that ``process`` printed from byte ``start`` on."""
+    """(lines, the first 4000 bytes as inert text) that ``process`` printed from byte ``start`` on."""
     size = process.output_size()
     lines = sum(process.read_output(offset, 2**20).count(b"\n") for offset in range(start, size, 2**20))
-    return lines, process.read_output(start, 4000).decode("utf-8", "replace")
+    return lines, inert(process.read_output(start, 4000).decode("utf-8", "replace"))
 
 
 def _tensor_in(current: dict[int, RemoteTensor], data: dict) -> RemoteTensor:

@@ -2,11 +2,14 @@
 
 A check's status is one of :data:`STATUSES`; a kata's status is derived from its checks.
 The terminal summary, the JSON and Gradescope reports, the board and the grader all read
-these records, so they never disagree.
+these records, so they never disagree; and what a record says is inert (:mod:`.inert`), so
+none of them passes on a control character of the learner's to a terminal or a reader.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from .inert import inert
 
 PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT = "passed", "failed", "not_started", "error", "timeout"
 STATUSES = (PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT)
@@ -22,6 +25,10 @@ class CheckResult:
     message: str = ""
     #: the start of what the learner's code printed during the check
     output: str = ""
+
+    def __post_init__(self) -> None:
+        # A message quotes what the learner's code raised or returned; the output is theirs.
+        self.message, self.output = inert(self.message), inert(self.output)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -39,6 +46,10 @@ class KataResult:
     #: PNG files the learner's code saved during the checks, by name, base64: only a request that
     #: asks for them gets them (a notebook shows them), and no report or state keeps them
     figures: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # It may quote the learner's files or notebook cells (a name, a magic left out).
+        self.forced_message = inert(self.forced_message)
 
     @property
     def status(self) -> str:
