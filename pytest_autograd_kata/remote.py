@@ -39,6 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import torch
 
 from .course.i18n import t
+from .course.inert import inert, inert_line
 from .runner import probes
 from .runner import codec, names
 from .runner.client import (CLOCK_FACTOR, TOO_BUSY, USED_ITS_TIME, WAITED, LearnerBroke, LearnerGone, LearnerTimeout, Runner,
@@ -332,7 +333,9 @@ class RemoteKata:
         self.__dict__.update(_functions=frozenset(reply["functions"]), _scratch=reply["scratch"])
 
     def _as_shown(self, description: dict) -> dict:
-        """An exception's description with the learner's files named as messages name them."""
+        """An exception's description as messages show it: every text the learner's code chose
+        made inert, and the learner's files named as messages name them."""
+        description = _inert_description(description)
         shown = {f"{module}.py": path for module, path in self._source.paths.items()}
         frames = description.get("frames")
         if isinstance(frames, list):
@@ -579,7 +582,7 @@ class RemoteKata:
         if data["t"] == "exception":
             return RemoteException(self._as_shown(data))
         if data["t"] == "object":
-            return RemoteObject(data["h"], str(data["type"]), str(data["repr"]))
+            return RemoteObject(data["h"], inert_line(str(data["type"])), inert(str(data["repr"])))
         raise codec.CodecError(f"cannot decode {data['t']!r}")
 
     # ------------------------------------------------------------ observing
@@ -668,6 +671,19 @@ def _resolve(dotted: str) -> Any:
         return None
 
 
+def _inert_description(description: dict) -> dict:
+    """An exception as the learner's process describes it, with every text the learner's code
+    chose made inert (its type's name, its message, its frames' files, functions and lines, a
+    syntax error's detail): the messages and reports that quote it show it, never obey it."""
+    found = {**description, "type": inert_line(str(description["type"])),
+             "message": inert(str(description["message"])),
+             "frames": [[inert_line(part) if isinstance(part, str) else part for part in frame]
+                        for frame in description["frames"]]}
+    if "detail" in found:
+        found["detail"] = inert(str(found["detail"]))
+    return found
+
+
 def _load_error(description: dict, path: str) -> str:
     if description["type"] == "SyntaxError" or "line" in description:
         detail = t("learner_syntax_error", line=description.get("line"), error=description.get("detail"))
@@ -679,10 +695,10 @@ def _load_error(description: dict, path: str) -> str:
 
 
 def _printed(process: Any, start: int) -> tuple[int, str]:
-    """(lines, the first 4000 bytes as text) that ``process`` printed from byte ``start`` on."""
+    """(lines, the first 4000 bytes as inert text) that ``process`` printed from byte ``start`` on."""
     size = process.output_size()
     lines = sum(process.read_output(offset, 2**20).count(b"\n") for offset in range(start, size, 2**20))
-    return lines, process.read_output(start, 4000).decode("utf-8", "replace")
+    return lines, inert(process.read_output(start, 4000).decode("utf-8", "replace"))
 
 
 def _tensor_in(current: dict[int, RemoteTensor], data: dict) -> RemoteTensor:

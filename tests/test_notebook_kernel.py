@@ -1,8 +1,9 @@
 """The course in a real Jupyter kernel (ipykernel, driven by nbclient), as a learner does it:
 the generated notebook untouched (every kata not started), with the reference solutions pasted
 into its answer cells (every kata done, k12's plot shown), one wrong kata (the message
-`autograd-kata run` gives for the same code), and code that loops forever or ends its process
-(stopped at the time limit, the kernel and the learner's variables untouched).
+`autograd-kata run` gives for the same code), code that loops forever or ends its process
+(stopped at the time limit, the kernel and the learner's variables untouched), and code and
+cells that forge a verdict with escape sequences (shown inert).
 
 One kernel for the module, in a copy of the course: the check service it starts stays warm from
 one test to the next, as it does for a learner, and is stopped at the end."""
@@ -21,6 +22,7 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 from conftest import COURSE, KATAS, REPO, SOLUTIONS  # noqa: E402
+from hostile_text import FORGERY, FORGERY_SHOWN, HOSTILE, TRICKS_SHOWN, hidden  # noqa: E402
 from pytest_autograd_kata.cli import main  # noqa: E402
 from pytest_autograd_kata.trusted.service import stop  # noqa: E402
 from pytest_autograd_kata.course.workspace import find  # noqa: E402
@@ -172,3 +174,18 @@ def test_a_runaway_loop_and_a_crash_stop_in_their_process_and_the_kernel_goes_on
     assert "ended (exit code 3)" in crashed, crashed
     # The kernel answers, and the learner's variables are as they were.
     assert kernel.run("print(kept is x, x.tolist(), x.grad, x.requires_grad)").strip() == "True [0.0, 1.0, 2.0] None True"
+
+
+def test_what_a_forgers_code_raised_printed_and_left_in_its_cell_is_shown_inert(kernel: Kernel) -> None:
+    # A magic line that forges (no carriage return: in a cell it would end the line), left out of the checks.
+    kernel.run("%load_ext pytest_autograd_kata")  # as the notebook's first cell does
+    kernel.run(f"%env KATA_FORGED={FORGERY.replace(chr(13), '')}\n{HOSTILE['k01']}")
+    magic_shown = "%env KATA_FORGED=\\x1b[1A\\x1b[2K  ✔ every kata passed"
+    raised_shown = f"Shady: {FORGERY_SHOWN}"  # the gathered code leaves out the renaming of the class
+    for command in ("%kata k01", "%kata k01 -v", "%kata source k01"):
+        shown = kernel.run(command)
+        html = "".join(o.get("data", {}).get("text/html", "") for o in kernel.client.nb.cells[-1].outputs)
+        assert hidden(shown + html) == [], command
+        assert magic_shown in shown, command
+        if command != "%kata source k01":
+            assert raised_shown in shown and TRICKS_SHOWN in shown and raised_shown in html, command

@@ -5,6 +5,7 @@
   run's language, and :class:`~.i18n.Text` (a wording in both languages);
 - :mod:`.outcomes`: what happened to a check and a kata, in the words every report uses;
   :mod:`.summary`, :mod:`.columns`, :mod:`.feedback`: how they read in a terminal;
+  :mod:`.inert`: learner-made text with its control characters shown, never obeyed;
 - :mod:`.checksums`: the course's record of its checks; :mod:`.stubs`: stubs made from the
   solutions;
 - :mod:`.workspace`: a learner's working copy (the folder around ``katas/course.toml``);

@@ -2,11 +2,14 @@
 
 A check's status is one of :data:`STATUSES`; a kata's status is derived from its checks.
 The terminal summary, the JSON and Gradescope reports, the board and the grader all read
-these records, so they never disagree.
+these records, so they never disagree; and what a record says is inert (:mod:`.inert`), so
+none of them passes on a control character of the learner's to a terminal or a reader.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from .inert import inert
 
 PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT = "passed", "failed", "not_started", "error", "timeout"
 STATUSES = (PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT)
@@ -47,6 +50,10 @@ class Flag:
     #: the line's code
     code: str = ""
 
+    def __post_init__(self) -> None:
+        # A message quotes what the learner's code raised or returned; the output is theirs.
+        self.message, self.output = inert(self.message), inert(self.output)
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -71,6 +78,10 @@ class KataResult:
     def verdict(self) -> str:
         """What the checks say (or what made them say nothing: a forced status), flags aside."""
         return self.forced_status or kata_status([c.status for c in self.checks])
+
+    def __post_init__(self) -> None:
+        # It may quote the learner's files or notebook cells (a name, a magic left out).
+        self.forced_message = inert(self.forced_message)
 
     @property
     def status(self) -> str:

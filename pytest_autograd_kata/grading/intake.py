@@ -23,6 +23,7 @@ from pathlib import Path
 from ..course import outcomes
 from ..course.data import Course, Kata
 from ..course.i18n import t
+from ..course.inert import inert_line
 from ..notebook.cells import Gathered
 from ..course.sources import SourceError, kata_source, read_kata_file
 
@@ -52,8 +53,9 @@ class Submission:
 
 
 def submission_name(path: Path) -> str:
-    """How reports and the gradebook name a submission: its folder's name, a notebook's stem."""
-    return path.stem if is_notebook(path) else path.name
+    """How reports and the gradebook name a submission: its folder's name, a notebook's stem,
+    inert (a learner may have chosen it to move a teacher's cursor or forge a line)."""
+    return inert_line(path.stem if is_notebook(path) else path.name)
 
 
 def is_notebook(path: Path) -> bool:
@@ -65,7 +67,7 @@ def take_in(path: Path, course: Course, copy: Path) -> Submission:
     into ``copy``; what could not be read is noted, not copied."""
     if is_notebook(path):
         return _take_in_notebook(path, course, copy)
-    submission = Submission(path.name, copy)
+    submission = Submission(submission_name(path), copy)
     for kata in course.katas:
         try:
             text = read_kata_file(path / kata.filename, kata.filename)

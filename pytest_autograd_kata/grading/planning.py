@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..course.data import Course, CourseError, load_course
 from ..course.i18n import t
+from ..course.inert import inert_line
 from .intake import is_notebook, submission_name
 from .isolation import choose
 from .plan import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, GradeError, GradePlan
@@ -44,12 +45,13 @@ def _submissions(folders: list[str], out: Path) -> tuple[Path, ...]:
     resolved = []
     for folder in folders:
         path = Path(folder).resolve()
+        named = inert_line(folder)  # a learner may have named it (the teacher typed subs/*)
         if not (path.is_dir() or is_notebook(path) and path.is_file()):
-            raise GradeError(t("grade_no_submission", path=folder))
+            raise GradeError(t("grade_no_submission", path=named))
         if _inside(out, path):
-            raise GradeError(t("grade_out_inside", out=out, submission=folder))
+            raise GradeError(t("grade_out_inside", out=out, submission=named))
         if _inside(path, out):
-            raise GradeError(t("grade_submission_inside_out", out=out, submission=folder))
+            raise GradeError(t("grade_submission_inside_out", out=out, submission=named))
         resolved.append(path)
     names = [submission_name(p) for p in resolved]
     twice = sorted({n for n in names if names.count(n) > 1})

@@ -13,6 +13,7 @@ from ..course import outcomes
 from ..course import feedback
 from ..course.data import Kata
 from ..course.i18n import t
+from ..course.inert import inert
 from ..course.state import State
 from ..course.summary import MARK, kata_line
 
@@ -32,7 +33,9 @@ def show(*bundles: dict) -> None:
 
 
 def text(lines: list[str]) -> dict:
-    return {"text/plain": "\n".join(lines)}
+    """``lines`` as plain text, inert: they may quote the notebook's cells (its code, a magic
+    left out), and a notebook obeys the escape sequences in plain text (colours) as a terminal does."""
+    return {"text/plain": inert("\n".join(lines))}
 
 
 def result_bundles(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool = False) -> list[dict]:

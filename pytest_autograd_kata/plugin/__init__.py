@@ -23,6 +23,7 @@ import pytest
 
 from ..course import i18n, outcomes
 from ..course.data import CourseError
+from ..course.inert import inert
 from ..course.paths import display_path
 from . import settings as settings_mod
 from .kata_session import MARKER, MARKER_IN_SOURCE, WORKER_OUTPUT, KataSession, kata_id_of, session_key
@@ -332,7 +333,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
         # The notes hold Hypothesis's falsifying example: the report keeps it for `autograd-kata run`.
         notes = translate("\n".join(getattr(call.excinfo.value, "__notes__", [])))
-        message = "\n".join(filter(None, [_learner_message(call.excinfo.value, status, printed), notes]))
+        # Inert before pytest shows it: a check's message may quote a value of the learner's (a string).
+        message = inert("\n".join(filter(None, [_learner_message(call.excinfo.value, status, printed), notes])))
         if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
             report.longrepr = message
     report.kata_status = status
