@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .inert import inert
+from .inert import inert, inert_line
 
 PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT = "passed", "failed", "not_started", "error", "timeout"
 STATUSES = (PASSED, FAILED, NOT_STARTED, ERROR, TIMEOUT)
@@ -34,6 +34,10 @@ class CheckResult:
     #: how the learner's process was stopped, when it was (see CRASHED)
     stopped: str = ""
 
+    def __post_init__(self) -> None:
+        # A message quotes what the learner's code raised or returned; the output is theirs.
+        self.message, self.output = inert(self.message), inert(self.output)
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -51,8 +55,9 @@ class Flag:
     code: str = ""
 
     def __post_init__(self) -> None:
-        # A message quotes what the learner's code raised or returned; the output is theirs.
-        self.message, self.output = inert(self.message), inert(self.output)
+        # the line's code, the names in it and the file's name are the learner's: shown, never obeyed
+        for name in ("file", "what", "code"):
+            object.__setattr__(self, name, inert_line(getattr(self, name)))
 
     def to_json(self) -> dict:
         return asdict(self)
