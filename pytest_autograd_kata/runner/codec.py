@@ -38,9 +38,14 @@ class CodecError(Exception):
 
 
 def tensor_bytes(tensor: torch.Tensor) -> bytes:
-    """The values of ``tensor`` as raw bytes in its dtype, C order."""
-    flat = tensor.detach().to("cpu").contiguous().reshape(-1)
-    return flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+    """The values of ``tensor`` as raw bytes in its dtype, C order, whatever its layout."""
+    # Copied into a new tensor with the default strides: .contiguous() returns as it is a
+    # tensor whose size-1 dimensions have any stride (0 after expand(1) or in the gradient of a
+    # one-element sum, a step's after [::3]), which .view(torch.uint8) refuses; copy_ also
+    # resolves a conjugate or negative view, which .view() refuses too.
+    dense = torch.empty(tensor.shape, dtype=tensor.dtype, device="cpu")
+    dense.copy_(tensor.detach())
+    return dense.reshape(-1).view(torch.uint8).numpy().tobytes() if dense.numel() else b""
 
 
 def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: bytes) -> torch.Tensor:
