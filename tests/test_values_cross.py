@@ -1,25 +1,52 @@
 """What the learner's code returns crosses to the check as it was: a tensor of any layout
 (expanded, strided, transposed, sliced, offset, 0-d, empty, a conjugate view) with its values,
 shape and dtype, and the facts the check reads of it (autograd's, its storage, its version,
-its .grad)."""
+its .grad); a NumPy scalar as the same scalar, a NumPy array as the same array."""
 from __future__ import annotations
 
 import math
 
+import numpy
 import pytest
 import torch
 from hypothesis import example, given, settings, strategies as st
 
-from pytest_autograd_kata.remote import Budget, RemoteTensor
+from pytest_autograd_kata.remote import Budget, RemoteObject, RemoteTensor
 from pytest_autograd_kata.runner import codec
+
+from conftest import SOLUTIONS
 
 #: the learner's module; the check runs the very same functions on its own copies, so a
 #: difference is what the crossing changed
 LEARNER = """
+import numpy
 import torch
 
 def view_of(x, expression):
     return eval(expression, {"torch": torch, "x": x})
+
+def numpy_value(char, form):
+    dtype = numpy.dtype(char)
+    value = True if dtype.kind == "b" else 7 if dtype.kind in "iu" else 2 ** 0.5 - 3j if dtype.kind == "c" else 2 ** 0.5
+    if form == "scalar":
+        return dtype.type(value)
+    if form == "0-d array":
+        return numpy.array(value, dtype=dtype)
+    values = numpy.arange(12) % 2 if dtype.kind == "b" else numpy.arange(12)
+    if form == "strided array":
+        return values.astype(dtype).reshape(3, 4).T[::2]
+    if form == "other byte order":
+        return values.astype(dtype.newbyteorder())
+    raise ValueError(form)
+
+def masked():
+    return numpy.ma.masked_array([1.0, 2.0], mask=[True, False])
+
+class Scalar(numpy.float64):
+    pass
+
+def scalar_subclass():
+    return Scalar(2.0)
 """
 OWN: dict = {}
 exec(LEARNER, OWN)  # noqa: S102  (the test's own copy of the functions above)
@@ -140,3 +167,54 @@ def test_named_views_cross_as_they_are(kata, expression: str, shape: tuple, dtyp
     x = (torch.arange(math.prod(shape)) + 1).reshape(shape)
     x = x.to(dtype) if not dtype.is_complex else (x + 1j * x).to(dtype)
     cross(kata, x, expression, requires_grad)
+
+
+NUMPY_TYPES = sorted({numpy.dtype(char).type for char in numpy.typecodes["All"]
+                      if numpy.dtype(char).kind in codec.NUMPY_KINDS}, key=lambda t: t.__name__)
+
+
+@pytest.mark.parametrize("form", ["scalar", "0-d array", "strided array", "other byte order"])
+@pytest.mark.parametrize("kind", NUMPY_TYPES, ids=lambda t: t.__name__)
+def test_numpy_values_cross_as_themselves(kata, kind: type, form: str) -> None:
+    char = numpy.dtype(kind).char
+    got, expected = kata.numpy_value(char, form), OWN["numpy_value"](char, form)
+    assert type(got) is type(expected), (got, expected)
+    if isinstance(expected, numpy.ndarray):
+        assert (got.dtype, got.shape) == (expected.dtype, expected.shape)
+    else:
+        assert type(got) is kind
+    assert numpy.array_equal(got, expected)  # not the bytes: a long double's padding is anything
+
+
+@pytest.mark.parametrize("function, kind", [("masked", "numpy.ma.MaskedArray"), ("scalar_subclass", "Scalar")])
+def test_a_numpy_subclass_is_not_passed_off_as_a_plain_value(kata, function: str, kind: str) -> None:
+    # as a plain array, a masked array would show the values its mask hides
+    got = getattr(kata, function)()
+    assert isinstance(got, RemoteObject) and got.type_name.endswith(kind), got
+
+
+@pytest.mark.parametrize("dtype, shape, blob, scalar", [
+    ("f8,(", [1], b"x" * 8, False),  # numpy.dtype() would parse it (and raise SyntaxError)
+    ("=O", [1], b"x" * 8, False),
+    ("<M", [1], b"x" * 8, False),
+    ("=d", [2], b"x" * 8, False),
+    ("=d", [-1, -1], b"x" * 8, False),
+    ("=d", [1], b"x" * 8, True),  # a scalar has no shape
+    ({"names": ["a"]}, [1], b"x" * 8, False),
+])
+def test_array_data_that_does_not_add_up_is_refused(dtype, shape, blob, scalar) -> None:
+    with pytest.raises(codec.CodecError):
+        codec.array_from_bytes(dtype, shape, blob, scalar)
+
+
+def test_k11_passes_with_boundaries_given_as_numpy_numbers(run_kata, tmp_path) -> None:
+    # np.float64 is a float: numpy.sqrt(4.0) is as good a boundary as 2.0
+    solution = (SOLUTIONS / "k11_own_control_flow.py").read_text(encoding="utf-8")
+    numbers = "tuple(numpy.float64(b) for b in (0.0, 1.0, numpy.sqrt(4.0), 4.0))"
+    assert "return (0.0, 1.0, 2.0, 4.0)" in solution
+    learner = tmp_path / "k11_own_control_flow.py"
+    learner.write_text("import numpy\n" + solution.replace("return (0.0, 1.0, 2.0, 4.0)", f"return {numbers}")
+                       .replace("return (-4.0, 8.0)", "return (numpy.float64(-4.0), numpy.float64(8.0))"),
+                       encoding="utf-8")
+    result = run_kata("k11", learner, "--kata-lang=en")
+    assert result["status"] == "passed", result
