@@ -15,6 +15,7 @@ from ..course import checksums
 from ..course.data import Kata
 from ..course.i18n import t
 from ..course.paths import display_path
+from ..course.sources import reads_as
 from ..course.state import State
 from . import common, shipped
 from ..course.workspace import CliError, Workspace
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     katas = list(ws.course.katas) if args.all else [ws.kata(args.kata)]
     stubs = {k.id: pristine_stub(ws, k) for k in katas}
     files = {k.id: ws.kata_file(k) for k in katas}
-    todo = [k for k in katas if not files[k.id].exists() or files[k.id].read_text(encoding="utf-8") != stubs[k.id]]
+    todo = [k for k in katas if not reads_as(files[k.id], stubs[k.id])]
     if not todo:
         print(t("reset_nothing"))
         return 0

@@ -3,12 +3,20 @@
 Only regular files are read, never through a symbolic link, and only up to a size no kata
 needs: a FIFO, a device, a link to a solution or a gigabyte file is refused with a message
 that says so, and never blocks or fills the memory of the process that reads it.
+
+A kata file's text is what Python reads from it (:func:`decode_source`, as
+``importlib.util.decode_source``): UTF-8, or the encoding a BOM or a PEP 263 coding line names,
+with every line end as ``"\n"``, so the lines the checks name are the learner's own. A file
+Python could not read is refused with a message that names the line and the fix.
 """
 from __future__ import annotations
 
+import codecs
+import io
 import os
 import re
 import stat
+import tokenize
 from pathlib import Path
 from typing import Callable
 
@@ -41,9 +49,67 @@ def _not_regular(info: os.stat_result, shown: str) -> SourceError | None:
     return None
 
 
-def read_kata_file(path: Path, shown: str, limit: int = MAX_SIZE) -> str:
-    """The text of ``path``, at most ``limit`` bytes (a notebook may hold images); ``shown``
-    is how messages name it."""
+def read_kata_file(path: Path, shown: str) -> str:
+    """The text of the kata file ``path`` as Python reads it; ``shown`` is how messages name it."""
+    return decode_source(read_kata_bytes(path, shown), shown)
+
+
+def reads_as(path: Path, text: str | None) -> bool:
+    """Whether Python reads the kata file ``path`` as ``text`` (an untouched stub, whatever its
+    BOM and line ends); False when it is missing or cannot be read."""
+    try:
+        return read_kata_file(path, str(path)) == text
+    except (OSError, SourceError):
+        return False
+
+
+def decode_source(data: bytes, shown: str) -> str:
+    """``data`` as Python reads a source file: in the encoding its BOM or coding line names
+    (UTF-8 without either; the BOM dropped, the coding line kept, so no line moves), each
+    CRLF or CR line end as "\n". SourceError, naming the file and the fix, when Python could
+    not read it."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as err:
+        raise SourceError(_not_text(shown, _declaration_problem(data, err.msg))) from None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise SourceError(_not_text(shown, _bytes_not_in(data, encoding))) from None
+    except LookupError as err:  # a codec that is not a text encoding: # coding: rot13
+        raise SourceError(_not_text(shown, t("source_reason_coding", error=err))) from None
+    return io.IncrementalNewlineDecoder(None, translate=True).decode(text, final=True)
+
+
+def _declaration_problem(data: bytes, error: str) -> str:
+    """Why ``tokenize.detect_encoding`` refused ``data`` (``error``), in the learner's words."""
+    # It reads lines 1 and 2 as UTF-8 to find a coding line: bytes that are not refuse them.
+    not_utf8 = _bytes_not_in(b"".join(data.splitlines(keepends=True)[:2]), "utf-8-sig")
+    if not_utf8:
+        return not_utf8
+    if data.startswith(codecs.BOM_UTF8):
+        return t("source_reason_bom_and_coding")
+    return t("source_reason_coding", error=error)
+
+
+def _bytes_not_in(data: bytes, encoding: str) -> str | None:
+    """Where ``data`` is not text in ``encoding``: its first such bytes and their line."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = len(re.split(rb"\r\n|\r|\n", data[:err.start]))
+        return t("source_reason_bytes", line=line, bytes=data[err.start:err.end].hex(" "),
+                 encoding=err.encoding.upper())
+    return None
+
+
+def _not_text(shown: str, reason: str) -> str:
+    return t("source_not_text", path=shown, reason=reason)
+
+
+def read_kata_bytes(path: Path, shown: str, limit: int = MAX_SIZE) -> bytes:
+    """The bytes of ``path``, at most ``limit`` (a notebook may hold images); ``shown`` is how
+    messages name it."""
     try:
         # Looked at before it is opened: opening a device can act on it (a tape rewinds, a
         # watchdog arms), and a folder of learners' files can hold one (a tar extracted as root).
@@ -74,7 +140,7 @@ def read_kata_file(path: Path, shown: str, limit: int = MAX_SIZE) -> str:
             raise SourceError(t("source_too_large", path=shown, limit=limit // 1024))
     finally:
         os.close(fd)
-    return data.decode("utf-8", "replace")
+    return data
 
 
 def names_module(text: str, module: str) -> bool:

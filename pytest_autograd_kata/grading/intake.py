@@ -6,9 +6,11 @@ the kata's, else where the kata's functions are defined; magics and shell escape
 run, and are named in the kata's message when it does not pass) and written into the copy as
 the kata's file, so the rest is graded exactly as a folder is.
 
-Each kata file of a submission is read with :func:`..course.sources.read_kata_file` (regular files
+Each kata file of a submission is read with :func:`..course.sources.read_kata_bytes` (regular files
 only, never through a link, size-capped; ``__pycache__`` and every other file are never looked
-at) and copied into a private folder under ``OUT/.work``. Every run of the submission's code,
+at), refused with the reason when Python could not read it as source
+(:func:`..course.sources.decode_source`), and copied byte for byte (its BOM, coding line and line
+ends as they are) into a private folder under ``OUT/.work``. Every run of the submission's code,
 and the key under which identical files share one run, come from that copy: a learner's code
 that rewrites its own file, or a peer's, changes nothing that is graded.
 """
@@ -25,7 +27,7 @@ from ..course.data import Course, Kata
 from ..course.i18n import t
 from ..course.inert import inert_line
 from ..notebook.cells import Gathered
-from ..course.sources import SourceError, kata_source, read_kata_file
+from ..course.sources import SourceError, decode_source, kata_source, read_kata_bytes
 
 NOTEBOOK_SUFFIX = ".ipynb"
 #: the largest notebook read: its outputs (plots) make it much larger than its code
@@ -70,20 +72,21 @@ def take_in(path: Path, course: Course, copy: Path) -> Submission:
     submission = Submission(submission_name(path), copy)
     for kata in course.katas:
         try:
-            text = read_kata_file(path / kata.filename, kata.filename)
+            data = read_kata_bytes(path / kata.filename, kata.filename)
+            decode_source(data, kata.filename)
         except FileNotFoundError:
             continue
         except SourceError as err:
             submission.unreadable[kata.module] = str(err)
             continue
-        _write(copy / kata.filename, text)
+        _write(copy / kata.filename, data)
     return submission
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
 
 
 def _take_in_notebook(path: Path, course: Course, copy: Path) -> Submission:
@@ -93,7 +96,8 @@ def _take_in_notebook(path: Path, course: Course, copy: Path) -> Submission:
 
     submission = Submission(submission_name(path), copy)
     try:
-        cells = code_cells(read_kata_file(path, path.name, NOTEBOOK_MAX_SIZE))
+        # JSON, not Python source: read as UTF-8, as nbformat writes it
+        cells = code_cells(read_kata_bytes(path, path.name, NOTEBOOK_MAX_SIZE).decode("utf-8", "replace"))
     except FileNotFoundError:
         cells = []  # gone since the plan was made: as an empty notebook
     except (SourceError, NotebookError) as err:
@@ -109,7 +113,7 @@ def _take_in_notebook(path: Path, course: Course, copy: Path) -> Submission:
         gathered = notebook.gather(kata.id)
         submission.gathered[kata.module] = kata.id, gathered
         if gathered.defined:
-            _write(copy / kata.filename, gathered.source)
+            _write(copy / kata.filename, gathered.source.encode("utf-8"))
         else:
             functions = ", ".join(f"`{name}`" for name in sorted(names[kata.id]))
             submission.unreadable[kata.module] = t("notebook_graded_not_defined", functions=functions)

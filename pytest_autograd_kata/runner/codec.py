@@ -26,6 +26,10 @@ DTYPES = {str(d).removeprefix("torch."): d for d in (
 ITEMSIZES = {name: dtype.itemsize for name, dtype in DTYPES.items()}
 #: numpy dtype kinds that may cross: bool, integers, floats, complex (never objects)
 NUMPY_KINDS = frozenset("biufc")
+#: numpy dtypes that may cross, by their byte order and type character ("=d", ">q"): a name
+#: from the learner's side is looked up here, never parsed by numpy.dtype
+NUMPY_DTYPES = {order + char: numpy.dtype(order + char) for order in "=<>|"
+                for char in numpy.typecodes["All"] if numpy.dtype(char).kind in NUMPY_KINDS}
 #: how deep and how long nested containers may be
 MAX_DEPTH, MAX_ITEMS = 32, 100_000
 #: the longest string that crosses whole
@@ -38,15 +42,25 @@ class CodecError(Exception):
 
 
 def tensor_bytes(tensor: torch.Tensor) -> bytes:
-    """The values of ``tensor`` as raw bytes in its dtype, C order."""
-    flat = tensor.detach().to("cpu").contiguous().reshape(-1)
-    return flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
+    """The values of ``tensor`` as raw bytes in its dtype, C order, whatever its layout."""
+    # Copied into a new tensor with the default strides: .contiguous() returns as it is a
+    # tensor whose size-1 dimensions have any stride (0 after expand(1) or in the gradient of a
+    # one-element sum, a step's after [::3]), which .view(torch.uint8) refuses; copy_ also
+    # resolves a conjugate or negative view, which .view() refuses too.
+    dense = torch.empty(tensor.shape, dtype=tensor.dtype, device="cpu")
+    dense.copy_(tensor.detach())
+    return dense.reshape(-1).view(torch.uint8).numpy().tobytes() if dense.numel() else b""
+
+
+def is_shape(shape: Any) -> bool:
+    """A shape as the data says it: a list of sizes, none negative."""
+    return isinstance(shape, list) and all(type(s) is int and s >= 0 for s in shape)
 
 
 def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: bytes) -> torch.Tensor:
     """A plain tensor rebuilt from :func:`tensor_bytes`; refuses anything inconsistent."""
     dtype = DTYPES.get(dtype_name)
-    if dtype is None or not isinstance(shape, list) or not all(isinstance(s, int) and s >= 0 for s in shape):
+    if dtype is None or not is_shape(shape):
         raise CodecError(f"a tensor of dtype {dtype_name!r} and shape {shape!r}")
     if math.prod(shape) * ITEMSIZES[dtype_name] != len(blob):
         raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
@@ -58,14 +72,22 @@ def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: byte
 
 
 def array_from_bytes(dtype_str: str, shape: list[int], blob: bytes, scalar: bool) -> Any:
-    try:
-        dtype = numpy.dtype(dtype_str)
-    except TypeError:
-        raise CodecError(f"an array of dtype {dtype_str!r}") from None
-    if dtype.kind not in NUMPY_KINDS or math.prod(shape) * dtype.itemsize != len(blob):
-        raise CodecError(f"an array of dtype {dtype_str!r}, shape {shape} and {len(blob)} bytes")
+    """A NumPy array rebuilt from :func:`encode`'s data, or the NumPy scalar it holds when
+    ``scalar`` (then of shape []); refuses anything inconsistent."""
+    dtype = NUMPY_DTYPES.get(dtype_str) if isinstance(dtype_str, str) else None
+    if (dtype is None or not is_shape(shape) or (scalar and shape)
+            or math.prod(shape) * dtype.itemsize != len(blob)):
+        raise CodecError(f"an array of dtype {dtype_str!r}, shape {shape!r} and {len(blob)} bytes")
     array = numpy.frombuffer(blob, dtype=dtype).reshape(shape).copy()
     return array[()] if scalar else array
+
+
+def is_numpy_value(value: Any) -> bool:
+    """A NumPy array or scalar of a kind that may cross, and not of a subclass, which
+    would come back as a plain one without what the subclass adds (a masked array's mask)."""
+    if type(value) is numpy.ndarray or isinstance(value, numpy.generic) and type(value) is value.dtype.type:
+        return value.dtype.kind in NUMPY_KINDS
+    return False
 
 
 def encode(value: Any, blobs: list[bytes], on_tensor: Callable[[torch.Tensor], dict],
@@ -94,10 +116,11 @@ def encode(value: Any, blobs: list[bytes], on_tensor: Callable[[torch.Tensor], d
     if type(value) is bytes:
         blobs.append(value)
         return {"t": "bytes", "blob": len(blobs) - 1}
-    if isinstance(value, (numpy.ndarray, numpy.generic)) and value.dtype.kind in NUMPY_KINDS:
-        array = numpy.ascontiguousarray(value)
-        blobs.append(array.tobytes())
-        return {"t": "ndarray", "dtype": array.dtype.str, "shape": list(array.shape),
+    if is_numpy_value(value):
+        array = numpy.asarray(value)  # 0-d for a scalar (numpy.ascontiguousarray would make it 1-d)
+        blobs.append(array.tobytes())  # C order, whatever the strides
+        # the byte order and the type's own character: np.longlong's "q", where "<i8" is np.int64's
+        return {"t": "ndarray", "dtype": array.dtype.byteorder + array.dtype.char, "shape": list(array.shape),
                 "blob": len(blobs) - 1, "scalar": isinstance(value, numpy.generic)}
     return on_special(value)
 

@@ -13,7 +13,7 @@ from ..course import checksums
 from ..course.data import Kata
 from ..course.outcomes import ERROR, PASSED, KataResult
 from ..course.paths import display_path
-from ..course.sources import KataSource, SourceError, kata_source
+from ..course.sources import KataSource, SourceError, kata_source, reads_as
 from ..course.state import State
 from .checker import Checker, check_timeout, open_checker, request
 from ..course.workspace import Workspace
@@ -83,8 +83,7 @@ def review(ws: Workspace, kata: Kata, result: KataResult, lang: str) -> KataResu
 def known(ws: Workspace, state: State, kata: Kata, lang: str) -> KataResult | None:
     """The kata's result without running anything: an untouched stub is not started, and a
     result remembered for the same files still holds. None when it must be checked."""
-    path = ws.kata_file(kata)
-    if path.exists() and path.read_text(encoding="utf-8") == ws.stub(kata):
+    if reads_as(ws.kata_file(kata), ws.stub(kata)):
         return review(ws, kata, unchecked(kata, lang), lang)
     found = state.result(kata.id, digest(ws, kata))
     return None if found is None else review(ws, kata, found, lang)
