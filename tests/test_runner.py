@@ -2,6 +2,7 @@
 sandbox level this machine allows, and what the trusted side learns when it misbehaves."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import sys
@@ -192,7 +193,7 @@ def test_a_process_that_ends_is_reported_with_how(call: str, says: str) -> None:
 
 
 def test_a_reply_over_the_limit_ends_the_process_and_says_the_runner_did(monkeypatch) -> None:
-    monkeypatch.setattr(wire, "REPLY_LIMIT", 2**20)
+    monkeypatch.setattr(wire, "REPLY", dataclasses.replace(wire.REPLY, frame_bytes=2**20))
     kata = learner(shared())
     with pytest.raises(LearnerCrashed, match="sent the checks something that is not an answer") as ended:
         kata.megabytes(2)
@@ -244,7 +245,7 @@ def test_frames_over_the_limit_are_refused() -> None:
     read, write = os.pipe()
     wire.write_frame(write, {"op": "x"}, [b"a" * 1000])
     with pytest.raises(wire.FrameTooLarge):
-        wire.read_frame(read, time.monotonic() + 5, limit=500)
+        wire.read_frame(read, time.monotonic() + 5, wire.Bounds(frame_bytes=500))
     os.close(read)
     os.close(write)
 

@@ -56,8 +56,12 @@ class LearnerGone(Exception):
 
 
 class LearnerBroke(Exception):
-    """The learner process answered with something that is not a reply (too large, or not a
-    frame): it was ended."""
+    """The learner process answered with something that is not a reply (over a bound of
+    wire.REPLY, or not a frame): it was ended. ``refused`` says what was refused."""
+
+    def __init__(self, refused: wire.FrameTooLarge) -> None:
+        super().__init__(str(refused))
+        self.refused = refused
 
 
 def describe_end(how: dict) -> str:
@@ -112,7 +116,7 @@ class LearnerProcess:
             raise LearnerGone(self.ended, self.killed_by_runner)
         try:
             wire.write_frame(self.write_fd, header, blobs)
-            return wire.read_frame(self.read_fd, deadline, wire.REPLY_LIMIT)
+            return wire.read_frame(self.read_fd, deadline, wire.REPLY)
         except wire.ChannelTimeout:
             self.kill()
             raise LearnerTimeout() from None
@@ -120,7 +124,7 @@ class LearnerProcess:
             raise LearnerGone(self.wait_end(), self.killed_by_runner) from None
         except wire.FrameTooLarge as err:
             self.kill()
-            raise LearnerBroke(str(err)) from None
+            raise LearnerBroke(err) from None
 
     def kill(self) -> None:
         if self.ended is None:
