@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import sys
 import time
 import types
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from pytest_autograd_kata.course.i18n import t
 from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, KataTimeout, LearnerCrashed,
                                          RemoteKata)
 from pytest_autograd_kata.runner import probes
@@ -195,9 +197,14 @@ def test_a_process_that_ends_is_reported_with_how(call: str, says: str) -> None:
 def test_a_reply_over_the_limit_ends_the_process_and_says_the_runner_did(monkeypatch) -> None:
     monkeypatch.setattr(wire, "REPLY", dataclasses.replace(wire.REPLY, frame_bytes=2**20))
     kata = learner(shared())
-    with pytest.raises(LearnerCrashed, match="sent the checks something that is not an answer") as ended:
+    with pytest.raises(LearnerCrashed) as ended:
         kata.megabytes(2)
     assert ended.value.killed_by_runner
+    # The message says how long the reply said it was (the 2 MiB and its header), and the limit.
+    said = t("learner_broke", "en", what="megabytes(...)",
+             detail=t("reply_frame_bytes", "en", sent=123_456_789, limit=2**20))
+    length = re.fullmatch(re.escape(said).replace("123,456,789", "([0-9,]+)"), str(ended.value))
+    assert length and 2 * 2**20 < int(length[1].replace(",", "")) < 2 * 2**20 + 1000, str(ended.value)
     assert kata.megabytes(0) == b""  # a new process answers the next call
     kata.close()
 

@@ -1,11 +1,14 @@
 """The wire bounds before it decodes: a reply over a bound of wire.REPLY (its size, its
 header's bytes, values and depth, its blobs) is refused before what is over is read or decoded,
-so the trusted side never holds what a hostile learner's header would decode into; and the
-largest replies the course sends still cross."""
+so the trusted side never holds what a hostile learner's header would decode into; the largest
+replies the course sends still cross; and a kata whose code writes such a frame to its channel
+ends its check with a message that names what was refused, while the other checks and katas go on."""
 from __future__ import annotations
 
+import inspect
 import json
 import os
+import shutil
 import struct
 import tempfile
 import time
@@ -16,6 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import SOLUTIONS, checks_file
+from pytest_autograd_kata.course.i18n import t
 from pytest_autograd_kata.runner import codec, probes, wire
 
 
@@ -222,3 +227,67 @@ def test_a_reply_with_as_many_blobs_as_may_cross_crosses() -> None:
     blobs: list[bytes] = []
     header, _ = reply([bytes([i % 256]) * (i % 7) for i in range(wire.REPLY.blobs)], blobs)
     assert read(frame_file(header, blobs))[1] == blobs
+
+
+# ---------------------------------------------------------------- what the learner reads
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("reason", wire.REASONS)
+def test_every_refusal_has_its_words_in_each_language(reason: str, lang: str) -> None:
+    detail = t(f"reply_{reason}", lang, sent=2**21, limit=2**20, detail="Expecting value")
+    assert ("2,097,152" in detail and "1,048,576" in detail) or reason in (wire.LENGTHS, wire.NOT_JSON, wire.NOT_OBJECT)
+    assert "Expecting value" in detail or reason != wire.NOT_JSON
+
+
+# ---------------------------------------------------------------- a hostile learner, black box
+
+#: k12's reference sin_derivative, and a plot function that writes a frame of its own to the
+#: channel the runner reads its replies from: the header that HEADER (a call of one of this
+#: file's functions, which come with it) makes
+HOSTILE_PLOT = '''
+
+import os, struct, sys
+
+
+def _channel():
+    """The descriptor the learner process answers the checks on: the server running this call holds it."""
+    frame = sys._getframe()
+    while not hasattr(frame.f_locals.get("self"), "write_fd"):
+        frame = frame.f_back
+    return frame.f_locals["self"].write_fd
+
+
+def plot_sin_and_derivative(path, device="cpu"):
+    header = HEADER
+    payload = memoryview(struct.pack(">QII", len(header), len(header), 0) + header)
+    fd = _channel()
+    while payload:
+        payload = payload[os.write(fd, payload):]
+    return None
+'''
+
+
+@pytest.mark.parametrize("make, reason, sent, limit", [
+    (f"empty_lists({wire.REPLY.values - 2})", "reply_values", wire.REPLY.values + 1, wire.REPLY.values),
+    ("nested(10_000)", "reply_depth", 10_000, wire.REPLY.depth),
+])
+def test_a_learner_that_writes_a_hostile_frame_ends_its_check_with_what_was_refused(
+        pytester: pytest.Pytester, make: str, reason: str, sent: int, limit: int) -> None:
+    target = pytester.path / "target"
+    target.mkdir()
+    shutil.copy(SOLUTIONS / "k01_grad_storage.py", target)
+    solution = (SOLUTIONS / "k12_sin_without_cos.py").read_text(encoding="utf-8")
+    (target / "k12_sin_without_cos.py").write_text(
+        solution[:solution.index("def plot_sin_and_derivative")] + inspect.getsource(empty_lists)
+        + inspect.getsource(nested) + HOSTILE_PLOT.replace("HEADER", make), encoding="utf-8")
+    report = pytester.path / "report.json"
+    pytester.runpytest_inprocess(str(checks_file("k01")), str(checks_file("k12")), f"--kata-target={target}",
+                                 f"--kata-report={report}", "--kata-lang=en", "-p", "no:cacheprovider")
+    katas = {k["id"]: k for k in json.loads(report.read_text(encoding="utf-8"))["katas"]}
+    assert (katas["k01"]["status"], katas["k12"]["status"]) == ("passed", "error"), katas
+    checks = {c["name"].split("[")[0]: c for c in katas["k12"]["checks"]}
+    plot = checks.pop("test_plot_shows_sin_and_its_derivative")
+    detail = t(reason, "en", sent=sent, limit=limit)
+    assert plot["status"] == "error", plot
+    assert plot["message"] == t("learner_broke", "en", what="plot_sin_and_derivative(...)", detail=detail), plot
+    assert {c["status"] for c in checks.values()} == {"passed"}, checks
