@@ -388,7 +388,9 @@ class RemoteKata:
                                  gone.killed_by_runner) from None
         except LearnerBroke as broke:
             self._stop()
-            raise LearnerCrashed(t("learner_broke", what=what, detail=str(broke)), {"signal": 9}, True) from None
+            refused = broke.refused
+            detail = t(f"reply_{refused.reason}", sent=refused.sent, limit=refused.limit, detail=refused.detail)
+            raise LearnerCrashed(t("learner_broke", what=what, detail=detail), {"signal": 9}, True) from None
         finally:
             budget.spend(*process.last)
         self._take_notice(reply.get("noticed"))

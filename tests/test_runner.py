@@ -2,9 +2,11 @@
 sandbox level this machine allows, and what the trusted side learns when it misbehaves."""
 from __future__ import annotations
 
+import dataclasses
 import errno
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from pytest_autograd_kata.course.i18n import t
 from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, KataTimeout, LearnerCrashed,
                                          RemoteKata)
 from pytest_autograd_kata.runner import probes
@@ -247,11 +250,16 @@ def test_a_process_that_ends_is_reported_with_how(call: str, says: str) -> None:
 
 
 def test_a_reply_over_the_limit_ends_the_process_and_says_the_runner_did(monkeypatch) -> None:
-    monkeypatch.setattr(wire, "REPLY_LIMIT", 2**20)
+    monkeypatch.setattr(wire, "REPLY", dataclasses.replace(wire.REPLY, frame_bytes=2**20))
     kata = learner(shared())
-    with pytest.raises(LearnerCrashed, match="sent the checks something that is not an answer") as ended:
+    with pytest.raises(LearnerCrashed) as ended:
         kata.megabytes(2)
     assert ended.value.killed_by_runner
+    # The message says how long the reply said it was (the 2 MiB and its header), and the limit.
+    said = t("learner_broke", "en", what="megabytes(...)",
+             detail=t("reply_frame_bytes", "en", sent=123_456_789, limit=2**20))
+    length = re.fullmatch(re.escape(said).replace("123,456,789", "([0-9,]+)"), str(ended.value))
+    assert length and 2 * 2**20 < int(length[1].replace(",", "")) < 2 * 2**20 + 1000, str(ended.value)
     assert kata.megabytes(0) == b""  # a new process answers the next call
     kata.close()
 
@@ -331,7 +339,7 @@ def test_frames_over_the_limit_are_refused() -> None:
     read, write = os.pipe()
     wire.write_frame(write, {"op": "x"}, [b"a" * 1000])
     with pytest.raises(wire.FrameTooLarge):
-        wire.read_frame(read, time.monotonic() + 5, limit=500)
+        wire.read_frame(read, time.monotonic() + 5, wire.Bounds(frame_bytes=500))
     os.close(read)
     os.close(write)
 

@@ -83,8 +83,12 @@ class LearnerGone(Exception):
 
 
 class LearnerBroke(Exception):
-    """The learner process answered with something that is not a reply (too large, or not a
-    frame): it was ended."""
+    """The learner process answered with something that is not a reply (over a bound of
+    wire.REPLY, or not a frame): it was ended. ``refused`` says what was refused."""
+
+    def __init__(self, refused: wire.FrameTooLarge) -> None:
+        super().__init__(str(refused))
+        self.refused = refused
 
 
 def describe_end(how: dict) -> str:
@@ -174,7 +178,7 @@ class LearnerProcess:
         try:
             wire.write_frame(self.write_fd, header, blobs)
             self._await_reply(deadline, cpu_left, wait_left, started)
-            return wire.read_frame(self.read_fd, deadline, wire.REPLY_LIMIT)
+            return wire.read_frame(self.read_fd, deadline, wire.REPLY)
         except wire.ChannelTimeout:
             self.kill()
             raise LearnerTimeout(TOO_BUSY) from None
@@ -182,7 +186,7 @@ class LearnerProcess:
             raise LearnerGone(self.wait_end(), self.killed_by_runner) from None
         except wire.FrameTooLarge as err:
             self.kill()
-            raise LearnerBroke(str(err)) from None
+            raise LearnerBroke(err) from None
         finally:
             self.last = self._spent_since(started)[:3]
 

@@ -355,7 +355,7 @@ class Server:
     def serve(self) -> None:
         while True:
             try:
-                header, blobs = wire.read_frame(self.read_fd, limit=2**40)
+                header, blobs = wire.read_frame(self.read_fd, bounds=wire.REQUEST)
             except wire.ChannelClosed:
                 return
             reply_blobs: list[bytes] = []
