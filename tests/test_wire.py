@@ -284,7 +284,9 @@ def test_a_learner_that_writes_a_hostile_frame_ends_its_check_with_what_was_refu
     pytester.runpytest_inprocess(str(checks_file("k01")), str(checks_file("k12")), f"--kata-target={target}",
                                  f"--kata-report={report}", "--kata-lang=en", "-p", "no:cacheprovider")
     katas = {k["id"]: k for k in json.loads(report.read_text(encoding="utf-8"))["katas"]}
-    assert (katas["k01"]["status"], katas["k12"]["status"]) == ("passed", "error"), katas
+    # Its code reaches its channel through frames and os.write: the kata is also marked for review.
+    assert (katas["k01"]["status"], katas["k12"]["status"]) == ("passed", "review"), katas
+    assert {"sys._getframe", "os.write"} <= {flag["what"] for flag in katas["k12"]["flags"]}, katas["k12"]["flags"]
     checks = {c["name"].split("[")[0]: c for c in katas["k12"]["checks"]}
     plot = checks.pop("test_plot_shows_sin_and_its_derivative")
     detail = t(reason, "en", sent=sent, limit=limit)

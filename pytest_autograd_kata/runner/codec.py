@@ -41,15 +41,24 @@ class CodecError(Exception):
     """A value that cannot cross, or data that does not decode; the message says which."""
 
 
+#: torch's own functions as they were when this module was imported (in a learner process,
+#: before any learner code ran): what the learner's code puts on torch.Tensor or in torch's
+#: namespace cannot change the bytes a tensor is sent as
+_BASE = dict(vars(torch._C.TensorBase))
+_empty, _shape_of, _dtype_of = torch.empty, _BASE["shape"].__get__, _BASE["dtype"].__get__
+_detach, _copy, _reshape, _view, _numpy, _numel = (_BASE[name] for name in ("detach", "copy_", "reshape", "view",
+                                                                            "numpy", "numel"))
+
+
 def tensor_bytes(tensor: torch.Tensor) -> bytes:
     """The values of ``tensor`` as raw bytes in its dtype, C order, whatever its layout."""
     # Copied into a new tensor with the default strides: .contiguous() returns as it is a
     # tensor whose size-1 dimensions have any stride (0 after expand(1) or in the gradient of a
     # one-element sum, a step's after [::3]), which .view(torch.uint8) refuses; copy_ also
     # resolves a conjugate or negative view, which .view() refuses too.
-    dense = torch.empty(tensor.shape, dtype=tensor.dtype, device="cpu")
-    dense.copy_(tensor.detach())
-    return dense.reshape(-1).view(torch.uint8).numpy().tobytes() if dense.numel() else b""
+    dense = _empty(_shape_of(tensor), dtype=_dtype_of(tensor), device="cpu")
+    _copy(dense, _detach(tensor))
+    return _numpy(_view(_reshape(dense, (-1,)), torch.uint8)).tobytes() if _numel(dense) else b""
 
 
 def is_shape(shape: Any) -> bool:
