@@ -169,8 +169,11 @@ def processes_asking(name: str) -> list[int]:
     """The processes whose working folder holds the file ``name`` (see :func:`asks_for`)."""
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (entry / "cwd" / name).exists():
-            found.append(int(entry.name))
+        try:
+            if entry.name.isdigit() and (entry / "cwd" / name).exists():
+                found.append(int(entry.name))
+        except OSError:  # a process whose folders this one may not see (init's, a kernel thread's)
+            continue
     return found
 
 

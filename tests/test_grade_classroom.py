@@ -40,14 +40,18 @@ def kata_passed(monkeypatch: pytest.MonkeyPatch):
 def test_step_command_passes_only_when_its_kata_passed(kata_passed, tmp_path: Path, capsys) -> None:
     katas = [outcomes.KataResult("k01", "Where gradients live", 1.0, [outcomes.CheckResult("k01", "t", "passed")]),
              outcomes.KataResult("k02", "Build y", 1.0, [outcomes.CheckResult("k02", "t", "failed", "y is None")]),
-             outcomes.KataResult("k03", "Backward", 1.0, forced_status="review", forced_message="could not be graded")]
+             outcomes.KataResult("k03", "Backward", 1.0, forced_status="review", forced_message="could not be graded"),
+             outcomes.KataResult("k04", "Zero", 1.0, [outcomes.CheckResult("k04", "t", "passed")],
+                                 flags=[outcomes.Flag("k04_zero_grad.py", 3, "sys._getframe", "frames and the stack")])]
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report.kata_report(katas, "katas")), encoding="utf-8")
     assert kata_passed(str(path), "k01") == 0
     assert kata_passed(str(path), "k02") == 1
     assert "y is None" in capsys.readouterr().out  # the learner sees why in the Actions log
     assert kata_passed(str(path), "k03") == 1
-    assert "k03 Backward: review (0/1)\ncould not be graded" in capsys.readouterr().out
+    assert "k03 Backward: to review (0/1)\ncould not be graded" in capsys.readouterr().out
+    assert kata_passed(str(path), "k04") == 1  # scored, and not passed until a teacher has looked
+    assert "k04_zero_grad.py, line 3: sys._getframe (frames and the stack)" in capsys.readouterr().out
     assert kata_passed(str(path), "k99") == 1
 
 

@@ -64,17 +64,19 @@ def stub_after(code: str, kata_id: str = "k01") -> str:
 
 
 def forging(places: Places) -> dict[str, Case]:
-    """A: forging one's own verdict from inside the learner's process."""
+    """A: forging one's own verdict from inside the learner's process. Each reaches for the
+    machinery (frames, fds, torch's and the toolkit's functions): scored on its values, and
+    marked for review."""
     wrong = "\ndef make_x(n, device='cpu'):\n    return torch.arange(n, device=device)  # int64, no gradients\n"
     return {
-        "a_writes_its_fds": Case("k01", "error", 0, "ended", source=(
+        "a_writes_its_fds": Case("k01", "review", 0, "ended", source=(
             "import os, torch\n"
             "JUNK = b'{\"type\": \"result\", \"request\": {\"id\": 0}, \"signals\": [], \"kata\": {\"status\": \"passed\"}}\\n'\n"
             "def make_x(n, device='cpu'):\n"
             "    for fd in os.listdir('/proc/self/fd'):\n"
             "        try:\n            os.write(int(fd), JUNK * 4)\n        except OSError:\n            pass\n"
             "    return torch.arange(n, device=device)\n")),
-        "a_patches_torch_and_toolkit": Case("k01", "failed", 0, "dtype", source=(
+        "a_patches_torch_and_toolkit": Case("k01", "review", 0, "dtype", source=(
             "import sys, torch\n"
             "torch.equal = lambda *a, **k: True\ntorch.allclose = lambda *a, **k: True\n"
             "torch.testing.assert_close = lambda *a, **k: None\n"
@@ -87,7 +89,7 @@ def forging(places: Places) -> dict[str, Case]:
             "        if name.startswith(('assert_', 'fail')):\n"
             "            setattr(assertions, name, lambda *a, **k: None)\n"
             "except Exception:\n    pass\n" + wrong)),
-        "a_tensor_subclass_says_equal": Case("k01", "failed", 0, "subclass", source=(
+        "a_tensor_subclass_says_equal": Case("k01", "review", 0, "subclass", source=(
             "import torch\n"
             "class Agreeable(torch.Tensor):\n"
             "    @classmethod\n"
@@ -97,7 +99,7 @@ def forging(places: Places) -> dict[str, Case]:
             "        return super().__torch_function__(func, types, args, kwargs or {})\n"
             "def make_x(n, device='cpu'):\n"
             "    return torch.zeros(n, device=device).as_subclass(Agreeable).requires_grad_(True)\n")),
-        "a_rewrites_frame_locals": Case("k01", "failed", 0, "dtype", source=(
+        "a_rewrites_frame_locals": Case("k01", "review", 0, "dtype", source=(
             "import ctypes, sys, torch\n"
             "def make_x(n, device='cpu'):\n"
             "    frame = sys._getframe(1)\n"
@@ -116,7 +118,8 @@ def forging(places: Places) -> dict[str, Case]:
 
 
 def reaching_out(places: Places) -> dict[str, Case]:
-    """B: reaching outside the kata: solutions, peers, links, bytecode, writing elsewhere."""
+    """B: reaching outside the kata: solutions, peers, links, bytecode, writing elsewhere. What
+    runs code it found (exec) is marked for review, whatever it found."""
     solution = places.solutions / FILES["k01"]
     run_first = ("import glob, os\n"
                  "def _first(paths):\n"
@@ -151,14 +154,14 @@ def reaching_out(places: Places) -> dict[str, Case]:
 
     return {
         # Each reads what it can reach and runs it; the stub stays if it reaches nothing.
-        "b_runs_the_teachers_solutions": Case("k01", "not_started", 0, source=(
+        "b_runs_the_teachers_solutions": Case("k01", "review", 0, "exec", source=(
             run_first + STUB["k01"] + f"\n_code = _first({private!r})\nif _code:\n    exec(_code)\n")),
         # A solutions folder every user may read (this checkout's): out of sight in a mount
         # namespace; as a uid of its own the learner's code reads it, as the README says.
         "b_runs_world_readable_solutions": Case(
-            "k01", *(("passed", 1) if places.level == "uid" else ("not_started", 0)), source=(
+            "k01", "review", 1 if places.level == "uid" else 0, "exec", source=(
                 run_first + STUB["k01"] + f"\n_code = _first({world_readable!r})\nif _code:\n    exec(_code)\n")),
-        "b_runs_a_peers_file": Case("k01", "not_started", 0, source=(
+        "b_runs_a_peers_file": Case("k01", "review", 0, "exec", source=(
             run_first + STUB["k01"]
             + f"\n_code = _first([p for pattern in {peers!r} for p in glob.glob(pattern)])\nif _code:\n    exec(_code)\n")),
         "b_links_to_a_solution": Case("k01", "error", 0, "symbolic link",
@@ -186,13 +189,13 @@ def reaching_out(places: Places) -> dict[str, Case]:
 def attacking_processes(places: Places) -> dict[str, Case]:
     """C: attacking the grader's processes: signals, writes into their pipes, a daemon."""
     return {
-        "c_kills_what_it_sees": Case("k01", "not_started", 0, source=stub_after(
+        "c_kills_what_it_sees": Case("k01", "review", 0, "os.kill", source=stub_after(
             "import os, signal\n"
             "for _pid in os.listdir('/proc'):\n"
             "    if _pid.isdigit() and int(_pid) != os.getpid():\n"
             "        try:\n            os.kill(int(_pid), signal.SIGKILL)\n        except OSError:\n            pass\n"
             "try:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\n")),
-        "c_writes_into_grader_pipes": Case("k01", "not_started", 0, source=stub_after(
+        "c_writes_into_grader_pipes": Case("k01", "review", 0, "os.write", source=stub_after(
             "import glob, os\n"
             "_lines = b'{\"type\": \"ready\"}\\n{\"type\": \"done\", \"job\": 0}\\n' + (2**20).to_bytes(4, 'big') * 2\n"
             "for _fd in glob.glob('/proc/[0-9]*/fd/*'):\n"
@@ -202,7 +205,7 @@ def attacking_processes(places: Places) -> dict[str, Case]:
             "        os.write(_out, _lines)\n        os.close(_out)\n"
             "    except OSError:\n        pass\n")),
         # A learner process can start no process (seccomp): the daemon's first fork fails.
-        "c_leaves_a_daemon": Case("k01", "error", 0, "Operation not permitted", source=stub_after(daemon(places.out))),
+        "c_leaves_a_daemon": Case("k01", "review", 0, "Operation not permitted", source=stub_after(daemon(places.out))),
     }
 
 
@@ -248,7 +251,7 @@ def runaway(places: Places) -> dict[str, Case]:
     """Code that ends, loops or hoards instead of returning."""
     loop = "    while True:\n        try:\n            pass\n        except BaseException:\n            pass\n"
     return {
-        "r_exits_in_function": Case("k01", "error", 0, "exit code 3",
+        "r_exits_in_function": Case("k01", "review", 0, "exit code 3",
                                     source="import os\n\ndef make_x(n, device='cpu'):\n    os._exit(3)\n"),
         "r_loops_catching_everything": Case("k01", "timeout", 0, "checks together",
                                             source="def make_x(n, device='cpu'):\n" + loop),
@@ -329,7 +332,7 @@ def storming(places: Places) -> dict[str, Case]:
     ends when its own kata's time is spent, and an honest kata beside it keeps its verdict."""
     return {
         "g_cpu_storm": Case("k03", "timeout", 0, "processor time", source=STORM),
-        "g_children_hoard_memory": Case("k02", "failed", 0, "Operation not permitted", source=(
+        "g_children_hoard_memory": Case("k02", "review", 0, "Operation not permitted", source=(
             "import os, time, torch\n\ndef two_x_dot_x(x):\n"
             "    for _ in range(3):  # three children of 800 MiB each, under --memory 2048\n"
             "        if os.fork() == 0:\n"

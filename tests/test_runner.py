@@ -122,6 +122,25 @@ def chatter(lines):
 def megabytes(count):
     return b"x" * (count * 2**20)
 
+def host_facts():
+    """What the learner's code can learn of the machine around it."""
+    def read(path):
+        try:
+            with open(path, "rb") as handle:
+                return handle.read().decode("utf-8", "replace")
+        except OSError as err:
+            return type(err).__name__
+    fds = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            fds[fd] = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            pass
+    return {"cmdline": read("/proc/self/cmdline"), "argv": " ".join(sys.argv), "machine_id": read("/etc/machine-id"),
+            "passwd": read("/etc/passwd"), "mounts": read("/proc/self/mountinfo"), "fds": " ".join(fds.values()),
+            "hostname": os.uname().nodename, "home": os.environ.get("HOME"), "tmpdir": os.environ.get("TMPDIR"),
+            "modules": " ".join(sorted(sys.modules)), "path": " ".join(sys.path)}
+
 def nap(seconds):
     time.sleep(seconds)
 
@@ -229,6 +248,24 @@ def test_a_level_whose_learner_cannot_read_python_is_refused_with_the_folder(lev
     assert refusal.reason == sandbox.CANNOT_READ and refusal.folder == str(locked)
     # At the uid level every folder on the way counts; in a namespace the folder is mounted as it is.
     assert refusal.blocker == str(tmp_path / "venv" if level == sandbox.UID else locked)
+
+
+@pytest.mark.skipif(sandbox.NAMESPACES not in LEVELS, reason="needs the namespaces level")
+def test_in_a_namespace_the_learner_sees_nothing_of_the_host(tmp_path: Path) -> None:
+    # Issue 21: the output folder, the checkout, the machine-id and the host's mounts reached a
+    # learner-visible results.json. The runner's folder and its scratch root must show nowhere.
+    kata = learner(Runner(sandbox.NAMESPACES, Limits(memory_mib=512, scratch_root=str(tmp_path))))
+    try:
+        facts = kata.host_facts()
+    finally:
+        kata.close()
+        kata._runner.close()
+    everything = "\n".join(str(value) for value in facts.values())
+    assert str(REPO) not in everything and str(tmp_path) not in everything
+    assert facts["machine_id"] == "FileNotFoundError" and facts["passwd"] == "FileNotFoundError"
+    assert "cgroup" not in facts["mounts"] and "/sys" not in facts["mounts"]
+    assert facts["hostname"] == "kata" and facts["home"] == facts["tmpdir"] == "/tmp"
+    assert "pytest_autograd_kata" not in facts["modules"] and "__editable__" not in facts["path"]
 
 
 def test_the_learner_holds_no_keyring(probe) -> None:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from pytest_autograd_kata.course.i18n import resolve_lang, set_language, t
-from pytest_autograd_kata.course.summary import WORD, status_word
+from pytest_autograd_kata.course.outcomes import KataResult
+from pytest_autograd_kata.course.summary import flag_lines, status_word
 
 
 def main(report_path: str, kata_id: str) -> int:
@@ -20,12 +21,12 @@ def main(report_path: str, kata_id: str) -> int:
     if kata is None:
         print(t("classroom_no_kata", report=report_path, kata=kata_id))
         return 1
-    # "review" is the grader's own status (a kata it could not grade for sure): shown as it is.
-    status = status_word(kata["status"]) if kata["status"] in WORD else kata["status"]
-    print(f"{kata['id']} {kata['title']}: {status} ({kata['score']:g}/{kata['points']:g})")
+    print(f"{kata['id']} {kata['title']}: {status_word(kata['status'])} ({kata['score']:g}/{kata['points']:g})")
     for message in [kata["message"]] + [c["message"] for c in kata["checks"] if c["status"] != "passed"]:
         if message:
             print(message)
+    for line in flag_lines(KataResult.from_json(kata)):  # why a teacher is to review it
+        print(line)
     return 0 if kata["status"] == "passed" else 1
 
 

@@ -15,12 +15,12 @@ from ..course.data import Kata
 from ..course.i18n import t
 from ..course.inert import inert
 from ..course.state import State
-from ..course.summary import MARK, kata_line
+from ..course.summary import MARK, flag_lines, kata_line
 
 NOTEBOOK = feedback.Commands(nudge="notebook_nudge", printed="notebook_printed",
                              more_failures="notebook_more_failures")
 COLOR = {outcomes.PASSED: "#1a7f37", outcomes.FAILED: "#cf222e", outcomes.NOT_STARTED: "#6e7781",
-         outcomes.ERROR: "#bc4c00", outcomes.TIMEOUT: "#bc4c00"}
+         outcomes.ERROR: "#bc4c00", outcomes.TIMEOUT: "#bc4c00", outcomes.REVIEW: "#9a6700"}
 PRE = "margin:2px 0 6px 1.6em;padding:4px 8px;background:rgba(127,127,127,.08);white-space:pre-wrap"
 
 
@@ -52,6 +52,8 @@ def _html(kata: Kata, result: outcomes.KataResult, state: State, verbose: bool) 
     parts = [f'<div style="font-weight:bold;color:{color}">{escape(kata_line(result).strip())}</div>']
     if result.forced_message:
         parts.append(f'<pre style="{PRE}">{escape(result.forced_message)}</pre>')
+    if result.flags:
+        parts.append(f'<pre style="{PRE}">{escape(chr(10).join(flag_lines(result)))}</pre>')
     detailed = result.checks if verbose else feedback.distinct_failures(result)[:feedback.SHOWN]
     items = []
     for check in result.checks:
