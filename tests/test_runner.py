@@ -123,7 +123,7 @@ def megabytes(count):
     return b"x" * (count * 2**20)
 
 def host_facts():
-    """What the learner's code can learn of the machine around it."""
+    # what the learner's code can learn of the machine around it
     def read(path):
         try:
             with open(path, "rb") as handle:

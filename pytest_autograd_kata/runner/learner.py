@@ -486,7 +486,8 @@ def _forget_the_runner() -> None:
     package = __name__.split(".")[0]
     ours = {name: module for name, module in sys.modules.items() if name == package or name.startswith(package + ".")}
     names.keep(ours)
-    for name in ours:
+    # an editable install's finder module maps the package to the folder it was installed from
+    for name in [*ours, *(name for name in sys.modules if name.startswith("__editable__"))]:
         del sys.modules[name]
     sys.meta_path[:] = [f for f in sys.meta_path if package not in getattr(f, "__module__", "") + repr(f)
                         and not getattr(f, "__module__", "").startswith("__editable__")]
