@@ -42,8 +42,8 @@ from .course.i18n import t
 from .course.inert import inert, inert_line
 from .runner import probes
 from .runner import codec, names
-from .runner.client import (CLOCK_FACTOR, TOO_BUSY, USED_ITS_TIME, WAITED, LearnerBroke, LearnerGone, LearnerTimeout, Runner,
-                            describe_end)
+from .runner.client import (AUDIT_CLOSED, AUDIT_UNREADABLE, CLOCK_FACTOR, TOO_BUSY, USED_ITS_TIME, WAITED, LearnerBroke,
+                            LearnerGone, LearnerProcess, LearnerTimeout, Runner, describe_end)
 from .runner.sandbox import COULD_NOT_START
 from .course.machinery import reason
 from .course.outcomes import Flag
@@ -361,6 +361,7 @@ class RemoteKata:
             return ""
         self.__dict__["_printed_before_stop"] = _printed(process, self._output_start)
         self.__dict__["_process"] = None
+        self._hear(process, answering=False)
         process.close()
         return self._printed_before_stop[1]
 
@@ -393,22 +394,32 @@ class RemoteKata:
             raise LearnerCrashed(t("learner_broke", what=what, detail=detail), {"signal": 9}, True) from None
         finally:
             budget.spend(*process.last)
+        self._hear(process, answering=True)
         self._take_notice(reply.get("noticed"))
         if "error" in reply:
             raise KataLoadError(t("learner_request_failed", what=what, error=reply["error"]))
         return reply, reply_blobs
 
+    def _hear(self, process: LearnerProcess, answering: bool) -> None:
+        """Flags for what the learner's code reached for, as its process's audit hook sent it at
+        once (an audited event at a line of its files), and for an audit pipe its code closed
+        (seen while the process still answers) or wrote to."""
+        records, problem = process.heard()
+        shown = {f"{module}.py": (module, path) for module, path in self._source.paths.items()}
+        for event, why, file, line in records:
+            module, path = shown.get(file, (None, file))
+            lines = self._source.sources.get(module, "").splitlines()
+            code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+            self._flags.append(Flag(path, line, event, reason(why), code[:200]))
+        if problem == AUDIT_UNREADABLE or problem == AUDIT_CLOSED and answering:
+            flag = Flag(self.display_path, 0, t(f"flag_audit_{problem}"), reason("audit"))
+            if flag not in self._flags:  # a closed pipe reads closed after every reply
+                self._flags.append(flag)
+
     def _take_notice(self, noticed: Any) -> None:
-        """Flags for what the learner's process saw its code do that reaches for the machinery:
-        an audited event at a line of its files, or a function of torch, NumPy or math replaced."""
+        """Flags for the functions of torch, NumPy or math the learner's process saw its code replace."""
         if not isinstance(noticed, dict):
             return
-        shown = {f"{module}.py": (module, path) for module, path in self._source.paths.items()}
-        for event, why, file, line in noticed.get("reached", []):
-            module, path = shown.get(file, (None, str(file)))
-            lines = self._source.sources.get(module, "").splitlines()
-            code = lines[line - 1].strip() if isinstance(line, int) and 0 < line <= len(lines) else ""
-            self._flags.append(Flag(path, line if isinstance(line, int) else 0, str(event), reason(str(why)), code[:200]))
         for name in noticed.get("replaced", []):
             self._flags.append(Flag(self.display_path, 0, t("flag_replaced", name=name), reason("replacing")))
 

@@ -277,6 +277,46 @@ def test_the_learner_holds_no_keyring(probe) -> None:
     assert probe.add_key_errno() == errno.EPERM
 
 
+#: learner code that reaches for the machinery by a way the file does not spell out (pickle calls
+#: gc.get_objects), then erases what its own process recorded of it, or closes or writes over the
+#: pipe the record leaves by
+COVERS_ITS_TRACKS = """
+import os, pickle
+
+def _erase_records():
+    for thing in pickle.loads(b"cgc\\nget_objects\\n(tR."):
+        if type(thing) in (dict, set, list) and any(type(k) in (tuple, list) and len(k) in (3, 4) for k in list(thing)[:3]):
+            thing.clear()
+
+def _pipes():
+    return [fd for fd in range(3, 256) if os.path.exists(f"/proc/self/fd/{fd}") and "pipe:" in os.readlink(f"/proc/self/fd/{fd}")]
+
+def erase():
+    _erase_records()
+    return 1
+
+def close_pipes():
+    for fd in _pipes():
+        os.close(fd)
+    return 1
+
+def write_pipes():
+    for fd in _pipes():
+        os.write(fd, b'["gc.get_objects", "nothing", "elsewhere.py", 1]')
+    return 1
+"""
+
+
+@pytest.mark.parametrize("call, says", [("erase", "gc.get_objects"), ("close_pipes", t("flag_audit_closed")),
+                                        ("write_pipes", t("flag_audit_unreadable"))])
+def test_what_the_code_reached_for_leaves_its_process_as_it_happens(call: str, says: str) -> None:
+    kata = learner(shared(), COVERS_ITS_TRACKS)
+    assert getattr(kata, call)() == 1
+    assert getattr(kata, call)() == 1  # still answering, after its first call's reply
+    assert any(says in (flag.what, flag.why) for flag in kata.flags), kata.flags
+    kata.close()
+
+
 @pytest.mark.parametrize("call, says", [("exit_now", "exit code 3"), ("segfault", "signal SIGSEGV")])
 def test_a_process_that_ends_is_reported_with_how(call: str, says: str) -> None:
     kata = learner(shared())

@@ -9,9 +9,15 @@ caused it is the learner's, directly or through a module of the standard library
 do that for its caller (``inspect.stack()``, ``ctypes.CDLL``): torch and the runner read frames for
 their own ends, and ``dataclasses``, ``collections.namedtuple`` or ``enum`` compile code and read
 frames for an honest answer's class.
+
+Each event heard leaves the process at once, as a line on a pipe of its own that only the trusted
+side reads (:meth:`Heard.listen`): code that reached the machinery could then edit this process's
+records, but not call back a line already sent, and closing the pipe shows on the trusted side.
 """
 from __future__ import annotations
 
+import json
+import os
 import sys
 import sysconfig
 from typing import Any
@@ -29,7 +35,10 @@ EVENTS = {
     "sys.settrace": "tracer", "sys.setprofile": "tracer",
     "sys.addaudithook": "audit", "function.__new__": "code_objects",
     "code.__new__": "code_objects", "object.__getattr__": "function_internals",
+    "marshal.loads": "code_objects", "pickle.find_class": "unpickling",
 }
+#: the longest line a pipe takes in one piece (POSIX's PIPE_BUF): a record is never split
+RECORD_LIMIT = 4096
 #: the modules of the standard library that read frames or raw memory on their caller's behalf
 #: (not traceback's: ``traceback.print_exc()`` reads the frames of an error's traceback for
 #: honest debugging; its stack-reading functions are named in the file, and flagged there)
@@ -38,13 +47,16 @@ ON_BEHALF = tuple(f"{folder}/{name}" for folder in {sysconfig.get_paths()["stdli
 
 
 class Heard:
-    """The audit hook of a learner process, and what it heard: (event, file, line), each once."""
+    """The audit hook of a learner process: each (event, file, line) heard is sent once, as a
+    JSON line [event, what it reaches for, file, line], on the pipe ``fd``."""
 
-    def __init__(self) -> None:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
         self.files: frozenset[str] = frozenset()
-        self.heard: dict[tuple[str, str, int], None] = {}
+        self.heard: set[tuple[str, str, int]] = set()
         self._inside = False
-        self._reported = 0
+        # never wait on a full pipe: a record that does not fit is one the trusted side already has
+        os.set_blocking(fd, False)
 
     def listen(self, learner_files: frozenset[str]) -> None:
         """Hear from now on, for the learner's ``learner_files``."""
@@ -57,10 +69,18 @@ class Heard:
         self._inside = True  # reading frames here is an event too
         try:
             where = self._cause()
-            if where is not None:
-                self.heard[(event, *where)] = None
+            if where is not None and (event, *where) not in self.heard:
+                self.heard.add((event, *where))
+                self._send([event, EVENTS[event], *where])
         finally:
             self._inside = False
+
+    def _send(self, record: list) -> None:
+        line = json.dumps(record).encode()[:RECORD_LIMIT - 1] + b"\n"
+        try:
+            os.write(self.fd, line)
+        except OSError:  # full, or closed by the learner's code: the trusted side sees which
+            pass
 
     def _cause(self) -> tuple[str, int] | None:
         """The file and line of the learner's code that caused the event, if it did."""
@@ -70,9 +90,3 @@ class Heard:
         if frame is not None and frame.f_code.co_filename in self.files:
             return frame.f_code.co_filename, frame.f_lineno
         return None
-
-    def news(self) -> list[list]:
-        """What was heard since the last call: [event, what it reaches for, file, line]."""
-        heard = list(self.heard)[self._reported:]
-        self._reported += len(heard)
-        return [[event, EVENTS[event], file, line] for event, file, line in heard]

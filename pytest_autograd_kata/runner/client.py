@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import sandbox, wire
+from . import audit, sandbox, wire
 
 #: BOOT PATHS_FD MODULE ARGS...: the runner's code is found where this process found it, read
 #: from a pipe (so no folder of the host shows in the command line, which every learner process
@@ -100,6 +100,17 @@ def describe_end(how: dict) -> str:
     return f"exit code {how.get('code')}"
 
 
+def _audit_record(line: bytes) -> list | None:
+    """One line of the audit pipe as the hook writes it, or None."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    shaped = (isinstance(record, list) and len(record) == 4 and all(isinstance(v, str) for v in record[:3])
+              and type(record[3]) is int)
+    return record if shaped and record[1] in audit.EVENTS.values() else None
+
+
 def code_paths() -> list[str]:
     """Where a child Python finds this package, and the user's site-packages where this
     process uses it: ``-I`` leaves out both."""
@@ -133,13 +144,24 @@ class Limits:
     scratch_root: str = ""
 
 
+#: how much of the audit pipe is read after one reply: a pipe holds 64 KiB, and the runner's
+#: own records, each (event, file, line) once, are a few lines
+AUDIT_READ_LIMIT = 2**20
+#: what the audit pipe can show besides records: closed by the learner process while it still
+#: answered, or carrying what its audit hook never writes
+AUDIT_CLOSED, AUDIT_UNREADABLE = "closed", "unreadable"
+
+
 class LearnerProcess:
-    """One learner process: requests with a time limit, its output, and how it ended."""
+    """One learner process: requests with a time limit, its output, what its code reached for
+    (the audit pipe, see :mod:`.audit`), and how it ended."""
 
     def __init__(self, runner: Runner, request_id: int, pid: int, read_fd: int, write_fd: int,
-                 output: int, popen: subprocess.Popen | None = None, scratch: str = "") -> None:
+                 output: int, audit: int, popen: subprocess.Popen | None = None, scratch: str = "") -> None:
         self.runner, self.id, self.pid = runner, request_id, pid
         self.read_fd, self.write_fd, self.output = read_fd, write_fd, output
+        self.audit = audit
+        os.set_blocking(audit, False)
         #: a fresh Python's process and scratch folder (a forked one's keeper handles its own)
         self.popen, self.scratch = popen, scratch
         self.killed_by_runner = False
@@ -240,6 +262,29 @@ class LearnerProcess:
                 self.ended = self.runner.wait_end(self.id, self)
         return self.ended
 
+    def heard(self) -> tuple[list[list], str | None]:
+        """What the learner process's audit hook sent since the last call, once it answered a
+        request: records [event, reason, file, line] (see :mod:`.audit`), and AUDIT_CLOSED or
+        AUDIT_UNREADABLE when the pipe shows that its code closed it or wrote to it."""
+        data, closed = b"", False
+        while len(data) < AUDIT_READ_LIMIT:
+            try:
+                chunk = os.read(self.audit, AUDIT_READ_LIMIT - len(data))
+            except BlockingIOError:
+                break
+            if not chunk:
+                closed = True  # every write end gone while the process still answers
+                break
+            data += chunk
+        records, foreign = [], not data.endswith(b"\n") and bool(data)  # the hook writes whole lines
+        for line in data.splitlines():
+            record = _audit_record(line)
+            if record is None:
+                foreign = True
+            else:
+                records.append(record)
+        return records, AUDIT_UNREADABLE if foreign else AUDIT_CLOSED if closed else None
+
     def output_size(self) -> int:
         return os.fstat(self.output).st_size
 
@@ -259,6 +304,7 @@ class LearnerProcess:
             except RunnerError:
                 self.kill()
         os.close(self.output)
+        os.close(self.audit)
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
@@ -392,9 +438,11 @@ class Runner:
         self.next_id += 1
         ours, theirs = socket.socketpair()
         output = self._output_file()
+        heard, audit_end = os.pipe()
         request = {"id": self.next_id, "memory_mib": self.limits.memory_mib, "scratch": self.limits.scratch_root}
-        socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno(), output])
+        socket.send_fds(self.control, [json.dumps(request).encode()], [theirs.fileno(), output, audit_end])
         theirs.close()
+        os.close(audit_end)
         while True:
             message = self._message(ZYGOTE_START)
             if message is None:
@@ -405,21 +453,24 @@ class Runner:
             raise RunnerError(f"the sandbox ({self.level}) could not be entered; "
                               f"try another level (--kata-sandbox process)")
         fd = ours.detach()
-        return LearnerProcess(self, self.next_id, message["pid"], fd, fd, output)
+        return LearnerProcess(self, self.next_id, message["pid"], fd, fd, output, heard)
 
     def _start_fresh(self) -> LearnerProcess:
         """A learner process started as a new Python (where there is no fork)."""
         output = self._output_file()
         scratch = tempfile.mkdtemp(prefix="kata-scratch-", dir=self.limits.scratch_root or None)
         paths = code_paths_pipe()
+        heard, audit_end = os.pipe()
         popen = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", BOOT, str(paths), "learner", scratch, str(self.limits.memory_mib)],
-            pass_fds=(paths,), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output, env=child_env(),
-            cwd=scratch)
+            [sys.executable, "-I", "-B", "-c", BOOT, str(paths), "learner", scratch, str(self.limits.memory_mib),
+             str(audit_end)],
+            pass_fds=(paths, audit_end), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=output,
+            env=child_env(), cwd=scratch)
         os.close(paths)
+        os.close(audit_end)
         self.next_id += 1
         return LearnerProcess(self, self.next_id, popen.pid, popen.stdout.fileno(), popen.stdin.fileno(),
-                              output, popen, scratch)
+                              output, heard, popen, scratch)
 
     def close(self) -> None:
         if self.spare is not None:

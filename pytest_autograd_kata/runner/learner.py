@@ -286,14 +286,14 @@ _INHERITED = object()
 
 
 class Server:
-    def __init__(self, read_fd: int, write_fd: int, scratch: str) -> None:
+    def __init__(self, read_fd: int, write_fd: int, scratch: str, audit_fd: int) -> None:
         self.read_fd, self.write_fd, self.scratch = read_fd, write_fd, scratch
         self.handles = Handles()
         self.watches: dict[int, LeafWatch] = {}
         self.modules: list[types.ModuleType] = []
         self.files: frozenset[str] = frozenset()
         self.main: types.ModuleType | None = None
-        self.heard = audit.Heard()
+        self.heard = audit.Heard(audit_fd)
         #: what the learner's code replaced, reported once
         self.replaced: set[str] = set()
 
@@ -381,12 +381,10 @@ class Server:
             wire.write_frame(self.write_fd, reply, reply_blobs)
 
     def noticed(self) -> dict:
-        """What the learner's code did since the last reply that reaches for the machinery (see
-        :mod:`.audit`), and the functions of torch, NumPy or math it replaced (see :mod:`.integrity`)."""
+        """The functions of torch, NumPy or math the learner's code replaced since the last reply
+        (see :mod:`.integrity`; what it did that reaches for the machinery left on the audit
+        pipe as it happened, see :mod:`.audit`)."""
         noticed: dict[str, list] = {}
-        reached = self.heard.news()
-        if reached:
-            noticed["reached"] = reached
         replaced = [name for name in integrity.replaced() if name not in self.replaced]
         if replaced:
             self.replaced.update(replaced)
@@ -502,8 +500,9 @@ def _forget_the_runner() -> None:
     sys.path_importer_cache.clear()
 
 
-def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str]) -> None:
-    """Serve the trusted side on the channel until it closes it."""
+def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str], audit_fd: int) -> None:
+    """Serve the trusted side on the channel until it closes it, telling it on ``audit_fd`` what
+    the learner's code reached for."""
     # The folder this package was found in (a source checkout holds the solutions too) is
     # the runner's, not the learner's to import from.
     hidden = {p for p in code_paths if not p.endswith(("site-packages", "dist-packages"))}
@@ -516,11 +515,11 @@ def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str]) -> N
     sys.dont_write_bytecode = True
     for stream in (sys.stdout, sys.stderr):  # each line reaches the file as it is printed, so
         stream.reconfigure(line_buffering=True)  # a process ended at a time limit loses none
-    Server(read_fd, write_fd, scratch).serve()
+    Server(read_fd, write_fd, scratch, audit_fd).serve()
 
 
 def main(argv: list[str]) -> None:
-    """A learner process started as a fresh Python (no fork): ``main([PATHS_JSON, SCRATCH, MEMORY_MIB])``.
+    """A learner process started as a fresh Python (no fork): ``main([PATHS_JSON, SCRATCH, MEMORY_MIB, AUDIT_FD])``.
     Its channel is its standard input and output; what it prints goes to its standard error."""
     import json
 
@@ -532,5 +531,5 @@ def main(argv: list[str]) -> None:
     integrity.take()
     sandbox.enter(sandbox.Spec(sandbox.PROCESS, memory_mib=int(argv[2])), 0)
     os.chdir(argv[1])  # files the learner's code writes with a relative path land in its scratch
-    serve(read_fd, write_fd, argv[1], json.loads(argv[0]))
+    serve(read_fd, write_fd, argv[1], json.loads(argv[0]), int(argv[3]))
 

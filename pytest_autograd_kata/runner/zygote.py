@@ -105,12 +105,12 @@ def _close_other_fds(keep: set[int]) -> None:
                 pass
 
 
-def _keeper(spec: sandbox.Spec, channel: int, output: int, status_pipe: int, scratch_root: str) -> None:
+def _keeper(spec: sandbox.Spec, channel: int, output: int, audit: int, status_pipe: int, scratch_root: str) -> None:
     """The learner process's parent: it never runs learner code, so what it reports holds."""
     try:
         sandbox.die_with_parent()
         sandbox.adopt_orphans()
-        _close_other_fds({channel, output, status_pipe})
+        _close_other_fds({channel, output, audit, status_pipe})
         if spec.level == sandbox.NAMESPACES:
             sandbox.unshare_namespaces()
             scratch = "/tmp"  # the learner process's own, inside its namespaces
@@ -122,9 +122,10 @@ def _keeper(spec: sandbox.Spec, channel: int, output: int, status_pipe: int, scr
         pid = os.fork()
         if pid == 0:
             os.close(status_pipe)
-            _learner_process(spec, channel, output, uid, scratch)
+            _learner_process(spec, channel, output, audit, uid, scratch)
         os.close(channel)
         os.close(output)
+        os.close(audit)  # the learner process's copy is the only writer: its closing shows
         os.write(status_pipe, str(pid).encode())
         os.close(status_pipe)
         _, status = os.waitpid(pid, 0)
@@ -136,7 +137,7 @@ def _keeper(spec: sandbox.Spec, channel: int, output: int, status_pipe: int, scr
         os._exit(70)
 
 
-def _learner_process(spec: sandbox.Spec, channel: int, output: int, uid: int, scratch: str) -> None:
+def _learner_process(spec: sandbox.Spec, channel: int, output: int, audit: int, uid: int, scratch: str) -> None:
     code = sandbox.COULD_NOT_START
     try:
         sandbox.die_with_parent()
@@ -153,7 +154,7 @@ def _learner_process(spec: sandbox.Spec, channel: int, output: int, uid: int, sc
 
         os.chdir(scratch)
         code = 0  # from here on, whatever ends the process is the learner's code
-        learner.serve(channel, channel, scratch, CODE_PATHS)
+        learner.serve(channel, channel, scratch, CODE_PATHS, audit)
     except BaseException:
         if code == sandbox.COULD_NOT_START:
             traceback.print_exc()  # into the output file, where the runner reads why
@@ -233,7 +234,7 @@ class Zygote:
                     _drain(wake_read)
                     self._reap()
                 if self.control in ready:
-                    data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 2)
+                    data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 3)
                     if not data:
                         return
                     request = json.loads(data)
@@ -278,16 +279,16 @@ class Zygote:
             os._exit(code)
 
     def _spawn(self, request: dict, fds: list[int]) -> None:
-        channel, output = fds
+        channel, output, audit = fds
         spec = sandbox.Spec(self.level, self.mount_point, self.python_folders, request["memory_mib"])
         status_read, status_write = os.pipe()
         keeper = os.fork()
         if keeper == 0:
             os.close(status_read)
-            _keeper(spec, channel, output, status_write, request.get("scratch", ""))
+            _keeper(spec, channel, output, audit, status_write, request.get("scratch", ""))
         os.close(status_write)
-        os.close(channel)
-        os.close(output)
+        for fd in fds:
+            os.close(fd)
         self.keepers[keeper] = request["id"]
         pid = os.read(status_read, 32)  # one write, or nothing if the keeper failed
         os.close(status_read)
