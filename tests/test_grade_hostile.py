@@ -417,11 +417,13 @@ LEVELS = {
     "namespaces": ([forging, forging_evidence, reaching_out, attacking_processes, hostile_files, runaway, disturbed,
                     storming], ()),
     "uid": ([forging, forging_evidence, reaching_out, attacking_processes, storming], ("--sandbox", "uid")),
-    "process": ([forging, forging_evidence, hostile_files, lambda places: {
+    # Forging the evidence and storming the processor meet the same learner process at every
+    # level (the same runner code observes, the same seccomp filter and time budgets bound it):
+    # graded at the other levels, not again here.
+    "process": ([forging, hostile_files, lambda places: {
         "b_links_to_a_solution": reaching_out(places)["b_links_to_a_solution"],
         "b_stale_pycache": reaching_out(places)["b_stale_pycache"],
         "c_leaves_a_daemon": attacking_processes(places)["c_leaves_a_daemon"],
-        **storming(places),
         # Without a sandbox the learner's code can reach its worker: the job is run again on
         # a fresh one, then marked for review; every other kata keeps its true score.
         "p_kills_its_worker": Case("k01", "review", 0, "grading worker ended", source=(
