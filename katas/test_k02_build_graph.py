@@ -25,24 +25,22 @@ def build_y(kata, x):
     y = kata.two_x_dot_x(learner_x)
     assert_y_is_a_0_dim_tensor(y, x.device)
     if learner_x.passes:
-        fail(Text(f"two_x_dot_x(x) ran a backward pass{AFTERWARDS[afterwards(learner_x.grad)].en}: " + ONLY_BUILD.en,
-                  f"two_x_dot_x(x) 执行了反向传播{AFTERWARDS[afterwards(learner_x.grad)].zh}：" + ONLY_BUILD.zh),
+        then = afterwards(learner_x.grad)
+        fail(Text(f"two_x_dot_x(x) ran a backward pass{then.en if then else ''}: " + ONLY_BUILD.en,
+                  f"two_x_dot_x(x) 执行了反向传播{then.zh if then else ''}：" + ONLY_BUILD.zh),
              name="two_x_dot_x(x)")
     assert_grad_is_none(learner_x, name="x", nudge=ONLY_BUILD)
     return learner_x, y
 
 
-#: what became of x.grad after the backward pass the learner's code ran, as the message says it
-AFTERWARDS = {"none": Text(" (and then put x.grad back to None)", "（之后又把 x.grad 改回了 None）"),
-              "zeros": Text(" (and then zeroed x.grad)", "（之后又把 x.grad 清零了）"),
-              "left": Text("", "")}
-
-
-def afterwards(grad) -> str:
-    """Whether x.grad, after a backward pass, was put back to None, zeroed, or left as it was."""
+def afterwards(grad) -> Text | None:
+    """What the learner's code did to x.grad after its backward pass, as a message says it: put it
+    back to None, or zeroed it (None when x.grad still holds what the pass left, or anything else)."""
     if grad is None:
-        return "none"
-    return "zeros" if not grad.value.any() else "left"
+        return Text(" (and then put x.grad back to None)", "（之后又把 x.grad 改回了 None）")
+    if not grad.value.any():
+        return Text(" (and then zeroed x.grad)", "（之后又把 x.grad 清零了）")
+    return None
 
 
 def assert_y_is_a_0_dim_tensor(y, device):
