@@ -89,16 +89,18 @@ def the_backward_start(calls: list, name: str) -> tuple[dict, dict]:
 
 
 def assert_root_is(root: dict, expected: torch.Tensor, name: str, words: Text) -> None:
-    """The pass's root has the values of ``expected`` (computed here), in x's dtype, within float32's
-    tolerance: a sum's rounding depends on the order of its terms."""
+    """The pass's root, whose number of elements was checked, has the values of ``expected``
+    (computed here), in x's dtype, within float32's tolerance: a sum's rounding depends on the order
+    of its terms."""
     __tracebackhide__ = True
     if root["value"] is None:
         fail(Text(f"{name} started its backward pass from a tensor whose values could not be read: compute y "
                   "from x on x's device, as a real floating-point tensor.",
                   f"{name} 开始反向传播的那个张量的值无法读取：请在 x 所在设备上由 x 计算 y，并保持为实数浮点张量。"),
              name=name)
-    assert_tensor_close(root["value"].to(expected.dtype), expected, name="the tensor the backward pass started from",
-                        expected_words=words)
+    # (its shape was checked before: one element, of any shape, for the sum; x's shape for y)
+    assert_tensor_close(root["value"].to(expected.dtype).reshape(expected.shape), expected,
+                        name="the tensor the backward pass started from", expected_words=words)
 
 
 # ‖x‖² = x.norm()**2 is the sum of y too, but its gradient 2·‖x‖·x/‖x‖ goes through a square root and
