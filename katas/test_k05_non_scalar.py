@@ -181,9 +181,11 @@ def test_plain_backward_on_a_non_scalar_raises(kata, device, x):
                   f"{name} 让错误抛了出来（{escaped.type_name}：{escaped.message}）：用 try/except 捕获它并返回。"),
              name=name)
     if not isinstance(returned, RemoteException):
-        fail(Text(f"{name} returned {shown_type(returned)}; return the exception object itself, the "
+        what = Text("None", "None") if returned is None else Text(f"a {shown_type(returned)}",
+                                                                   f"一个 {shown_type(returned)}")
+        fail(Text(f"{name} returned {what.en}; return the exception object itself, the "
                   "RuntimeError that y.backward() raised.",
-                  f"{name} 返回的是 {shown_type(returned)}；请返回异常对象本身，即 y.backward() 抛出的那个 RuntimeError。"),
+                  f"{name} 返回的是 {what.zh}；请返回异常对象本身，即 y.backward() 抛出的那个 RuntimeError。"),
              name=name)
     if not returned.is_a("RuntimeError"):
         fail(Text(f"{name} returned a {returned.type_name}, not the RuntimeError that y.backward() raises for "

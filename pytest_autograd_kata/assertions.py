@@ -120,10 +120,8 @@ def _values(value: Any) -> Any:
 def shown_type(value: Any) -> str:
     """The type of a value (the check's or one the learner's code returned) by the name the
     learner's code knows it by: ``Tensor`` for a learner's tensor (its class's name for a Tensor
-    subclass), the class's own name for an exception or object of the learner's process, ``None``
-    for None, ``tuple``, ``int``, ... for the rest; never the check's stand-ins (``RemoteTensor``)."""
-    if value is None:
-        return "None"
+    subclass), the class's own name for an exception or object of the learner's process, and
+    ``NoneType``, ``tuple``, ``int``, ... for the rest; never the check's stand-ins (``RemoteTensor``)."""
     if isinstance(value, RemoteTensor):
         return "Tensor" if value.subclass is None else value.subclass.rsplit(".", 1)[-1]
     if isinstance(value, (RemoteObject, RemoteException, LearnerRaised)):

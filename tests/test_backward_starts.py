@@ -124,4 +124,4 @@ def test_a_learners_tensor_is_named_as_the_learner_knows_it(learner) -> None:
     returned = learner.autograd_grad(learner.tensor(X, requires_grad=True))
     assert shown_type(returned) == "tuple" and shown_type(returned[0]) == "Tensor"
     assert shown_type(learner.from_the_leaf(learner.tensor(X, requires_grad=True))) == "RuntimeError"
-    assert shown_type(None) == "None" and shown_type(3) == "int"
+    assert shown_type(None) == "NoneType" and shown_type(3) == "int"
