@@ -71,9 +71,11 @@ F_WORDS = Text("the book's f: b = 2·a doubled while b.norm() < 1000, then b if 
                "书中的 f：b = 2·a，在 b.norm() < 1000 时不断翻倍，然后若 b.sum() > 0 取 b，否则取 100·b")
 F_NUDGE = Text("the loop and the branch test the whole tensor (its norm, its sum) and stop or choose once, "
                "so one factor k multiplies every entry; compare each condition with the book's, comparison by "
-               "comparison.",
+               "comparison, computed as the book does: b.norm() and b.sum() of the float32 b (in float64, as a "
+               "sum of squares or added in another order, they can fall on the other side of 1000 or 0).",
                "循环和分支检查的是整个张量（它的范数、它的和），只停止或选择一次，所以所有元素都乘以同一个"
-               "因子 k；请把每个条件与书中的逐一对照，比较符号也要一致。")
+               "因子 k；请把每个条件与书中的逐一对照，比较符号也要一致，并且像书中那样计算：对 float32 的 b "
+               "取 b.norm() 和 b.sum()（用 float64、写成平方和或换一种顺序相加，结果可能落到 1000 或 0 的另一侧）。")
 
 
 def assert_is_f_of(d, a: torch.Tensor, name: str) -> None:
