@@ -6,7 +6,9 @@ operation that produced it in y.grad_fn. For x = torch.arange(4.0) the book prin
 tensor(28., grad_fn=<MulBackward0>): the last step of 2 * (dot product) is a multiplication.
 
 Write two_x_dot_x(x): x is a vector that already records gradients. Return y = 2·xᵀx as a
-0-dim tensor (a scalar), computed from x with torch operations so that the graph is recorded.
+0-dim tensor (shape (), as torch.dot returns it and the book prints it; a 1×1 tensor, though
+backward() treats any one-element tensor as a scalar, is not 0-dim), computed from x with torch
+operations so that the graph is recorded.
 Do not call backward() yet: building the graph leaves x.grad at None. This kata teaches what a
 recorded graph is and where to see it (y.grad_fn).
 
@@ -14,8 +16,9 @@ recorded graph is and where to see it (y.grad_fn).
 计算图，结果会在 y.grad_fn 中记住产生它的那一步运算。对 x = torch.arange(4.0)，书中打印出
 tensor(28., grad_fn=<MulBackward0>)：2 *（点积）的最后一步是乘法。
 
-编写 two_x_dot_x(x)：x 是一个已经记录梯度的向量。返回 0 维张量（标量）y = 2·xᵀx，要用 torch
-运算由 x 计算得到，这样计算图才会被记录下来。先不要调用 backward()：只构建计算图时，x.grad 仍是 None。
+编写 two_x_dot_x(x)：x 是一个已经记录梯度的向量。返回 0 维张量 y = 2·xᵀx（形状为 ()，
+就像 torch.dot 返回、书中打印的那样；backward() 会把任何只有一个元素的张量当作标量，但 1×1 的张量
+不是 0 维），要用 torch 运算由 x 计算得到，这样计算图才会被记录下来。先不要调用 backward()：只构建计算图时，x.grad 仍是 None。
 本练习讲的是什么是被记录的计算图，以及在哪里看到它（y.grad_fn）。
 
 Hints / 提示: autograd-kata hint k02    Check / 检查: autograd-kata run k02

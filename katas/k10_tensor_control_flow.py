@@ -10,9 +10,11 @@ shape and dtype; and backward_through_f(a): for an a that records gradients, com
 run one backward pass so that each entry a.grad[i] is ∂d[i]/∂a[i], the derivative of the matching
 entry of d, and return d.
 
-Now f(a) has a's shape: it is no longer a scalar. The checks draw float32 vectors, matrices and
-3-D tensors with no zero entry, always including the edge cases of the loop and the branch
-(b.norm() exactly 1000, b.sum() exactly 0). They compare f(a) and the d you return with the
+Now f(a) has a's shape: it is no longer a scalar (unless a has one element). The checks draw
+float32 vectors, matrices and 3-D tensors with no zero entry, always including the edge cases of
+the loop and the branch (b.norm() exactly 1000, b.sum() exactly 0), "exactly" as torch computes
+b.norm() and b.sum() in float32 (the book's code run on a float32 a): a norm or a sum computed in
+float64, as a sum of squares, or adding in another order can fall on the other side of the bound. They compare f(a) and the d you return with the
 book's f, within torch.testing's default tolerance for float32 (rtol 1.3e-6, atol 1e-5); count
 the backward passes that reach a (exactly one); and expect a.grad ≈ k in every entry, the one
 number with f(a) = k·a (the book's d / a).
@@ -25,8 +27,10 @@ number with f(a) = k·a (the book's d / a).
 backward_through_f(a)：对一个记录梯度的 a，计算 d = f(a)，执行一次反向传播，使 a.grad 的每个
 元素 a.grad[i] 都等于 ∂d[i]/∂a[i]，即 d 中对应元素的导数，并返回 d。
 
-现在 f(a) 与 a 形状相同，不再是标量。检查会抽取没有零元素的 float32 向量、矩阵和三维张量，
-并且总会包含循环和分支的边界情况（b.norm() 恰好等于 1000，b.sum() 恰好等于 0）。检查会把
+现在 f(a) 与 a 形状相同，不再是标量（除非 a 只有一个元素）。检查会抽取没有零元素的 float32 向量、
+矩阵和三维张量，并且总会包含循环和分支的边界情况（b.norm() 恰好等于 1000，b.sum() 恰好等于 0），
+“恰好”指 torch 以 float32 计算 b.norm() 和 b.sum() 的结果，也就是书中代码在 float32 的 a 上运行的结果：
+用 float64 计算、写成平方和、或者换一种顺序相加得到的范数或和，可能会落到边界的另一侧。检查会把
 f(a) 和你返回的 d 与书中的 f 比较，容差为 torch.testing 对 float32 的默认值（rtol 1.3e-6，
 atol 1e-5）；统计到达 a 的反向传播次数（恰好一次）；并要求 a.grad 的每个元素都约等于 k，
 即满足 f(a) = k·a 的那个数（也就是书中的 d / a）。

@@ -23,24 +23,40 @@ def build_y(kata, x):
     __tracebackhide__ = True
     learner_x = kata.tensor(x, requires_grad=True)
     y = kata.two_x_dot_x(learner_x)
-    assert_y_is_a_scalar_tensor(y, x.device)
+    assert_y_is_a_0_dim_tensor(y, x.device)
     if learner_x.passes:
-        fail(Text("two_x_dot_x(x) ran a backward pass (and then put x.grad back to None): "
-                  + ONLY_BUILD.en, "two_x_dot_x(x) 执行了反向传播（之后又把 x.grad 改回了 None）：" + ONLY_BUILD.zh),
+        then = afterwards(learner_x.grad)
+        fail(Text(f"two_x_dot_x(x) ran a backward pass{then.en if then else ''}: " + ONLY_BUILD.en,
+                  f"two_x_dot_x(x) 执行了反向传播{then.zh if then else ''}：" + ONLY_BUILD.zh),
              name="two_x_dot_x(x)")
     assert_grad_is_none(learner_x, name="x", nudge=ONLY_BUILD)
     return learner_x, y
 
 
-def assert_y_is_a_scalar_tensor(y, device):
+def afterwards(grad) -> Text | None:
+    """What the learner's code did to x.grad after its backward pass, as a message says it: put it
+    back to None, or zeroed it (None when x.grad still holds what the pass left, or anything else)."""
+    if grad is None:
+        return Text(" (and then put x.grad back to None)", "（之后又把 x.grad 改回了 None）")
+    if not grad.value.any():
+        return Text(" (and then zeroed x.grad)", "（之后又把 x.grad 清零了）")
+    return None
+
+
+def assert_y_is_a_0_dim_tensor(y, device):
     assert_is_tensor(y, name="y", device=device,
                      nudge=Text("keep y a torch tensor: .item() or float() give a Python number, which "
                                 "autograd cannot follow back to x.",
                                 "y 要保持为 torch 张量：.item() 或 float() 得到的是 Python 数，"
                                 "自动求导无法由它追溯到 x。"))
+    one_number = y.value.numel() == 1
     assert_is_tensor(y, name="y", shape=(),
-                     nudge=Text("xᵀx is the dot product of x with itself: one number, not one per element.",
-                                "xᵀx 是 x 与自身的点积：只有一个数，而不是每个元素一个。"))
+                     nudge=Text("y is one number, but this kata asks for it as a 0-dim tensor (shape ()), as "
+                                "torch.dot(x, x) returns it: take the dot product of the vector x with itself.",
+                                "y 是一个数，但本练习要求它是 0 维张量（形状为 ()），就像 torch.dot(x, x) 返回的那样："
+                                "直接求向量 x 与自身的点积。") if one_number else
+                     Text("xᵀx is the dot product of x with itself: one number, not one per element.",
+                          "xᵀx 是 x 与自身的点积：只有一个数，而不是每个元素一个。"))
 
 
 @example(x=torch.arange(4.0))  # the book's x: y = 28

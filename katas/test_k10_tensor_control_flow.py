@@ -21,6 +21,18 @@ NOT_A_SCALAR = "only for scalar outputs"
 NORM_REACHES_1000 = torch.tensor([300.0, 400.0])
 #: b doubles to exactly 1000 (62.5 → 125 → … → 1000): the same boundary for a 1-element a.
 DOUBLES_TO_1000 = torch.tensor([62.5])
+#: b ends at [-346.6, 686.8, -638.9], whose norm as torch computes it in float32 (the book's b.norm())
+#: is exactly 1000, where float64 gives 999.99998: the loop stops. A loop that tests the norm in float64
+#: (b.double().norm(), math.sqrt, np.linalg.norm) or squared (b.pow(2).sum() < 1000**2), or as
+#: torch.sqrt((b * b).sum()), doubles once more. Found by a search over random float32 directions of
+#: norm 1000, nudged by a few units in the last place, that kept those where some such test disagrees.
+NORM_1000_IN_FLOAT32 = torch.tensor([-21.665407180786133, 42.92316818237305, -39.93070983886719])
+#: b ends with b.sum() exactly 0 as torch sums float32 (the book's b.sum()), where float64 gives
+#: 2.4e-5, and NumPy's float32 sum, Python's sum() of the entries or b.sum(-1).sum() sum in another
+#: order and give other signs: the book takes the 100·b branch. Found by the same kind of search, over
+#: float32 matrices whose last entry cancels the torch sum of the others.
+SUM_0_IN_FLOAT32 = torch.tensor([[13.795793533325195, -53.61343002319336, -0.022095102816820145],
+                                 [22.716720581054688, 35.02874755859375, -17.90573501586914]])
 #: b = 2·a has norm 999.5, just below 1000: the loop doubles it once more (the other side of the bound).
 JUST_BELOW_1000 = torch.tensor([499.75])
 #: a itself has norm 1000, so b = 2·a is past the bound before the loop: the loop never runs, and
@@ -59,9 +71,11 @@ F_WORDS = Text("the book's f: b = 2·a doubled while b.norm() < 1000, then b if 
                "书中的 f：b = 2·a，在 b.norm() < 1000 时不断翻倍，然后若 b.sum() > 0 取 b，否则取 100·b")
 F_NUDGE = Text("the loop and the branch test the whole tensor (its norm, its sum) and stop or choose once, "
                "so one factor k multiplies every entry; compare each condition with the book's, comparison by "
-               "comparison.",
+               "comparison, computed as the book does: b.norm() and b.sum() of the float32 b (in float64, as a "
+               "sum of squares or added in another order, they can fall on the other side of 1000 or 0).",
                "循环和分支检查的是整个张量（它的范数、它的和），只停止或选择一次，所以所有元素都乘以同一个"
-               "因子 k；请把每个条件与书中的逐一对照，比较符号也要一致。")
+               "因子 k；请把每个条件与书中的逐一对照，比较符号也要一致，并且像书中那样计算：对 float32 的 b "
+               "取 b.norm() 和 b.sum()（用 float64、写成平方和或换一种顺序相加，结果可能落到 1000 或 0 的另一侧）。")
 
 
 def assert_is_f_of(d, a: torch.Tensor, name: str) -> None:
@@ -91,6 +105,8 @@ def run_backward(kata, learner_a):
 
 
 @example(a=NORM_REACHES_1000)
+@example(a=NORM_1000_IN_FLOAT32)
+@example(a=SUM_0_IN_FLOAT32)
 @example(a=DOUBLES_TO_1000)
 @example(a=JUST_BELOW_1000)
 @example(a=LOOP_NEVER_RUNS)
@@ -106,6 +122,8 @@ def test_f_follows_the_book_for_the_whole_tensor(kata, device, a):
 
 
 @example(a=NORM_REACHES_1000)
+@example(a=NORM_1000_IN_FLOAT32)
+@example(a=SUM_0_IN_FLOAT32)
 @example(a=SUM_IS_ZERO)
 @example(a=MIXED_SIZES)
 @example(a=ROUNDED_BRANCH)

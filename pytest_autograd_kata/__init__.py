@@ -24,6 +24,7 @@ _EXPORTS = {
     "assert_gradgradcheck": "assertions",
     "assert_grad_from_backward": "assertions",
     "shown": "assertions",
+    "shown_type": "assertions",
     "Text": "course.i18n",
     "strategies": None,
 }

@@ -31,7 +31,7 @@ from torch.autograd import gradcheck as _gradcheck, gradgradcheck as _gradgradch
 from torch.testing._comparison import default_tolerances as _default_tolerances
 
 from .course.i18n import Text, t
-from .remote import RemoteFunction, RemoteObject, RemoteTensor, gradient_check
+from .remote import LearnerRaised, RemoteException, RemoteFunction, RemoteObject, RemoteTensor, gradient_check
 
 #: how many differing elements a message lists
 SHOWN_ELEMENTS = 3
@@ -117,8 +117,14 @@ def _values(value: Any) -> Any:
     return value.value if isinstance(value, RemoteTensor) else value
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, RemoteObject):
+def shown_type(value: Any) -> str:
+    """The type of a value (the check's or one the learner's code returned) by the name the
+    learner's code knows it by: ``Tensor`` for a learner's tensor (its class's name for a Tensor
+    subclass), the class's own name for an exception or object of the learner's process, and
+    ``NoneType``, ``tuple``, ``int``, ... for the rest; never the check's stand-ins (``RemoteTensor``)."""
+    if isinstance(value, RemoteTensor):
+        return "Tensor" if value.subclass is None else value.subclass.rsplit(".", 1)[-1]
+    if isinstance(value, (RemoteObject, RemoteException, LearnerRaised)):
         return value.type_name.rsplit(".", 1)[-1]
     return type(value).__name__
 
@@ -132,7 +138,7 @@ def assert_is_tensor(value: Any, *, name: str, shape: Sequence[int] | None = Non
         _fail("tensor_subclass", name, nudge, kind=value.subclass.rsplit(".", 1)[-1])
     value = _values(value)
     if not _is_tensor(value):
-        _fail("not_a_tensor", name, nudge, kind=_kind(value))
+        _fail("not_a_tensor", name, nudge, kind=shown_type(value))
     if shape is not None and tuple(value.shape) != tuple(shape):
         _fail("wrong_shape", name, nudge, obtained=tuple(value.shape), expected=tuple(shape))
     if dtype is not None and value.dtype != dtype:

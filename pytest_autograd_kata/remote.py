@@ -249,7 +249,10 @@ class Observed:
         self.request = request
         #: (which forbidden function, line of the learner's file), each once, in call order
         self.forbidden: list[tuple[str, int]] = []
-        #: each backward pass started: {"kind": "backward" | "grad", "shape": [...], "gradient": bool}
+        #: each backward pass started: {"kind": "backward" | "grad", "gradient": bool (one was given),
+        #: "roots": [{"shape", "dtype", "grad_fn" (its name; None for a leaf), "is_leaf", "value" (a
+        #: plain tensor of its values; None past 256 elements)}, ...]}, each root's facts read
+        #: through torch's own descriptors in the learner's process
         self.backward_calls: list[dict] = []
         #: per call, the branch path it took: (digest, steps)
         self.paths: list[tuple[str, int]] = []
@@ -258,9 +261,23 @@ class Observed:
         for label, line in found.get("forbidden", []):
             if (label, line) not in self.forbidden:
                 self.forbidden.append((label, line))
-        self.backward_calls += found.get("backward_calls", [])
+        self.backward_calls += [{**call, "roots": [_root(root) for root in call["roots"]]}
+                                for call in found.get("backward_calls", [])]
         if "path" in found:
             self.paths.append(tuple(found["path"]))
+
+
+def _root(root: dict) -> dict:
+    """A backward pass's root as the learner's process described it, its values as a plain
+    tensor ("value"; None where they did not come, or do not fit its dtype and shape)."""
+    found = {key: value for key, value in root.items() if key != "values"}
+    dtype, found["value"] = codec.DTYPES.get(root["dtype"]), None
+    if dtype is not None and root["values"] is not None:
+        try:
+            found["value"] = torch.tensor(root["values"], dtype=dtype).reshape(root["shape"])
+        except (TypeError, ValueError, RuntimeError):
+            pass
+    return found
 
 
 class Budget:

@@ -16,8 +16,16 @@ _read = {name: _BASE[name].__get__ for name in ("requires_grad", "is_leaf", "ret
                                                 "_version", "dtype", "shape", "device")}
 _detach, _clone, _untyped_storage, _storage_offset = (_BASE[name] for name in ("detach", "clone", "untyped_storage",
                                                                                 "storage_offset"))
+_tolist, _numel, _reshape = _BASE["tolist"], _BASE["numel"], _BASE["reshape"]
 _register_post_accumulate_grad_hook = vars(torch.Tensor)["register_post_accumulate_grad_hook"]
 _equal, _type = torch.equal, type
+#: turns every __torch_function__ off while it is held: a Tensor subclass of the learner's then
+#: cannot answer a descriptor read for its tensor
+_no_torch_function = torch._C.DisableTorchFunction
+
+#: a backward pass's root of more elements than this is reported without its values (a kata's
+#: inputs have at most 125), so that many passes from large tensors stay a small report
+ROOT_VALUES_KEPT = 256
 
 
 def requires_grad(tensor: torch.Tensor) -> bool:
@@ -49,6 +57,25 @@ def describe(tensor: torch.Tensor) -> dict:
             "device": str(_read["device"](tensor)), "requires_grad": requires_grad(tensor), "is_leaf": is_leaf(tensor),
             "grad_fn": None if grad_fn is None else _type(grad_fn).__name__, "version": _read["_version"](tensor),
             "storage": storage, "offset": _storage_offset(tensor)}
+
+
+def root(tensor: torch.Tensor) -> dict:
+    """What a backward pass that starts from ``tensor`` starts from: its shape and dtype, the
+    node that made it (None for a leaf or a tensor out of any graph), whether it is a leaf, and
+    its values, flattened (None for a root past ROOT_VALUES_KEPT elements, a complex one, or one
+    whose values cannot be read, on the meta device)."""
+    with _no_torch_function():
+        grad_fn = _read["grad_fn"](tensor)
+        dtype = _read["dtype"](tensor)
+        values = None
+        if _numel(tensor) <= ROOT_VALUES_KEPT and not dtype.is_complex:
+            try:
+                values = _tolist(_reshape(_detach(tensor), (-1,)))
+            except (RuntimeError, NotImplementedError):
+                pass
+        return {"shape": list(_read["shape"](tensor)), "dtype": str(dtype).removeprefix("torch."),
+                "grad_fn": None if grad_fn is None else _type(grad_fn).__name__, "is_leaf": is_leaf(tensor),
+                "values": values}
 
 
 def copy(tensor: torch.Tensor) -> torch.Tensor:

@@ -33,6 +33,7 @@ from . import probes  # noqa: F401
 from . import audit, codec, facts, integrity, names, sandbox, wire
 
 TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
+_TENSOR = torch.Tensor
 #: how many of the learner's frames an exception's description lists
 FRAMES_SHOWN = 5
 MESSAGE_LIMIT = 4000
@@ -129,12 +130,17 @@ class KataModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 class BackwardCalls(TorchFunctionMode):
-    """Records each backward pass started while active: how (``backward`` or
-    ``autograd.grad``), the shape it started from, and whether a gradient was given."""
+    """Records each backward pass started while active: how (``backward`` or ``autograd.grad``),
+    whether a gradient was given, and where it starts: each root's facts (see
+    :func:`.facts.root`), read through torch's own descriptors, not what the learner's objects say
+    of themselves. A sequence of roots other than a plain list or tuple is recorded as no root:
+    only what torch reads from it is the pass's start, and a check that looks for one then finds
+    none."""
 
-    GRADIENT_KEYWORD = {torch.Tensor.backward: ("backward", "gradient"),
-                        torch.autograd.backward: ("backward", "grad_tensors"),
-                        torch.autograd.grad: ("grad", "grad_outputs")}
+    #: for each function, its kind, and the keyword and position of its gradient argument
+    GRADIENT_ARGUMENT = {torch.Tensor.backward: ("backward", "gradient", 1),
+                         torch.autograd.backward: ("backward", "grad_tensors", 1),
+                         torch.autograd.grad: ("grad", "grad_outputs", 2)}
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,18 +148,30 @@ class BackwardCalls(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func in self.GRADIENT_KEYWORD:
-            kind, keyword = self.GRADIENT_KEYWORD[func]
-            root = args[0] if args else kwargs.get("tensors", kwargs.get("outputs"))
-            root = root if isinstance(root, torch.Tensor) else next(iter(root), None)
-            given = kwargs.get(keyword)
-            if given is None and len(args) > 1 and kind == "backward":
-                given = args[1]
-            if given is None and len(args) > 2 and kind == "grad":
-                given = args[2]
-            self.starts.append({"kind": kind, "shape": list(getattr(root, "shape", [])),
-                                "gradient": given is not None})
+        if func in self.GRADIENT_ARGUMENT:
+            kind, keyword, position = self.GRADIENT_ARGUMENT[func]
+            roots = args[0] if args else kwargs.get("tensors", kwargs.get("outputs"))
+            gradient = kwargs.get(keyword, args[position] if len(args) > position else None)
+            self.starts.append({"kind": kind, "gradient": _any_given(gradient),
+                                "roots": [facts.root(root) for root in _tensors(roots)]})
         return func(*args, **kwargs)
+
+
+def _tensors(given: Any) -> list:
+    """The tensors a pass starts from: one tensor, or those of a plain list or tuple (by their
+    types, which an object cannot misstate as it can its ``__class__``)."""
+    if issubclass(type(given), _TENSOR):
+        return [given]
+    if type(given) in (list, tuple):
+        return [item for item in given if issubclass(type(item), _TENSOR)]
+    return []
+
+
+def _any_given(gradient: Any) -> bool:
+    """Whether a gradient argument was given: a value, or a list or tuple with one that is not None."""
+    if type(gradient) in (list, tuple):
+        return any(item is not None for item in gradient)
+    return gradient is not None
 
 
 class ForbiddenOperators(TorchDispatchMode):
