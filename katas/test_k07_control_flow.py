@@ -5,6 +5,7 @@ import torch
 from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, shown,
+                                  shown_type,
                                   fail, strategies as kst)
 from pytest_autograd_kata.remote import RemoteTensor
 
@@ -126,8 +127,8 @@ def test_gradient_of_f_returns_a_grad_itself_and_d(kata, device, a):
     k, expected_d = book_values(a.to(device))
     returned = kata.gradient_of_f(learner_a)
     if not isinstance(returned, tuple) or len(returned) != 2:
-        fail(Text(f"gradient_of_f(a) returned {type(returned).__name__}; return the tuple (a.grad, d).",
-                  f"gradient_of_f(a) 返回了 {type(returned).__name__}；请返回元组 (a.grad, d)。"),
+        fail(Text(f"gradient_of_f(a) returned {shown_type(returned)}; return the tuple (a.grad, d).",
+                  f"gradient_of_f(a) 返回了 {shown_type(returned)}；请返回元组 (a.grad, d)。"),
              name="gradient_of_f(a)")
     grad, d = returned
     assert_grad_from_backward(
@@ -136,8 +137,8 @@ def test_gradient_of_f_returns_a_grad_itself_and_d(kata, device, a):
                    "用传进来的 a 计算 d，再对 d 执行一次反向传播：自动求导会填写 a.grad。"))
     if grad is not learner_a.grad:
         what = "a copy of it or a value computed another way" if isinstance(grad, RemoteTensor) \
-            else f"a {type(grad).__name__}"
-        what_zh = "它的拷贝或用别的方法算出的值" if isinstance(grad, RemoteTensor) else f"一个 {type(grad).__name__}"
+            else f"a {shown_type(grad)}"
+        what_zh = "它的拷贝或用别的方法算出的值" if isinstance(grad, RemoteTensor) else f"一个 {shown_type(grad)}"
         fail(Text(f"the first element gradient_of_f(a) returned is not a.grad itself but {what}. The kata "
                   "asks for the gradient autograd stored: return the tensor the backward pass left in a.grad.",
                   f"gradient_of_f(a) 返回的第一个元素不是 a.grad 本身，而是{what_zh}。"
@@ -159,8 +160,8 @@ def verdict(said) -> bool:
     if isinstance(said, (numpy.bool_, numpy.ndarray)) and said.dtype == numpy.bool_ and said.size == 1:
         return bool(said)
     if not isinstance(said, bool):
-        fail(Text(f"agrees_with_d_over_a returned {type(said).__name__}; return True or False.",
-                  f"agrees_with_d_over_a 返回了 {type(said).__name__}；请返回 True 或 False。"),
+        fail(Text(f"agrees_with_d_over_a returned {shown_type(said)}; return True or False.",
+                  f"agrees_with_d_over_a 返回了 {shown_type(said)}；请返回 True 或 False。"),
              name="agrees_with_d_over_a")
     return said
 

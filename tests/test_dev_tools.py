@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_autograd_kata.authoring import dev
+from pytest_autograd_kata.authoring import dev, devcheck
+from pytest_autograd_kata.authoring.answers import Answer, Verdict
+from pytest_autograd_kata.course import outcomes
+from pytest_autograd_kata.course.outcomes import CheckResult, KataResult
 from pytest_autograd_kata.course.checksums import write_record
 from pytest_autograd_kata.cli import main
 from pytest_autograd_kata.course.data import Kata, load_course
@@ -217,3 +220,17 @@ def test_a_mutant_keeps_its_id_when_the_solution_gains_lines_elsewhere() -> None
     # every mutant of the function is still there under its id; only the new lines' mutants are new
     assert set(before) <= set(after) and all(i.startswith(("module:", "unused:")) for i in set(after) - set(before))
     assert all(before[i] != after[i] for i in before)  # the same change, at another line
+
+
+@pytest.mark.parametrize("message, problem", [
+    ("make_x returned RemoteTensor; return a tensor", True),
+    ("agrees_with_d_over_a returned RemoteObject; return True or False", True),
+    ("make_x returned Tensor; return the tuple (x, y)", False),
+])
+def test_dev_check_refuses_a_message_that_names_the_checks_stand_ins(message: str, problem: bool) -> None:
+    kata = load_course(Path(__file__).parents[1] / "katas").katas[0]
+    result = KataResult(kata.id, kata.title, 1.0, [CheckResult(kata.id, "test_x", outcomes.FAILED, message)])
+    row = devcheck.KataCheck(kata)
+    found = devcheck.judge("wrong", row, Verdict(Answer(kata, "", "corpus/k01/x.py"), result))
+    assert bool(found) == problem
+    assert not found or "RemoteTensor" in found[0] or "RemoteObject" in found[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -29,9 +30,14 @@ from ..grading.pool import Pool
 from ..grading.workdir import WorkFolder
 from ..runner import sandbox
 from ..course.summary import flag_lines, status_word
+from ..remote import LearnerRaised, RemoteException, RemoteFunction, RemoteKata, RemoteObject, RemoteTensor
 
 #: what a kata's status says about an answer: the checks rejected it
 REJECTED = (outcomes.FAILED, outcomes.ERROR, outcomes.TIMEOUT)
+#: the checks' stand-ins for what the learner's process holds: names no learner wrote, which a
+#: message must never show (a learner's tensor is a Tensor: assertions.shown_type)
+STAND_INS = re.compile(r"\b(%s)\b" % "|".join(c.__name__ for c in (RemoteTensor, RemoteObject, RemoteException,
+                                                                      RemoteFunction, RemoteKata, LearnerRaised)))
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,10 @@ class Verdict:
         said = [self.result.forced_message] + [c.message for c in self.result.checks if c.status != outcomes.PASSED]
         said += flag_lines(self.result)[1:]  # a right answer flagged for review fails the course's promise
         return [m.strip() for m in said if m.strip()]
+
+    def stand_ins(self) -> list[str]:
+        """The checks' own stand-in classes its messages name (see STAND_INS)."""
+        return sorted({found for message in self.messages() for found in STAND_INS.findall(message)})
 
     @property
     def rejected(self) -> bool:

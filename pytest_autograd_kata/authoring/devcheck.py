@@ -208,6 +208,9 @@ def judge(kind: str, row: KataCheck, verdict: Verdict) -> list[str]:
     label, said = verdict.answer.label, verdict.said()
     if verdict.result is None:
         return [t("dev_check_undecided", path=label, said=said)]
+    stand_ins = verdict.stand_ins()
+    if stand_ins:
+        return [t("dev_check_stand_in", path=label, names=", ".join(stand_ins), said=said)]
     if kind == "stub":
         row.stub = verdict.status
         return [] if verdict.status == outcomes.NOT_STARTED else [t("dev_check_stub_started", path=label, said=said)]
