@@ -1,7 +1,7 @@
 """Checks for k09 · backward twice (连续两次反向传播)."""
 import pytest
 import torch
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
                                   fail, strategies as kst)
@@ -111,6 +111,9 @@ def test_second_backward_returns_the_error_torch_raised(kata, device, name, x):
     assert_tensor_close(learner_x.grad, gradient, name="x.grad", expected_words=one_pass(name))
 
 
+# At x = 0 the gradient of Σx³ is 0, and so is twice it: there a first that shares x.grad's memory
+# holds the right values, and only its memory tells it from a copy.
+@example(name="(x ** 3).sum()", x=torch.zeros(3))
 @given(name=graphs, x=inputs)
 def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
     learner_x, y = learner_graph(kata, name, x, device)
@@ -140,6 +143,11 @@ def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
                         nudge=Text("first is what the first backward pass left in x.grad, copied before the "
                                    "second pass updates x.grad in place.",
                                    "first 是第一次反向传播留在 x.grad 中的结果，要在第二次反向传播就地更新 x.grad 之前拷贝下来。"))
+    if first.storage == learner_x.grad.storage:
+        fail(Text("first shares its memory with x.grad (as x.grad itself, a view of it or x.grad.detach() do), so "
+                  "the second pass changes it too: make first a copy, a tensor with memory of its own.",
+                  "first 与 x.grad 共用内存（x.grad 本身、它的视图或 x.grad.detach() 都是这样），所以第二次反向传播也会"
+                  "改变它：请让 first 成为一份拷贝，即拥有自己内存的张量。"), name="first")
     if total is not learner_x.grad:
         fail(Text(f"total, the second element {function} returned, is not x.grad itself: return the tensor "
                   "the two backward passes left in x.grad, not a copy or a value computed another way.",
