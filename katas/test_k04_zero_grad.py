@@ -150,11 +150,13 @@ LATER_CALL = Text("the first call was right, this later one was not. Each call m
 NEW_VALUES = "new values"
 #: The calls, in order: clearing twice and then accumulating on the same x, the same calls on an
 #: equal x and on another one, then x again with new values written into it in place (as a
-#: training step leaves it). Each call must answer for the x it is given, as it is then.
+#: training step leaves it), each function called again with the very x it had before. Each call
+#: must answer for the x it is given, as it is then.
 SEQUENCE = (("clear_then_backward_sum", "x"), ("clear_then_backward_sum", "x"),
             ("backward_sum_without_clearing", "x"), ("clear_then_backward_sum", "x2"),
             ("backward_sum_without_clearing", "x3"), ("clear_then_backward_sum", "x3"),
-            (NEW_VALUES, "x"), ("clear_then_backward_sum", "x"), ("backward_sum_without_clearing", "x2"))
+            (NEW_VALUES, "x"), ("clear_then_backward_sum", "x"), ("backward_sum_without_clearing", "x2"),
+            ("backward_sum_without_clearing", "x"))
 CLEARED = Text("ones, left by the last clear_then_backward_sum", "全 1，即最近一次 clear_then_backward_sum 留下的结果")
 ADDED = Text("ones from its last clear_then_backward_sum (before any, its old gradient), plus ones for each "
              "backward_sum_without_clearing since",

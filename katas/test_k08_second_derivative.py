@@ -164,12 +164,13 @@ LATER_CALL = Text("the first call was right, this later one was not. Each call m
                   "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 f 和 x（调用那一刻的 f 和 x）：不要保留之前调用"
                   "留下的任何东西（不要缓存，也不要用模块级变量）。")
 NEW_VALUES = "new values"
-#: The calls, in order: f's first derivative at x, then g's second and first derivatives at the
-#: same x, f's second derivative at x2 (another tensor with x's values), then f's derivatives at
-#: x again, with new values written into it in place (as a training step leaves it).
-SEQUENCE = (("first_derivative", "f", "x"), ("second_derivative", "g", "x"), ("first_derivative", "g", "x"),
-            ("second_derivative", "f", "x2"), ("first_derivative", "g", "x2"), (NEW_VALUES, "", "x"),
-            ("first_derivative", "f", "x"), ("second_derivative", "f", "x"))
+#: The calls, in order: f's first derivative at x, then g's and f's second derivatives and g's
+#: first at the same x, f's second and g's first derivative at x2 (another tensor with x's
+#: values), then f's first and second derivatives at x again, the same calls with the very same
+#: f and x, after new values were written into x in place (as a training step leaves it).
+SEQUENCE = (("first_derivative", "f", "x"), ("second_derivative", "g", "x"), ("second_derivative", "f", "x"),
+            ("first_derivative", "g", "x"), ("second_derivative", "f", "x2"), ("first_derivative", "g", "x2"),
+            (NEW_VALUES, "", "x"), ("first_derivative", "f", "x"), ("second_derivative", "f", "x"))
 #: f is one of torch's own functions, which the learner's process gets as the same object at
 #: every call (a partial is rebuilt for each), so a cache keyed by f and x would find it again.
 SAME_OBJECT_FUNCTIONS = st.sampled_from(["sin x", "tanh x"])
