@@ -26,8 +26,8 @@ BACKWARD_TO_GRAD = {"gradient": "grad_outputs", "retain_graph": "retain_graph", 
 GRAD_TO_BACKWARD = {value: key for key, value in BACKWARD_TO_GRAD.items()}
 #: a constant ten times larger or smaller: a tolerance, a bound or a step off by an order of magnitude
 SCALES = (10, 0.1)
-#: the decorator that memoizes a function, written so that the mutant needs no import of its own
-MEMOIZED = '@__import__("functools").cache'
+#: what memoizes a function: its own import (the mutant changes one place), then the decorator
+MEMOIZED = "import functools\n\n\n@functools.cache"
 
 
 def code(node, with_prefix: bool = True) -> str:
