@@ -28,6 +28,8 @@ BOOK = (torch.arange(4.0), 4 * torch.arange(4.0))
 # The smallest shape the statement allows, a single number: clearing by slicing (x.grad[:])
 # fails on it.
 SCALAR = (torch.tensor(-1.5), torch.tensor(2.5))
+# A single number in a tensor of shape (1,), which the statement names beside the 0-dim one.
+ONE_ELEMENT = (torch.tensor([0.25]), torch.tensor([-3.0]))
 
 SUM_GRADIENT = Text("ones: the gradient of y = x.sum()", "全 1：即 y = x.sum() 的梯度")
 CLEAR_BEFORE = Text("backward() adds to what x.grad already holds: clear the old gradient before the "
@@ -61,6 +63,7 @@ def one_backward_pass(learner_x, call, nudge=None):
 
 @example(x_and_old_grad=BOOK)
 @example(x_and_old_grad=SCALAR)
+@example(x_and_old_grad=ONE_ELEMENT)
 @given(x_and_old_grad=x_and_old_grad())
 def test_cleared_x_grad_is_ones(kata, device, x_and_old_grad):
     x, old = (tensor.to(device) for tensor in x_and_old_grad)

@@ -18,6 +18,8 @@ inputs = kst.tensors(kst.shapes(min_dims=0))
 BOOK_X = torch.arange(4.0)
 # The smallest shape the statement allows, a single number.
 SCALAR = torch.tensor(-1.5)
+# A single number in a tensor of shape (1,), which the statement names beside the 0-dim one.
+ONE_ELEMENT = torch.tensor([0.25])
 
 Y_NOT_RECORDED = Text("y has no grad_fn: y itself was computed outside autograd. Compute y = x * x "
                       "normally and detach only u; detach() makes a new tensor and leaves y as it was.",
@@ -48,6 +50,7 @@ def detach_step(kata, x):
 
 @example(x=BOOK_X)
 @example(x=SCALAR)
+@example(x=ONE_ELEMENT)
 @given(x=inputs)
 def test_x_grad_equals_u(kata, device, x):
     x = x.to(device)
