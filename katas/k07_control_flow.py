@@ -26,6 +26,10 @@ with rtol = 1.3e-6 and atol = 1e-5 for float32, rtol = 1e-7 and atol = 1e-7 for 
 give grad values within half this tolerance of d / a, which must count as equal, and values twice as
 far or more, which must not; so any usual way of writing this comparison works.
 
+The checks also call each function again on the very tensors of an earlier call, after writing new
+values into them in place (and, for gradient_of_f, after clearing a.grad to zeros in place): each
+call must work from its arguments as they are then, and keep nothing for later calls.
+
 Beware a = 0: b.norm() stays 0 and the while loop never ends. The checks never pass 0, and a check
 that runs too long is stopped.
 
@@ -50,6 +54,9 @@ gradient_of_f(a)：计算 d = f(a)，执行一次反向传播，返回元组 (a.
 |grad − d / a| ≤ atol + rtol·|d / a|，float32 取 rtol = 1.3e-6、atol = 1e-5，float64 取 rtol = 1e-7、atol = 1e-7。
 检查会给出与 d / a 相差不超过这个容差一半的 grad，它们必须算作相等；也会给出相差两倍容差或更多的 grad，
 它们必须算作不等。所以这个比较用任何常见的写法都可以。
+
+检查还会在就地给之前某次调用的那些张量写入新的值之后（对 gradient_of_f，还会先就地把 a.grad 清零），用这些张量
+再次调用各个函数：每次调用都必须依据调用那一刻的参数来完成，不为之后的调用保留任何东西。
 
 注意 a = 0：b.norm() 一直是 0，while 循环永远不会结束。检查不会传入 0，运行过久的检查会被停止。
 

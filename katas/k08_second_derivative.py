@@ -15,7 +15,9 @@ of adding it into x.grad as backward() does: x.grad stays None.
 
 Write first_derivative(f, x): return dy/dx for y = f(x), element by element, as a tensor that
 carries a grad_fn. Then second_derivative(f, x): d²y/dx², the derivative of the first derivative.
-For f(x) = x³ it is 6x; for sin x it is -sin x.
+For f(x) = x³ it is 6x; for sin x it is -sin x. The checks call both functions many times in a row,
+with several f, on the same x (its values sometimes changed in place) and on others: each call must
+work from its own f and x, as they are then, and keep nothing for later calls.
 
 本节的第一道练习问：为什么计算二阶导数比一阶导数的开销大得多？要对导数再求导，自动求导必须记录下这个导数是如何
 计算出来的：torch.autograd.grad(y, x, create_graph=True) 在返回 dy/dx 的同时，还记录了反向传播本身的计算图，
@@ -29,6 +31,8 @@ x.grad 中，所以 x.grad 要保持为 None。
 
 编写 first_derivative(f, x)：逐元素返回 y = f(x) 的 dy/dx，而且结果要带有 grad_fn。再编写
 second_derivative(f, x)：d²y/dx²，即一阶导数的导数。对 f(x) = x³ 结果是 6x；对 sin x 结果是 -sin x。
+检查会用好几个 f 连续多次调用这两个函数，既用同一个 x（它的值有时会被就地修改），也用别的 x：每次调用都必须依据它自己的
+f 和 x（调用那一刻的 f 和 x）来完成，不为之后的调用保留任何东西。
 
 Hints / 提示: autograd-kata hint k08    Check / 检查: autograd-kata run k08
 """

@@ -22,7 +22,8 @@ draw x from domain() and check that autograd's g'(x) matches finite differences 
 float64); that g's path is the same at any two points between neighbouring boundaries, drawn at
 random and on a fine grid; that the path just left of each boundary differs from the path just
 right of it; and, on a fine grid refined wherever the slope or the value seems to jump, that g
-has no kink or jump between boundaries.
+has no kink or jump between boundaries. They also call g again on one tensor after writing a new value
+into it in place: each call must work from x as it is then, and keep nothing for later calls.
 
 书中说明了自动求导能跟随 Python 控制流：f(a) 在范数小于 1000 时不断把 a 翻倍，
 并按和的符号选择分支，而 d.backward() 依然给出正确的 a.grad。本节的练习：自己设计一个
@@ -41,7 +42,8 @@ if / while / for 所走的路径取决于 x 的值，使得在你的定义域上
 检查始终离每个边界至少 0.001：从 domain() 中抽取 x，检查自动求导得到的 g'(x) 与有限差分一致
 （gradcheck，float64）；在相邻两个边界之间任取两点（随机抽取，也在细网格上逐点检查），g 的
 路径都相同；每个边界左侧紧邻处的路径与右侧紧邻处的路径不同；并在细网格上、在斜率或函数值
-看起来发生跳跃的地方继续加密，确认 g 在边界之间没有折点或跳跃。
+看起来发生跳跃的地方继续加密，确认 g 在边界之间没有折点或跳跃。检查还会在就地给同一个张量写入新的值之后再次
+调用 g：每次调用都必须依据调用那一刻的 x 来完成，不为之后的调用保留任何东西。
 
 Hints / 提示: autograd-kata hint k11    Check / 检查: autograd-kata run k11
 """

@@ -28,6 +28,8 @@ BOOK = (torch.arange(4.0), 4 * torch.arange(4.0))
 # The smallest shape the statement allows, a single number: clearing by slicing (x.grad[:])
 # fails on it.
 SCALAR = (torch.tensor(-1.5), torch.tensor(2.5))
+# A single number in a tensor of shape (1,), which the statement names beside the 0-dim one.
+ONE_ELEMENT = (torch.tensor([0.25]), torch.tensor([-3.0]))
 
 SUM_GRADIENT = Text("ones: the gradient of y = x.sum()", "全 1：即 y = x.sum() 的梯度")
 CLEAR_BEFORE = Text("backward() adds to what x.grad already holds: clear the old gradient before the "
@@ -61,6 +63,7 @@ def one_backward_pass(learner_x, call, nudge=None):
 
 @example(x_and_old_grad=BOOK)
 @example(x_and_old_grad=SCALAR)
+@example(x_and_old_grad=ONE_ELEMENT)
 @given(x_and_old_grad=x_and_old_grad())
 def test_cleared_x_grad_is_ones(kata, device, x_and_old_grad):
     x, old = (tensor.to(device) for tensor in x_and_old_grad)
@@ -138,3 +141,71 @@ def test_without_clearing_the_gradients_add_up(kata, device, x_and_old_grad):
                         nudge=Text("this function shows PyTorch's default: do not clear x.grad here.",
                                    "这个函数展示的是 PyTorch 的默认行为：这里不要清除 x.grad。")
                         if cleared else ONE_PER_ELEMENT)
+
+
+
+#: Who is who in a run of calls: x, x2 (another tensor with x's values) and x3 (other values).
+CAST = Text("x2 is another tensor with x's values, x3 a third tensor", "x2 是与 x 值相同的另一个张量，x3 是第三个张量")
+LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own x alone, as "
+                  "it is at that call: keep nothing from an earlier call (no cache, no module-level variable).",
+                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 x（调用那一刻的 x）：不要保留之前调用留下的"
+                  "任何东西（不要缓存，也不要用模块级变量）。")
+NEW_VALUES = "new values"
+#: The calls, in order: clearing twice and then accumulating on the same x, the same calls on an
+#: equal x and on another one, then x again with new values written into it in place (as a
+#: training step leaves it), each function called again with the very x it had before. Each call
+#: must answer for the x it is given, as it is then.
+SEQUENCE = (("clear_then_backward_sum", "x"), ("clear_then_backward_sum", "x"),
+            ("backward_sum_without_clearing", "x"), ("clear_then_backward_sum", "x2"),
+            ("backward_sum_without_clearing", "x3"), ("clear_then_backward_sum", "x3"),
+            (NEW_VALUES, "x"), ("clear_then_backward_sum", "x"), ("backward_sum_without_clearing", "x2"),
+            ("backward_sum_without_clearing", "x"))
+CLEARED = Text("ones, left by the last clear_then_backward_sum", "全 1，即最近一次 clear_then_backward_sum 留下的结果")
+ADDED = Text("ones from its last clear_then_backward_sum (before any, its old gradient), plus ones for each "
+             "backward_sum_without_clearing since",
+             "它最近一次 clear_then_backward_sum 留下的全 1（在此之前则是它的旧梯度），再为此后的每次 "
+             "backward_sum_without_clearing 加上 1")
+
+
+def calls_so_far(steps) -> Text:
+    shown = ", ".join(f"({who} given new values in place)" if function == NEW_VALUES else f"{function}({who})"
+                      for function, who in steps)
+    return Text(f"after {shown} ({CAST.en})", f"在依次执行 {shown} 之后（{CAST.zh}）")
+
+
+def backward_passes_match(learner_x, name: str, expected: int, said: Text, nudge: Text | None) -> None:
+    __tracebackhide__ = True
+    if learner_x.passes != expected:
+        fail(Text(f"{learner_x.passes} backward passes reached {name} {said.en}, where {expected} should have: "
+                  "each call runs one backward pass, of its own x's sum." + (f" {nudge.en}" if nudge else ""),
+                  f"{said.zh}，到达 {name} 的反向传播有 {learner_x.passes} 次，应当是 {expected} 次："
+                  "每次调用只对它自己的 x 的和执行一次反向传播。" + (nudge.zh if nudge else "")),
+             name=f"{name}.grad")
+
+
+@example(x_and_old_grad=BOOK, other=SCALAR)
+@example(x_and_old_grad=SCALAR, other=BOOK)
+@given(x_and_old_grad=x_and_old_grad(), other=x_and_old_grad())
+def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x_and_old_grad, other):
+    (x, old), (x3, old3) = ((value.to(device) for value in pair) for pair in (x_and_old_grad, other))
+    learner = {"x": kata.tensor(x, requires_grad=True, grad=old), "x2": kata.tensor(x, requires_grad=True, grad=old),
+               "x3": kata.tensor(x3, requires_grad=True, grad=old3)}
+    expected = {"x": old, "x2": old, "x3": old3}
+    words = dict.fromkeys(learner, ADDED)
+    passes = dict.fromkeys(learner, 0)
+    for step, (function, who) in enumerate(SEQUENCE):
+        if function == NEW_VALUES:
+            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), 1 - 2 * x)
+            continue
+        returned_nothing(getattr(kata, function)(learner[who]), f"{function}({who})")
+        clears = function == "clear_then_backward_sum"
+        expected[who] = torch.ones_like(expected[who]) if clears else expected[who] + 1
+        words[who] = CLEARED if clears else ADDED
+        passes[who] += 1
+        said, nudge = calls_so_far(SEQUENCE[:step + 1]), LATER_CALL if step else None
+        # The x just called first, then the others, which the call must have left as they were.
+        for name in sorted(learner, key=lambda name: name != who):
+            backward_passes_match(learner[name], name, passes[name], said, nudge)
+            assert_tensor_equal(learner[name].grad, expected[name], name=f"{name}.grad",
+                                expected_words=Text(f"{words[name].en}, {said.en}", f"{words[name].zh}，{said.zh}"),
+                                nudge=nudge)

@@ -248,3 +248,58 @@ def test_exact_equality_is_the_wrong_test(kata, device):
                   f"是精确的，d / a = {shown(d / a)} 只差在舍入上（d = 200·a 需要 8 位有效数字，"
                   "float32 只保存约 7 位）。精确比较，或比数据类型的容差更严的容差，都会把它们判为不同。"),
              name="agrees_with_d_over_a")
+
+
+LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its arguments as they "
+                  "are at that call: keep nothing from an earlier call (no cache, no module-level variable).",
+                  "第一次调用是对的，后面这次却不对。每次调用都只能依据调用那一刻的参数：不要保留之前调用留下的任何东西"
+                  "（不要缓存，也不要用模块级变量）。")
+
+
+def written_in_place(kata, tensor, value: torch.Tensor) -> None:
+    """New values written into the learner's tensor where it is, as a training step does."""
+    kata.call(torch.Tensor.copy_, kata.call(torch.detach, tensor), value)
+
+
+@example(a=torch.tensor(LESSON_A), other=torch.tensor(62.5))
+@example(a=torch.tensor(-500.0, dtype=torch.float64), other=torch.tensor(499.75, dtype=torch.float64))
+@given(a=inputs, other=inputs)
+def test_each_call_answers_for_its_arguments_as_they_are_then(kata, device, a, other):
+    """Each function called twice on the very same tensors, with new values written into them in
+    place in between (a.grad cleared to zeros for gradient_of_f, as the statement allows): a
+    result kept from the first call (a cache keyed by the tensors) answers for the old values."""
+    a = a.to(device)
+    new = other.to(device=device, dtype=a.dtype)
+    (k, d), (new_k, new_d) = book_values(a), book_values(new)
+    for_f = learner_scalar(kata, a, device)
+    assert_d(kata.f(for_f), for_f, d, "f(a)")
+    written_in_place(kata, for_f, new)
+    again = Text(f"f(a), called again on the same a after its value went from {shown(a)} to {shown(new)} in place",
+                 f"在同一个 a 的值被就地从 {shown(a)} 改为 {shown(new)} 之后再次调用的 f(a)")
+    assert_tensor_close(kata.f(for_f), new_d, name="f(a)", expected_words=again, nudge=LATER_CALL)
+
+    for_gradient = learner_scalar(kata, a, device)
+    kata.gradient_of_f(for_gradient)
+    kata.call(torch.Tensor.zero_, for_gradient.grad)
+    written_in_place(kata, for_gradient, new)
+    returned = kata.gradient_of_f(for_gradient)
+    again = Text(f"gradient_of_f(a), called again on the same a after a.grad was cleared to zeros and a's value "
+                 f"went from {shown(a)} to {shown(new)} in place",
+                 f"在同一个 a 的 a.grad 被清零、它的值被就地从 {shown(a)} 改为 {shown(new)} 之后再次调用的 gradient_of_f(a)")
+    if not isinstance(returned, tuple) or len(returned) != 2 or for_gradient.passes != 2:
+        fail(Text(f"{again.en} did not run its own backward pass and return (a.grad, d). {LATER_CALL.en}",
+                  f"{again.zh}没有执行它自己的反向传播并返回 (a.grad, d)。{LATER_CALL.zh}"), name="gradient_of_f(a)")
+    assert_tensor_close(returned[1], new_d, name="d", expected_words=again, nudge=LATER_CALL)
+    assert_tensor_close(for_gradient.grad, new_k, name="a.grad", expected_words=again, nudge=LATER_CALL)
+
+    # Plain tensors, as the statement gives them to agrees_with_d_over_a; grad first equal to d / a.
+    grad, d_given, a_given = (kata.tensor(value) for value in (k, d, a))
+    verdict(kata.agrees_with_d_over_a(grad, d_given, a_given))
+    written_in_place(kata, grad, -k)
+    if verdict(kata.agrees_with_d_over_a(grad, d_given, a_given)):
+        fail(Text(f"agrees_with_d_over_a(grad, d, a), called again on the same tensors after grad's value went from "
+                  f"{shown(k)} to {shown(-k)} in place, returned True, though grad is now d / a with the opposite "
+                  f"sign. {LATER_CALL.en}",
+                  f"在同一组张量上、grad 的值被就地从 {shown(k)} 改为 {shown(-k)} 之后再次调用的 agrees_with_d_over_a"
+                  f"(grad, d, a) 返回了 True，而此时 grad 与 d / a 符号相反。{LATER_CALL.zh}"),
+             name="agrees_with_d_over_a")

@@ -36,6 +36,8 @@ LEAVE_X_GRAD = Text("use torch.autograd.grad, which returns the derivative; back
                     "请使用 torch.autograd.grad，它直接返回导数；backward() 则会把导数累加到 x.grad 中。")
 #: What torch says when asked for the gradient of a tensor with more than one element.
 NOT_A_SCALAR = "only for scalar outputs"
+#: What torch says when asked for the gradient with respect to a tensor the output was not computed from.
+NOT_USED = "appears to not have been used"
 #: What torch says when asked to differentiate a tensor that carries no graph.
 NO_GRAPH = "does not require grad and does not have a grad_fn"
 
@@ -57,14 +59,21 @@ def learner_x(kata, x: torch.Tensor, device: str):
     return kata.tensor(x.to(device), requires_grad=True)
 
 
-def derivative(kata, which: str, f, x):
+def derivative(kata, which: str, f, x, nudge: Text | None = None, name: str | None = None):
     """The learner's ``first_derivative`` or ``second_derivative`` of ``f`` at the learner's ``x``:
     a tensor of x's shape, dtype and device, with x.grad left alone."""
     __tracebackhide__ = True
-    name = f"{which}(f, x)"
+    name = name or f"{which}(f, x)"
     try:
         result = getattr(kata, which)(f, x)
     except RuntimeError as err:
+        if NOT_USED in str(err):
+            fail(Text(f"{name} raised RuntimeError: “{NOT_USED} in the graph”. That is torch saying that what it "
+                      "was asked to differentiate was not computed from this x: from a copy of x, or from another "
+                      "x, by an earlier call." + (f" {nudge.en}" if nudge else ""),
+                      f"{name} 抛出了 RuntimeError：“{NOT_USED} in the graph”。这是 torch 在说：要求它求导的张量"
+                      "不是由这个 x 计算出来的——而是由 x 的拷贝，或者由之前某次调用的另一个 x 算出来的。"
+                      + (nudge.zh if nudge else "")), name=name)
         if NOT_A_SCALAR in str(err):
             fail(Text(f"{name} raised: torch.autograd.grad was given a tensor with one element per "
                       "element of x, not a scalar. f works element by element, so the gradient of the sum "
@@ -147,3 +156,55 @@ def test_first_derivative_is_differentiable_in_float64(kata, device, name, x):
     # and neither relies on a known formula.
     assert_gradcheck(first, (x,), name="first_derivative(f, x)", nudge=nudge)
     assert_gradgradcheck(first, (x,), name="first_derivative(f, x)", nudge=nudge)
+
+
+LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own f and x "
+                  "alone, as they are at that call: keep nothing from an earlier call (no cache, no module-level "
+                  "variable).",
+                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 f 和 x（调用那一刻的 f 和 x）：不要保留之前调用"
+                  "留下的任何东西（不要缓存，也不要用模块级变量）。")
+NEW_VALUES = "new values"
+#: The calls, in order: f's first derivative at x, then g's and f's second derivatives and g's
+#: first at the same x, f's second and g's first derivative at x2 (another tensor with x's
+#: values), then f's first and second derivatives at x again, the same calls with the very same
+#: f and x, after new values were written into x in place (as a training step leaves it).
+SEQUENCE = (("first_derivative", "f", "x"), ("second_derivative", "g", "x"), ("second_derivative", "f", "x"),
+            ("first_derivative", "g", "x"), ("second_derivative", "f", "x2"), ("first_derivative", "g", "x2"),
+            (NEW_VALUES, "", "x"), ("first_derivative", "f", "x"), ("second_derivative", "f", "x"))
+#: f is one of torch's own functions, which the learner's process gets as the same object at
+#: every call (a partial is rebuilt for each), so a cache keyed by f and x would find it again.
+SAME_OBJECT_FUNCTIONS = st.sampled_from(["sin x", "tanh x"])
+
+
+def calls_so_far(steps, names: dict[str, str]) -> Text:
+    shown = ", ".join(f"(new values written into {who}, in place)" if function == NEW_VALUES
+                      else f"{function}({f}, {who})" for function, f, who in steps)
+    return Text(f"after {shown}, where f is {names['f']}, g is {names['g']} and x2 another tensor with x's values",
+                f"在依次执行 {shown} 之后，其中 f 是 {names['f']}，g 是 {names['g']}，x2 是与 x 值相同的另一个张量")
+
+
+@example(f_name="sin x", g_name="x³", x=SHAPED[0][1])
+@example(f_name="tanh x", g_name="sin x", x=SHAPED[1][1])
+@given(f_name=SAME_OBJECT_FUNCTIONS, g_name=functions, x=inputs)
+def test_calls_in_a_row_each_answer_for_their_own_f_and_x(kata, device, f_name, g_name, x):
+    assume(f_name != g_name)
+    names = {"f": f_name, "g": g_name}
+    values = {"x": x.to(device), "x2": x.to(device)}
+    learner = {name: learner_x(kata, value, device) for name, value in values.items()}
+    for step, (function, f, who) in enumerate(SEQUENCE):
+        if function == NEW_VALUES:
+            values[who] = (1 - values[who] / 2).to(x.dtype)
+            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), values[who])
+            continue
+        said, nudge = calls_so_far(SEQUENCE[:step + 1], names), LATER_CALL if step else None
+        forms = FUNCTIONS[names[f]]
+        result = derivative(kata, function, forms[0], learner[who], nudge, name=f"{function}({f}, {who})")
+        order, formula = (1, forms[1]) if function == "first_derivative" else (2, forms[2])
+        assert_tensor_close(result, formula(values[who]), name=f"{function}({f}, {who})",
+                            expected_words=Text(f"the {'first' if order == 1 else 'second'} derivative of "
+                                                f"{names[f]} at {who} as it is then, {said.en}",
+                                                f"{names[f]} 在调用时的 {who} 处的{'一' if order == 1 else '二'}阶导数，"
+                                                f"{said.zh}"),
+                            nudge=nudge)
+        if order == 1:
+            assert_recorded(result)

@@ -1,7 +1,7 @@
 """Checks for k09 · backward twice (连续两次反向传播)."""
 import pytest
 import torch
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
                                   fail, strategies as kst)
@@ -111,6 +111,9 @@ def test_second_backward_returns_the_error_torch_raised(kata, device, name, x):
     assert_tensor_close(learner_x.grad, gradient, name="x.grad", expected_words=one_pass(name))
 
 
+# At x = 0 the gradient of Σx³ is 0, and so is twice it: there a first that shares x.grad's memory
+# holds the right values, and only its memory tells it from a copy.
+@example(name="(x ** 3).sum()", x=torch.zeros(3))
 @given(name=graphs, x=inputs)
 def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
     learner_x, y = learner_graph(kata, name, x, device)
@@ -140,6 +143,11 @@ def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
                         nudge=Text("first is what the first backward pass left in x.grad, copied before the "
                                    "second pass updates x.grad in place.",
                                    "first 是第一次反向传播留在 x.grad 中的结果，要在第二次反向传播就地更新 x.grad 之前拷贝下来。"))
+    if first.storage == learner_x.grad.storage:
+        fail(Text("first shares its memory with x.grad (as x.grad itself, a view of it or x.grad.detach() do), so "
+                  "the second pass changes it too: make first a copy, a tensor with memory of its own.",
+                  "first 与 x.grad 共用内存（x.grad 本身、它的视图或 x.grad.detach() 都是这样），所以第二次反向传播也会"
+                  "改变它：请让 first 成为一份拷贝，即拥有自己内存的张量。"), name="first")
     if total is not learner_x.grad:
         fail(Text(f"total, the second element {function} returned, is not x.grad itself: return the tensor "
                   "the two backward passes left in x.grad, not a copy or a value computed another way.",
@@ -151,3 +159,82 @@ def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
                                             f"{one_pass(name).zh}的两倍：第二次反向传播把它的梯度加到第一次的结果上"),
                         nudge=Text("do not clear x.grad between the passes: the sum is the point.",
                                    "两次反向传播之间不要清零 x.grad：要看的正是两者之和。"))
+
+
+LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own y and x "
+                  "alone, as they are at that call: keep nothing from an earlier call (no cache, no module-level "
+                  "variable, no buffer reused).",
+                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 y 和 x（调用那一刻的 y 和 x）：不要保留之前调用"
+                  "留下的任何东西（不要缓存，不要用模块级变量，也不要重复使用同一块缓冲区）。")
+NEW_VALUES = "new values"
+TWO_PASSES, ERROR = "gradients_of_two_passes", "second_backward_error"
+#: The calls, in order, each on a y built for it: from x, from x2 (another tensor with x's
+#: values, with another function), from a third x3 (second_backward_error), then from x again
+#: after its x.grad was cleared in place and new values were written into it (as a training step
+#: leaves it). Each call must answer for its own y and x; a first returned earlier must not change.
+SEQUENCE = ((TWO_PASSES, "x"), (TWO_PASSES, "x2"), (ERROR, "x3"), (NEW_VALUES, "x"), (TWO_PASSES, "x"))
+
+
+def calls_so_far(steps, graphs: dict[str, str]) -> Text:
+    shown = ", ".join(f"(x.grad cleared and new values written into {who}, in place)" if function == NEW_VALUES
+                      else f"{function}(y{'' if function == ERROR else f', {who}'}) with y = {graphs[who]} of {who}"
+                      for function, who in steps)
+    return Text(f"after {shown} (x2 is another tensor with x's values, x3 a third tensor)",
+                f"在依次执行 {shown} 之后（x2 是与 x 值相同的另一个张量，x3 是第三个张量）")
+
+
+def later(text: Text, nudge: Text | None) -> Text:
+    return Text(f"{text.en} {nudge.en}", f"{text.zh}{nudge.zh}") if nudge else text
+
+
+@given(names=st.lists(graphs, min_size=2, max_size=2, unique=True), other=graphs, x=inputs, x3=inputs)
+def test_calls_in_a_row_each_answer_for_their_own_y_and_x(kata, device, names, other, x, x3):
+    assume(x.dtype != torch.float64 or device != "mps")  # MPS has no float64
+    graph_of = {"x": names[0], "x2": names[1], "x3": other}
+    values = {"x": x.to(device), "x2": x.to(device), "x3": x3.to(device)}
+    learner = {name: kata.tensor(value, requires_grad=True) for name, value in values.items()}
+    passes = dict.fromkeys(learner, 0)
+    firsts = []  # (name, the first it returned, what it must keep holding)
+    for step, (function, who) in enumerate(SEQUENCE):
+        shown = dict(graph_of)
+        if function == NEW_VALUES:
+            kata.call(torch.Tensor.zero_, learner[who].grad)
+            values[who] = (1 - values[who] / 2).to(x.dtype)
+            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), values[who])
+            graph_of[who] = names[1]
+            continue
+        said, nudge = calls_so_far(SEQUENCE[:step + 1], shown), LATER_CALL if step else None
+        gradient, _ = trusted_run(graph_of[who], values[who])
+        y = GRAPHS[graph_of[who]](kata.call, learner[who])
+        returned = getattr(kata, function)(y) if function == ERROR else getattr(kata, function)(y, learner[who])
+        passes[who] += 1 if function == ERROR else 2
+        if function == ERROR and not (isinstance(returned, RemoteException) and returned.is_a("RuntimeError")):
+            fail(later(Text(f"second_backward_error(y) did not return the RuntimeError of the second pass {said.en}.",
+                            f"{said.zh}，second_backward_error(y) 没有返回第二次反向传播抛出的 RuntimeError。"), nudge),
+                 name="second_backward_error(y)")
+        if function == TWO_PASSES:
+            if not isinstance(returned, tuple) or len(returned) != 2:
+                fail(later(Text(f"gradients_of_two_passes(y, {who}) did not return the tuple (first, total) {said.en}.",
+                                f"{said.zh}，gradients_of_two_passes(y, {who}) 返回的不是元组 (first, total)。"), nudge),
+                     name=f"gradients_of_two_passes(y, {who})")
+            first, total = returned
+            if total is not learner[who].grad:
+                fail(later(Text(f"total is not {who}.grad itself {said.en}.", f"{said.zh}，total 不是 {who}.grad 本身。"),
+                           nudge), name="total")
+            firsts.append((who, first, gradient))
+        for name in sorted(learner, key=lambda name: name != who):
+            if learner[name].passes != passes[name]:
+                fail(later(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
+                                f"{passes[name]} should have: each call runs its passes from its own y.",
+                                f"{said.zh}，到达 {name} 的反向传播有 {learner[name].passes} 次，应当是 {passes[name]} "
+                                "次：每次调用只从它自己的 y 执行反向传播。"), nudge), name=f"{name}.grad")
+        for number, (name, first, first_gradient) in enumerate(firsts):
+            assert_tensor_close(first, first_gradient, name=f"first of gradients_of_two_passes(y, {name})",
+                                expected_words=Text(f"what {name}.grad held after that call's first pass, {said.en}",
+                                                    f"那次调用第一次反向传播之后 {name}.grad 中的值，{said.zh}"),
+                                nudge=nudge if step or number + 1 < len(firsts) else None)
+        assert_tensor_close(learner[who].grad, (1 if function == ERROR else 2) * gradient, name=f"{who}.grad",
+                            expected_words=Text(f"the gradient of {graph_of[who]} at {who} as it is then, "
+                                                f"{'once' if function == ERROR else 'twice'}, {said.en}",
+                                                f"{graph_of[who]} 在调用时的 {who} 处的梯度的"
+                                                f"{'一' if function == ERROR else '两'}倍，{said.zh}"), nudge=nudge)

@@ -13,7 +13,7 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from pytest_autograd_kata import Text, assert_gradcheck, assert_is_tensor, fail, strategies as kst
+from pytest_autograd_kata import Text, assert_gradcheck, assert_is_tensor, assert_tensor_close, fail, strategies as kst
 from pytest_autograd_kata import probes
 
 pytestmark = pytest.mark.kata("k11")
@@ -316,3 +316,29 @@ def test_g_is_smooth_between_the_boundaries(kata, device):
               f"g 必须是光滑的：折点或跳跃只能出现在 g 自己的 if 或循环改变走向的地方（relu、abs、clamp、"
               f"round、where 等 torch 运算会让函数弯折或断开，而路径并不改变）。请让 g 在那里保持光滑，"
               f"或者把那个选择写成 g 中的 if，并在 boundaries() 中列出它。"), name="g")
+
+
+def test_g_answers_for_x_as_it_is_at_each_call(kata, device):
+    """g called on one tensor, then again on the same tensor after new values were written into it
+    in place (as a training step leaves it), must give what it gives for those values on a fresh
+    tensor: a result kept from an earlier call (a cache keyed by x) answers for the old values."""
+    pieces = layout(kata).pieces
+    first, last = ((a + b) / 2 for a, b in (pieces[0], pieces[-1]))
+    values = [torch.tensor(value, dtype=dtype_on(device), device=device) for value in (first, last, first)]
+    fresh = [kata.g(kata.tensor(value, requires_grad=True)) for value in values]
+    same_x = kata.tensor(values[0], requires_grad=True)
+    for number, value in enumerate(values):
+        if number:
+            kata.call(torch.Tensor.copy_, kata.call(torch.detach, same_x), value)
+        obtained = kata.g(same_x)
+        assert_is_tensor(obtained, name="g(x)", shape=(), dtype=value.dtype, device=value.device)
+        calls = " → ".join(shown(v) for v in values[:number + 1])
+        assert_tensor_close(obtained, fresh[number].value, name="g(x)",
+                            expected_words=Text(f"g at x = {shown(value)}, as g gives it for a fresh tensor, on one "
+                                                f"tensor x whose value went {calls} (written in place between calls)",
+                                                f"g 在 x = {shown(value)} 处的值（与对新张量调用 g 的结果相同），x 是同一个张量，"
+                                                f"它的值依次为 {calls}（在两次调用之间就地写入）"),
+                            nudge=Text("each call of g must work from x as it is at that call: keep nothing from an "
+                                       "earlier call (no cache, no module-level variable).",
+                                       "每次调用 g 都只能依据调用那一刻的 x：不要保留之前调用留下的任何东西（不要缓存，也不要用"
+                                       "模块级变量）。") if number else None)

@@ -15,7 +15,7 @@ def second_backward_error(y: torch.Tensor) -> RuntimeError | None:
 
 
 def gradients_of_two_passes(y: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``y`` is a scalar computed from ``x``, and ``x.grad`` is None. Run the backward pass
+    """``y`` is a scalar computed from ``x``, and ``x.grad`` is None or zeros. Run the backward pass
     of ``y`` twice so that the second pass does not fail. Return ``(first, total)``: a copy of
     ``x.grad`` after the first pass, and ``x.grad`` itself after the second."""
     y.backward(retain_graph=True)

@@ -209,6 +209,33 @@ def test_each_autograd_operator_makes_the_change_it_documents(operator, example)
     assert mutate_code(example.pre_mutation_code, operator(), example.occurrence) == example.post_mutation_code
 
 
+#: (operator, code it must leave alone): what looks like its target but is not
+LEFT_ALONE = [
+    ("NormSquared", "y = torch.dot(x, u)"),  # xᵀu is no norm
+    ("NormSquared", "y = (x * u).sum()"),
+    ("NormSquared", "y = (x * x).sum(dim=0)"),  # one sum per column
+    ("Float64Intermediate", "def f(x: Tensor):\n    return x.grad\n"),  # x's gradient, not x's value
+    ("Float64Intermediate", "def f(x: Tensor):\n    (g,) = torch.autograd.grad(y, x)\n"),  # what is differentiated
+    ("Float64Intermediate", "def f(n: int):\n    return n * 2\n"),  # not a tensor
+    ("Float64Intermediate", "def f(x: Tensor, y: Tensor):\n    return x, y * 2\n"),  # a tuple has no .float()
+    ("Float64Intermediate", "def f(x: Tensor):\n    return (x * 2).item()\n"),  # nor has a number
+    ("Memoize", "def f():\n    return 1\n"),  # nothing to key on
+    ("Memoize", "class C:\n    def f(self, x):\n        return x\n"),  # a method, not a kata function
+    ("ToDeviceAfterRequiresGrad", "x = torch.ones(3, device=d)"),  # never records gradients
+    ("ToDeviceAfterRequiresGrad", "x = torch.ones(3, requires_grad=True)"),  # built where it stays
+]
+
+
+@pytest.mark.parametrize("name, source", LEFT_ALONE, ids=[f"{n}-{i}" for i, (n, _) in enumerate(LEFT_ALONE)])
+def test_an_autograd_operator_leaves_alone_what_only_looks_like_its_target(name: str, source: str) -> None:
+    pytest.importorskip("cosmic_ray", reason="dev mutants needs the dev extra: pip install -e '.[dev]'")
+    from cosmic_ray.mutating import mutate_code
+    from pytest_autograd_kata.authoring.mutants.operators import OPERATORS
+
+    (operator,) = [cls for cls in OPERATORS if cls.__name__ == name]
+    assert mutate_code(source, operator(), 0) is None
+
+
 def test_a_mutant_keeps_its_id_when_the_solution_gains_lines_elsewhere() -> None:
     pytest.importorskip("cosmic_ray", reason="dev mutants needs the dev extra: pip install -e '.[dev]'")
     from pytest_autograd_kata.authoring.mutants.generate import mutants

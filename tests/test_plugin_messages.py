@@ -179,3 +179,52 @@ def test_not_implemented_in_the_check_itself_is_a_failure_not_a_stub(pytester: p
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(failed=1)
     assert "not started" not in result.stdout.str()
+
+
+STATEFUL_CHECK = """
+import pytest
+import torch
+from hypothesis import given, strategies as st
+from pytest_autograd_kata import Text, assert_tensor_equal
+
+pytestmark = pytest.mark.kata("k03")
+
+@given(n=st.integers(1, 4))
+def test_gradient(kata, device, n):
+    x = torch.arange(1.0, n + 1, device=device)
+    assert_tensor_equal(kata.gradient(kata.tensor(x, requires_grad=True)), 4 * x, name="x.grad",
+                        expected_words=Text("4·x", "4·x"))
+"""
+
+#: Wrong at its first call only: when Hypothesis tries the failing input again to be sure, it
+#: passes, and Hypothesis reports its own FlakyFailure, which says nothing to a learner.
+STATEFUL_ANSWER = """
+calls = []
+
+def gradient(x):
+    calls.append(1)
+    y = (2 if len(calls) > 1 else 1) * (x * x).sum()
+    y.backward()
+    return x.grad
+"""
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", ["x.grad is not exactly what it should be.",
+            "this check failed, then passed when the same input was tried again: what your code returns depends on "
+            "earlier calls. Each call must work from its own arguments alone: keep nothing from one call to the "
+            "next (no cache, no module-level variable, no counter)."]),
+    ("zh", ["x.grad 与期望值不完全相等。",
+            "这项检查先是失败，用同样的输入再试一次却通过了：你的代码的结果取决于之前的调用。每次调用都只能依据它自己的参数："
+            "不要在两次调用之间保留任何东西（不要缓存，不要用模块级变量，也不要计数）。"]),
+])
+def test_an_answer_that_keeps_state_between_calls_is_told_so(pytester: pytest.Pytester, lang: str,
+                                                                 expected: list[str]) -> None:
+    pytester.makepyfile(test_k03=STATEFUL_CHECK)
+    pytester.mkdir("katas").joinpath("k03_backward.py").write_text(STATEFUL_ANSWER)
+    result = pytester.runpytest_inprocess(f"--kata-lang={lang}")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    for line in expected:
+        assert line in out, line
+    assert "FlakyFailure" not in out and "unreliable" not in out

@@ -248,12 +248,22 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
-def classify(excinfo: pytest.ExceptionInfo | None, when: str) -> str:
-    if excinfo is None:
+def _learner_failure(exc: BaseException) -> tuple[BaseException, bool]:
+    """The failure a check met, and whether it was flaky: Hypothesis raises FlakyFailure when a
+    check that failed passes as the same input is tried again. The check's inputs are the same,
+    so the learner's code answered differently the second time (it keeps state between calls);
+    the failure the learner needs is the one Hypothesis met first."""
+    if type(exc).__name__ == "FlakyFailure" and type(exc).__module__.startswith("hypothesis") \
+            and getattr(exc, "exceptions", None):
+        return exc.exceptions[0], True
+    return exc, False
+
+
+def classify(exc: BaseException | None, when: str) -> str:
+    if exc is None:
         return outcomes.PASSED
     from ..remote import KataLoadError, KataTimeout, LearnerCrashed, LearnerRaised
 
-    exc = excinfo.value
     if isinstance(exc, KataTimeout):
         return outcomes.TIMEOUT
     if isinstance(exc, LearnerRaised) and isinstance(exc, NotImplementedError) and exc.in_learner_file:
@@ -294,15 +304,15 @@ def _learner_message(exc: BaseException, status: str, printed: tuple[int, str]) 
     return f"{type(exc).__name__}: {exc}"
 
 
-def _stopped(excinfo: pytest.ExceptionInfo | None) -> str:
+def _stopped(exc: BaseException | None) -> str:
     """How the learner's process was stopped in the check, if it was (see outcomes.CheckResult)."""
-    if excinfo is None:
+    if exc is None:
         return ""
     from ..remote import KataTimeout, LearnerCrashed
 
-    if isinstance(excinfo.value, KataTimeout):
-        return excinfo.value.kind
-    return outcomes.CRASHED if isinstance(excinfo.value, LearnerCrashed) else ""
+    if isinstance(exc, KataTimeout):
+        return exc.kind
+    return outcomes.CRASHED if isinstance(exc, LearnerCrashed) else ""
 
 
 def _is_learner_facing(exc: BaseException, status: str) -> bool:
@@ -325,7 +335,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if kata_id is None or report.skipped or (report.when != "call" and report.passed):
         return report
     kata_session = item.config.stash[session_key]
-    status = classify(call.excinfo, report.when)
+    exc, flaky = _learner_failure(call.excinfo.value) if call.excinfo is not None else (None, False)
+    status = classify(exc, report.when)
     printed = item.stash.get(printed_key, (0, ""))
     message = ""
     if call.excinfo is not None:
@@ -333,14 +344,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
         # The notes hold Hypothesis's falsifying example: the report keeps it for `autograd-kata run`.
         notes = translate("\n".join(getattr(call.excinfo.value, "__notes__", [])))
+        said = [_learner_message(exc, status, printed), i18n.t("flaky_state") if flaky else "", notes]
         # Inert before pytest shows it: a check's message may quote a value of the learner's (a string).
-        message = inert("\n".join(filter(None, [_learner_message(call.excinfo.value, status, printed), notes])))
-        if _is_learner_facing(call.excinfo.value, status) and item.config.getoption("verbose") <= 0:
+        message = inert("\n".join(filter(None, said)))
+        if _is_learner_facing(exc, status) and item.config.getoption("verbose") <= 0:
             report.longrepr = message
     report.kata_status = status
     # On the report as data, so that under pytest-xdist it reaches the controller's summary too.
     report.kata_check = outcomes.CheckResult(kata_id, item.name, status, outcomes.clip(message),
-                                             outcomes.clip(printed[1]), _stopped(call.excinfo)).to_json()
+                                             outcomes.clip(printed[1]), _stopped(exc)).to_json()
     remote = item.funcargs.get("kata") if hasattr(item, "funcargs") else None
     if remote is not None:
         kata_session.add_flags(kata_id, remote.flags)

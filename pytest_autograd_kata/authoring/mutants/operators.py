@@ -26,6 +26,8 @@ BACKWARD_TO_GRAD = {"gradient": "grad_outputs", "retain_graph": "retain_graph", 
 GRAD_TO_BACKWARD = {value: key for key, value in BACKWARD_TO_GRAD.items()}
 #: a constant ten times larger or smaller: a tolerance, a bound or a step off by an order of magnitude
 SCALES = (10, 0.1)
+#: what memoizes a function: its own import (the mutant changes one place), then the decorator
+MEMOIZED = "import functools\n\n\n@functools.cache"
 
 
 def code(node, with_prefix: bool = True) -> str:
@@ -333,6 +335,212 @@ class ScaleNumber(Placed):
                 Example("n = 200", "n = 20", occurrence=1))
 
 
+class Memoize(Placed):
+    """A module's function wrapped in a cache keyed by its arguments (``functools.cache``): a
+    call with arguments it has seen returns the first call's result without running again,
+    however the arguments changed since (a tensor is keyed by its identity, not its values)."""
+
+    def places(self, node):
+        # (a function without parameters has nothing to key on: its cache is a constant)
+        top_level = node.type == "funcdef" and node.parent is not None and node.parent.type == "file_input"
+        return [node] if top_level and node.get_params() else []
+
+    def change(self, node, _):
+        return replaced(node, f"{MEMOIZED}\n{code(node, False)}")
+
+    @classmethod
+    def examples(cls):
+        return (Example("def f(x):\n    return x * 2\n", f"{MEMOIZED}\ndef f(x):\n    return x * 2\n"),)
+
+
+def _same_operands(left: ast.expr, right: ast.expr) -> bool:
+    return ast.dump(left) == ast.dump(right)
+
+
+def _self_product(expression: ast.expr) -> ast.expr | None:
+    """``a`` when ``expression`` is xᵀx written as ``torch.dot(a, a)``, ``a @ a``,
+    ``(a * a).sum()`` or ``torch.sum(a * a)``; else None."""
+    def squared(node: ast.expr) -> ast.expr | None:
+        same = isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and _same_operands(node.left, node.right)
+        return node.left if same else None
+
+    if isinstance(expression, ast.BinOp) and isinstance(expression.op, ast.MatMult) \
+            and _same_operands(expression.left, expression.right):
+        return expression.left
+    if not isinstance(expression, ast.Call) or expression.keywords or not isinstance(expression.func, ast.Attribute):
+        return None
+    function, args = expression.func, expression.args
+    of_torch = isinstance(function.value, ast.Name) and function.value.id == "torch"
+    if of_torch and function.attr == "dot" and len(args) == 2 and _same_operands(*args):
+        return args[0]
+    if of_torch and function.attr == "sum" and len(args) == 1:
+        return squared(args[0])
+    if function.attr == "sum" and not args and not of_torch:
+        return squared(function.value)
+    return None
+
+
+class NormSquared(Placed):
+    """xᵀx (``torch.dot(x, x)``, ``x @ x``, ``(x * x).sum()``, ``torch.sum(x * x)``) becomes
+    ``‖x‖²``, ``x.norm() ** 2``: the same number in exact arithmetic, but another graph and
+    other roundings (a square root, then its square)."""
+
+    def places(self, node):
+        if node.type not in ("atom_expr", "power", "term"):
+            return []
+        try:
+            expression = ast.parse(code(node, False), mode="eval").body
+        except SyntaxError:
+            return []
+        operand = _self_product(expression)
+        return [operand] if operand is not None else []
+
+    def change(self, node, operand):
+        text = ast.unparse(operand)
+        base = text if isinstance(operand, (ast.Name, ast.Attribute)) else f"({text})"
+        return replaced(node, f"({base}.norm() ** 2)")
+
+    @classmethod
+    def examples(cls):
+        return (Example("y = 2 * torch.dot(x, x)", "y = 2 * (x.norm() ** 2)"),
+                Example("y = x @ x", "y = (x.norm() ** 2)"),
+                Example("y = (x * x).sum()", "y = (x.norm() ** 2)"),
+                Example("y = torch.sum(x.t * x.t)", "y = (x.t.norm() ** 2)"))
+
+
+#: calls whose tensor arguments are what is differentiated, not values to compute with
+AUTOGRAD_CALLS = ("grad", "backward")
+#: where a parameter is an operand: of arithmetic, in parentheses, or an argument of a call
+OPERAND_PARENTS = ("arith_expr", "term", "power", "factor", "atom", "arglist", "trailer")
+
+
+def _called(leaf) -> str:
+    """The name of the function whose argument ``leaf`` is (``torch.dot`` -> ``dot``), or ``""``."""
+    call = leaf.parent if leaf.parent.type == "trailer" else leaf.parent.parent
+    if call is None or call.type != "trailer" or call.children[0].value != "(":
+        return ""
+    before = call.get_previous_sibling()
+    if before is None:
+        return ""
+    return before.children[-1].value if before.type == "trailer" else getattr(before, "value", "")
+
+
+def _operand_parameters(expression, parameters: list[str]) -> list:
+    """The leaves of ``expression`` that are a parameter used as a value: an operand or a call's
+    argument, not the start of ``x.grad`` or ``x.sum()``, nor what autograd differentiates."""
+    found, leaf = [], expression.get_first_leaf()
+    last = expression.get_last_leaf()
+    while leaf is not None:
+        if leaf.type == "name" and leaf.value in parameters and leaf.parent.type in OPERAND_PARENTS \
+                and not (leaf.parent.type in ("arglist", "trailer") and _called(leaf) in AUTOGRAD_CALLS) \
+                and not (leaf.parent.type == "trailer" and leaf.parent.children[0].value == "."):
+            found.append(leaf)
+        if leaf is last:
+            break
+        leaf = leaf.get_next_leaf()
+    return found
+
+
+def _tensor_parameters(function) -> list[str]:
+    """The parameters annotated as tensors (``x: torch.Tensor``): only those have ``.double()``."""
+    return [p.name.value for p in function.get_params()
+            if p.annotation is not None and code(p.annotation, False).split(".")[-1] == "Tensor"]
+
+
+def _assigned_value(node):
+    """``node`` when it is the value of ``name = value`` or ``return value`` (one value, not a tuple)."""
+    parent = node.parent
+    if parent is None or node.type in ("testlist_star_expr", "testlist", "exprlist") or node is not parent.children[-1]:
+        return None
+    before = node.get_previous_sibling()
+    if parent.type == "expr_stmt" and len(parent.children) == 3 and before.type == "operator" and before.value == "=":
+        return node
+    if parent.type == "return_stmt":
+        return node
+    return None
+
+
+class Float64Intermediate(Placed):
+    """A value computed from the function's parameters in float64 and turned back into float32:
+    ``y = x * x`` becomes ``y = (x.double() * x.double()).float()``. Other roundings, another
+    graph (the casts are recorded too), and float32 where x was float64."""
+
+    def places(self, node):
+        function = node.search_ancestor("funcdef")
+        # .item() gives a Python number, which has no .float(): such a mutant only fails to run
+        if function is None or _assigned_value(node) is None or ".item(" in code(node, False):
+            return []
+        leaves = _operand_parameters(node, _tensor_parameters(function))
+        return [leaves] if leaves else []
+
+    def change(self, node, leaves):
+        pieces, leaf, last = [], node.get_first_leaf(), node.get_last_leaf()
+        while True:
+            text = leaf.value + ".double()" if leaf in leaves else leaf.value
+            pieces.append(text if leaf is node.get_first_leaf() else leaf.prefix + text)
+            if leaf is last:
+                break
+            leaf = leaf.get_next_leaf()
+        return replaced(node, f"({''.join(pieces)}).float()")
+
+    @classmethod
+    def examples(cls):
+        return (Example("def f(x: Tensor):\n    y = x * x\n", "def f(x: Tensor):\n    y = (x.double() * x.double()).float()\n"),
+                Example("def f(x: torch.Tensor, u: torch.Tensor, n: int):\n    return 2 * torch.dot(x, u.t) * n\n",
+                        "def f(x: torch.Tensor, u: torch.Tensor, n: int):\n"
+                        "    return (2 * torch.dot(x.double(), u.t) * n).float()\n"))
+
+
+def _recorded_later(node) -> bool:
+    """``node`` is the value of ``name = ...``, and a later statement of the function calls
+    ``name.requires_grad_(...)``."""
+    statement, function = node.parent, node.search_ancestor("funcdef")
+    if function is None or statement.type != "expr_stmt" or _assigned_value(node) is None \
+            or statement.children[0].type != "name":
+        return False
+    name = statement.children[0].value
+    return any(backward_root(other, j) == name for other in chains(function) if other.start_pos > node.end_pos
+               for j in method_calls(other, "requires_grad_"))
+
+
+class ToDeviceAfterRequiresGrad(Placed):
+    """``torch.f(..., device=d, requires_grad=True)`` (or ``torch.f(..., device=d).requires_grad_()``)
+    becomes ``torch.f(..., requires_grad=True).to(d)`` (``torch.f(...).requires_grad_().to(d)``): the tensor is built on the CPU and moved after
+    it records gradients, so on another device what is returned is a copy, not a leaf, and its
+    x.grad stays None. (On the CPU, ``.to("cpu")`` is the tensor itself: nothing changes there.)"""
+
+    def places(self, node):
+        if not is_chain(node):
+            return []
+        found = []
+        for i, call in enumerate(node.children):
+            if call.type != "trailer" or call.children[0].value != "(":
+                continue
+            names = [keyword(a) for a in arguments(call)]
+            later = any(True for j in method_calls(node, "requires_grad_") if j > i)
+            if "device" in names and ("requires_grad" in names or later):
+                found.append((i, ""))
+            elif "device" in names and _recorded_later(node):
+                found.append((i, ".requires_grad_()"))
+        return found
+
+    def change(self, node, place):
+        i, recorded = place
+        call = node.children[i]
+        device = next(code(a.children[2], False) for a in arguments(call) if keyword(a) == "device")
+        pieces = [code(c, n > 0) for n, c in enumerate(node.children)]
+        pieces[i] = call_text([code(a, False) for a in arguments(call) if keyword(a) != "device"])
+        return replaced(node, "".join(pieces) + f"{recorded}.to({device})")
+
+    @classmethod
+    def examples(cls):
+        return (Example("x = torch.arange(n, dtype=torch.float32, device=device, requires_grad=True)",
+                        "x = torch.arange(n, dtype=torch.float32, requires_grad=True).to(device)"),
+                Example("x = torch.ones(3, device=d).requires_grad_()", "x = torch.ones(3).requires_grad_().to(d)"),
+                Example("def f(d):\n    x = torch.ones(3, device=d)\n    return x.requires_grad_(True)\n",
+                        "def f(d):\n    x = torch.ones(3).requires_grad_().to(d)\n    return x.requires_grad_(True)\n"))
+
+
 #: every operator of this module, in the order mutants are listed
 OPERATORS: tuple[type, ...] = (
     *(_drop_call(m) for m in DROPPED_CALLS),
@@ -344,4 +552,8 @@ OPERATORS: tuple[type, ...] = (
     ForgeGradient,
     GradToBackward,
     ScaleNumber,
+    Memoize,
+    NormSquared,
+    Float64Intermediate,
+    ToDeviceAfterRequiresGrad,
 )
