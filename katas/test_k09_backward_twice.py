@@ -4,7 +4,7 @@ import torch
 from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
-                                  fail, strategies as kst)
+                                  fail, shown_type, strategies as kst)
 from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k09")
@@ -79,7 +79,7 @@ def test_second_backward_returns_the_error_torch_raised(kata, device, name, x):
                   "second_backward_error(y) 返回了 None：第二次 y.backward() 没有报错。请按默认方式调用两次 "
                   "y.backward()，不要为第二次保留计算图。"), name=function)
     if not isinstance(error, RemoteException) or not error.is_a("RuntimeError"):
-        kind = error.type_name if isinstance(error, RemoteException) else type(error).__name__
+        kind = shown_type(error)
         fail(Text(f"second_backward_error(y) returned a {kind}; return the RuntimeError object that the "
                   "second backward() raised.",
                   f"second_backward_error(y) 返回了 {kind}；请返回第二次 backward() 抛出的 RuntimeError 对象。"),
@@ -129,8 +129,8 @@ def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
                   "gradients_of_two_passes 中的第二次反向传播发现计算图已被释放：必须让第一次反向传播保留它。"),
              name=function)
     if not isinstance(returned, tuple) or len(returned) != 2:
-        fail(Text(f"{function} returned {type(returned).__name__}; return the tuple (first, total).",
-                  f"{function} 返回了 {type(returned).__name__}；请返回元组 (first, total)。"), name=function)
+        fail(Text(f"{function} returned {shown_type(returned)}; return the tuple (first, total).",
+                  f"{function} 返回了 {shown_type(returned)}；请返回元组 (first, total)。"), name=function)
     first, total = returned
     assert_grad_from_backward(
         learner_x, name="x.grad", passes=2,
