@@ -189,7 +189,10 @@ class RemoteTensor:
     same ``storage`` share memory. ``passes`` counts the backward passes that accumulated into a
     leaf made with ``kata.tensor(..., requires_grad=True)``, and ``grad_as_left`` says whether
     its ``.grad`` is still what the last one left. A non-leaf's ``.grad`` is there once
-    ``kata.call(torch.Tensor.retain_grad, y)`` asked autograd to keep it."""
+    ``kata.call(torch.Tensor.retain_grad, y)`` asked autograd to keep it. A tensor on torch's
+    ``meta`` device has no values: ``value`` is then a meta tensor (shape, dtype and device
+    only), and reading a number from it fails saying so. ``is_inference`` tells a tensor made
+    under ``torch.inference_mode()``, which has no version counter (``version`` is None)."""
 
     def __init__(self, handle: int) -> None:
         self.handle = handle
@@ -199,7 +202,8 @@ class RemoteTensor:
         self.is_leaf = True
         self.grad_fn: str | None = None
         self.grad: RemoteTensor | None = None
-        self.version = 0
+        self.version: int | None = 0
+        self.is_inference = False
         self.storage: int | None = None
         self.passes: int | None = None
         self.grad_as_left: bool | None = None
@@ -229,6 +233,8 @@ class RemoteTensor:
         return self.value.is_floating_point()
 
     def item(self) -> Any:
+        if self.value.is_meta:
+            raise ValueError(t("meta_has_no_values", name="the learner's tensor"))
         return self.value.item()
 
     def __eq__(self, other: object) -> bool:
@@ -239,6 +245,8 @@ class RemoteTensor:
 
     def __repr__(self) -> str:
         extra = f", grad_fn=<{self.grad_fn}>" if self.grad_fn else ""
+        if self.value.is_meta:
+            return f"RemoteTensor(device='meta', size={tuple(self.shape)}, dtype={self.dtype}{extra})"
         return f"RemoteTensor({self.value.tolist()}{extra})"
 
 
@@ -574,7 +582,7 @@ class RemoteKata:
                                                    codec.blob(blobs, snap["blob"]))
             remote.subclass = snap["cls"]
             remote.requires_grad, remote.is_leaf = bool(snap["requires_grad"]), bool(snap["is_leaf"])
-            remote.grad_fn, remote.version = snap["grad_fn"], snap["version"]
+            remote.grad_fn, remote.version, remote.is_inference = snap["grad_fn"], snap["version"], bool(snap["inference"])
             remote.storage, remote.passes, remote.grad_as_left = snap["storage"], snap["passes"], snap["grad_as_left"]
         for handle, snap in snapshots.items():
             current[int(handle)].grad = None if snap["grad"] is None else _tensor_in(current, {"h": snap["grad"]})
