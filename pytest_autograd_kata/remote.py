@@ -261,12 +261,15 @@ class Observed:
         self.backward_calls: list[dict] = []
         #: per call, the branch path it took: (digest, steps)
         self.paths: list[tuple[str, int]] = []
+        #: per backward pass started, the devices of the leaves its graph reaches ("cpu", "meta")
+        self.backward_leaves: list[list[str]] = []
 
     def add(self, found: dict) -> None:
         for label, line in found.get("forbidden", []):
             if (label, line) not in self.forbidden:
                 self.forbidden.append((label, line))
         self.backward_calls += found.get("backward_calls", [])
+        self.backward_leaves += found.get("backward_leaves", [])
         if "path" in found:
             self.paths.append(tuple(found["path"]))
 
@@ -598,16 +601,19 @@ class RemoteKata:
     # ------------------------------------------------------------ observing
     @contextmanager
     def watch(self, *, forbid: tuple[str, ...] = (), backward_calls: bool = False,
-              trace: bool = False) -> Iterator[Observed]:
+              backward_leaves: bool = False, trace: bool = False) -> Iterator[Observed]:
         """Watch the calls made inside the block: ``forbid`` names functions whose calls from the
         learner's files are recorded (``"torch.cos"``, ``"torch.Tensor.cos"``, ``"math.cos"``);
-        ``backward_calls`` records each backward pass started; ``trace`` the branch path of each
-        call (the sequence of bytecode the learner's files ran)."""
+        ``backward_calls`` records each backward pass started; ``backward_leaves`` the devices of
+        the leaves each one reaches; ``trace`` the branch path of each call (the sequence of
+        bytecode the learner's files ran)."""
         request: dict[str, Any] = {}
         if forbid:
             request["forbid"] = list(forbid)
         if backward_calls:
             request["backward_calls"] = True
+        if backward_leaves:
+            request["backward_leaves"] = True
         if trace:
             request["trace"] = True
         observed = Observed(request)

@@ -449,6 +449,14 @@ def backward_through(x):
 def facts_of(x):
     return str(x.device), list(x.shape), str(x.dtype), x.requires_grad, x.is_leaf
 
+def sin_backward_of_grid(n, device, move_after):
+    x = torch.linspace(0, 1, n, device="cpu" if move_after else device, requires_grad=True)
+    grid = x.to(device) if move_after else x
+    try:
+        torch.sin(grid).sum().backward()
+    except NotImplementedError:  # the copy back from meta to the CPU leaf has no values to copy
+        return "no values"
+
 def inference_leaf(n):
     with torch.inference_mode():
         return torch.arange(n, dtype=torch.float32, requires_grad=True)
@@ -478,6 +486,16 @@ def test_a_meta_tensor_crosses_the_runner_both_ways_with_its_facts(remote_kata) 
     assert grad is learner_x.grad and learner_x.passes == 1 and learner_x.grad_as_left
     assert (grad.device.type, grad.shape) == ("meta", (4,))
     assert "meta" in repr(grad)
+
+
+def test_watch_tells_the_devices_of_the_leaves_a_backward_pass_reaches(remote_kata) -> None:
+    kata = remote_kata(NO_VALUES)
+    with kata.watch(backward_leaves=True) as seen:
+        kata.sin_backward_of_grid(5, "meta", False)
+        kata.sin_backward_of_grid(5, "meta", True)  # a CPU leaf moved to meta after it records gradients
+        kata.sin_backward_of_grid(5, "cpu", False)
+    assert seen.backward_leaves == [["meta"], ["cpu"], ["cpu"]]
+    assert [call["kind"] for call in seen.backward_calls] == ["backward"] * 3
 
 
 def test_an_inference_tensor_comes_back_with_its_facts(remote_kata) -> None:

@@ -28,6 +28,14 @@ def is_leaf(tensor: torch.Tensor) -> bool:
     return _read["is_leaf"](tensor)
 
 
+def grad_fn(tensor: torch.Tensor) -> Any:
+    return _read["grad_fn"](tensor)
+
+
+def device(tensor: torch.Tensor) -> str:
+    return str(_read["device"](tensor))
+
+
 def grad(tensor: torch.Tensor) -> torch.Tensor | None:
     """Its ``.grad`` where that means something: a leaf that records gradients, or a tensor told
     to retain its gradient."""
