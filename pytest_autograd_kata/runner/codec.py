@@ -3,9 +3,9 @@
 Plain data travels as JSON (None, bools, numbers, strings, and tuples, lists and dicts of
 them); bytes, tensor and array values as raw bytes in the frame's blobs. A tensor on torch's
 ``meta`` device has a shape and a dtype but no values: it travels with no bytes, and is rebuilt
-as a meta tensor. What the learner's side
-sends is rebuilt here from bytes into plain tensors: a Tensor subclass, its
-``__torch_function__`` or any other code of the learner's never reaches the trusted side.
+as a meta tensor. What the learner's side sends is rebuilt here from bytes into plain tensors:
+a Tensor subclass, its ``__torch_function__`` or any other code of the learner's never reaches
+the trusted side.
 Everything else (a matplotlib Figure, an exception object) travels as a description the
 trusted side can read, and a handle it can hand back.
 
