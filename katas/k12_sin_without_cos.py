@@ -16,8 +16,15 @@ The checks compare x.grad with cos(x) on random grids, within torch.testing's de
 for float32 (rtol 1.3e-6, atol 1e-5); count the backward passes that reach x; and watch that no
 cos (torch.cos, Tensor.cos, math.cos, numpy.cos) is called from your file while the kata runs.
 They check the plot too: a complete PNG file at path, one axes, a backward() call while it is
-drawn, and its first two lines against sin and cos within 1e-4. The plot is part of the kata:
-without matplotlib (pip install matplotlib) k12 is not done.
+drawn, and its first two lines against sin and cos within 1e-4 (other lines may follow those two,
+never come before or between them). device is a string: the checks ask for the CPU (and each GPU
+present) and for "meta", PyTorch's device that holds a tensor's shape and dtype but no values,
+present on every machine. Nothing can be drawn from meta tensors, so there the checks require only
+that every backward pass reaches a grid made on that device (make the grid on device before you
+ask autograd to record: a tensor moved with .to(device) after that is a copy, not a leaf), and that
+your function stops at torch's own error when it first reads values from a meta tensor (.cpu(),
+.numpy(), .tolist()). The plot is part of the kata: without matplotlib (pip install matplotlib)
+k12 is not done.
 
 本节最后一个练习：设 f(x) = sin(x)，画出 f(x) 和 df(x)/dx 的图像，其中后者不能使用
 f'(x) = cos(x)。
@@ -32,7 +39,12 @@ path（一个字符串）处的 PNG 文件，并返回 matplotlib 的 Figure。
 检查会在随机网格上把 x.grad 与 cos(x) 比较，容差为 torch.testing 对 float32 的默认值
 （rtol 1.3e-6，atol 1e-5）；统计到达 x 的反向传播次数；并确认在本题运行期间你的文件没有调用
 任何 cos（torch.cos、Tensor.cos、math.cos、numpy.cos）。图像也会检查：path 处有完整的 PNG
-文件，只有一个坐标系，画图时调用了 backward()，前两条曲线在 1e-4 以内分别与 sin 和 cos 一致。
+文件，只有一个坐标系，画图时调用了 backward()，前两条曲线在 1e-4 以内分别与 sin 和 cos 一致（这两条
+之后可以再画其他线，但不能画在它们之前或之间）。device 是一个字符串：检查会要求 CPU（以及机器上的每块
+GPU），也会要求 "meta"——PyTorch 中只保存张量的形状和数据类型、不保存数值的设备，每台机器上都有。meta
+张量画不出任何东西，所以在那里检查只要求每次反向传播到达的网格都是在该设备上创建的（先在 device 上创建
+网格，再让自动求导记录：在那之后用 .to(device) 移动得到的是副本，而不是叶子张量），并且你的函数在第一次
+从 meta 张量读取数值时（.cpu()、.numpy()、.tolist()）因 torch 自己的报错而停止。
 图像是本题的一部分：没有 matplotlib（pip install matplotlib）时，k12 不算完成。
 
 Hints / 提示: autograd-kata hint k12    Check / 检查: autograd-kata run k12

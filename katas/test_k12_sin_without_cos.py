@@ -14,9 +14,9 @@ import pytest
 import torch
 from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_tensor_close, fail,
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_tensor_close, fail, shown_type,
                                   strategies as kst)
-from pytest_autograd_kata.remote import RemoteObject, RemoteTensor
+from pytest_autograd_kata.remote import LearnerRaised, RemoteObject, RemoteTensor
 
 pytestmark = pytest.mark.kata("k12")
 
@@ -31,6 +31,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: the fewest points a curve of the plot may have (the statement says so)
 PLOT_POINTS = 20
 PLOT_FILE = "sin_and_derivative.png"
+#: torch's device that holds a tensor's shape and dtype but no values, present on every machine:
+#: a plot asked for there tells a grid made on the device it is given from one made on the CPU
+#: (and moved, or not), which on a CPU-only machine look alike
+META = "meta"
+#: what torch says when code reads values from a meta tensor (.cpu(), .numpy(), .tolist(), .item())
+NO_VALUES_ON_META = ("Cannot copy out of meta tensor", "can't convert meta device type tensor",
+                     "cannot be called on meta tensors")
 NO_MATPLOTLIB = Text("matplotlib is not installed, so the plot cannot be checked, and k12 is not done until it "
                      "is: the plot is part of the kata. Install it with pip install matplotlib.",
                      "未安装 matplotlib，因此无法检查图像；图像是本题的一部分，检查通过之前 k12 不算完成。"
@@ -92,7 +99,7 @@ def test_derivative_is_cos_from_one_backward_pass(kata, device, x):
         returned = on_a_grid(kata.sin_derivative, learner_x)
     assert_one_backward_pass(learner_x, seen.backward_calls)
     if returned is not learner_x.grad:
-        kind = "None" if returned is None else type(returned).__name__
+        kind = "None" if returned is None else shown_type(returned)
         what = Text("another tensor", "另一个张量") if isinstance(returned, RemoteTensor) else Text(kind, f" {kind}")
         fail(Text(f"sin_derivative(x) returned {what.en}, not x.grad itself: return x.grad, the tensor "
                   "backward() filled in, so what you return is what autograd computed.",
@@ -138,8 +145,55 @@ def assert_png(data: bytes) -> None:
                   "请把图以 PNG 格式保存到这个路径。"), name="path")
 
 
+#: the two curves the axes must begin with, in order: where, the function, in words, and in short
+CURVES = ((Text("first", "第一条"), torch.sin, Text("sin(x)", "sin(x)"), Text("sin(x)", "sin(x)")),
+          (Text("second", "第二条"), torch.cos, Text("d sin(x)/dx, which is cos(x)", "d sin(x)/dx，即 cos(x)"),
+           Text("the derivative, cos(x),", "导数 cos(x)")))
+
+
+def as_float64(curve) -> tuple[torch.Tensor, torch.Tensor]:
+    xs, ys = curve
+    return torch.tensor(xs, dtype=torch.float64), torch.tensor(ys, dtype=torch.float64)
+
+
+def points_of(curve) -> int:
+    """How many different x values ``curve`` is drawn at: 200 copies of one point draw nothing of a curve."""
+    return len(set(curve[0]))
+
+
+def fits(curve, function) -> bool:
+    """Every point of ``curve`` on ``function`` within the plot's tolerance (as assert_tensor_close
+    below compares them)."""
+    xs, ys = as_float64(curve)
+    return bool(torch.isclose(ys, function(xs), rtol=1e-4, atol=1e-4).all())
+
+
+def drawn_as(curve, function) -> bool:
+    """``curve`` draws ``function`` (sin or cos) and not the other one (an empty line, or points
+    where sin and cos agree, draw neither)."""
+    other = torch.cos if function is torch.sin else torch.sin
+    return fits(curve, function) and not fits(curve, other)
+
+
+def draws_whole(curve, function) -> bool:
+    """``curve`` draws ``function`` over a grid of at least PLOT_POINTS different points."""
+    return drawn_as(curve, function) and points_of(curve) >= PLOT_POINTS
+
+
+def what_is_drawn(curve) -> Text:
+    for function, name in ((torch.sin, "sin(x)"), (torch.cos, "cos(x)")):
+        if draws_whole(curve, function):
+            return Text(name, name)
+    points = points_of(curve)
+    if points < PLOT_POINTS:  # too few points to call it a curve of anything
+        return Text(f"a line at {points} different x value(s)", f"一条只在 {points} 个不同 x 值上的线")
+    return Text(f"a line at {points} different x values that is neither sin(x) nor cos(x)",
+                f"一条在 {points} 个不同 x 值上、既不是 sin(x) 也不是 cos(x) 的线")
+
+
 def assert_one_axes_with_sin_then_its_derivative(figure: dict) -> None:
-    """One axes, whose first line is sin(x) and second cos(x), each over a grid of its own."""
+    """One axes, whose first line is sin(x) and second cos(x), each over a grid of its own; any
+    other line comes after them."""
     __tracebackhide__ = True
     axes = figure["axes"]
     if len(axes) != 1:
@@ -150,19 +204,28 @@ def assert_one_axes_with_sin_then_its_derivative(figure: dict) -> None:
     if len(curves) < 2:
         fail(Text(f"the axes has {len(curves)} line(s); draw sin(x) first, then its derivative.",
                   f"坐标系中只有 {len(curves)} 条曲线；请先画 sin(x)，再画它的导数。"), name="figure")
-    for (xs, ys), name, expected, words in (
-            (curves[0], Text("first curve", "第一条曲线"), torch.sin, Text("sin(x)", "sin(x)")),
-            (curves[1], Text("second curve", "第二条曲线"), torch.cos,
-             Text("d sin(x)/dx, which is cos(x)", "d sin(x)/dx，即 cos(x)"))):
-        # Different x values: 200 copies of one point draw nothing of either curve.
-        if len(set(xs)) < PLOT_POINTS:
-            fail(Text(f"the {name.en} is drawn at {len(set(xs))} different x value(s); draw it over a grid of at "
-                      f"least {PLOT_POINTS} different points.",
-                      f"{name.zh}只在 {len(set(xs))} 个不同的 x 值上画出；请在至少 {PLOT_POINTS} 个不同点的网格上画它。"),
-                 name=name.en)
-        xs, ys = torch.tensor(xs, dtype=torch.float64), torch.tensor(ys, dtype=torch.float64)
+    for position, (where, expected, words, short) in enumerate(CURVES):
+        curve = curves[position]
+        if draws_whole(curve, expected):
+            continue
+        name = Text(f"{where.en} curve", f"{where.zh}曲线")
+        # Drawn whole, but in another place: the order is what is wrong, not this line.
+        found = next((number for number, other in enumerate(curves, start=1)
+                      if number != position + 1 and draws_whole(other, expected)), None)
+        if found is not None:
+            drawn = what_is_drawn(curve)
+            fail(Text(f"the {where.en} line on the axes is {drawn.en}, but {short.en} is line {found} of the "
+                      f"{len(curves)} drawn. Draw sin(x) as the first line and its derivative as the second, "
+                      "before any other line.",
+                      f"坐标系中的{where.zh}线是{drawn.zh}，而{short.zh}是所画 {len(curves)} 条线中的第 {found} 条。"
+                      "请把 sin(x) 画成第一条线、它的导数画成第二条线，其他线都画在它们之后。"), name=name.en)
+        xs, ys = as_float64(curve)
         # A plot only has to be right to the eye: float32 curves pass, a wrong curve does not.
         assert_tensor_close(ys, expected(xs), name=str(name), expected_words=words, rtol=1e-4, atol=1e-4)
+        fail(Text(f"the {name.en} is drawn at {points_of(curve)} different x value(s); draw it over a grid of at "
+                  f"least {PLOT_POINTS} different points.",
+                  f"{name.zh}只在 {points_of(curve)} 个不同的 x 值上画出；请在至少 {PLOT_POINTS} 个不同点的网格上画它。"),
+             name=name.en)
 
 
 def plot(kata, path: str, device: str):
@@ -197,7 +260,43 @@ def test_plot_shows_sin_and_its_derivative(kata, device):
     assert_png(kata.read_file(path))
     described = kata.describe_figure(figure) if isinstance(figure, RemoteObject) else {"figure": False}
     if not described["figure"]:
-        kind = figure.type_name if isinstance(figure, RemoteObject) else type(figure).__name__
+        kind = shown_type(figure)
         fail(Text(f"plot_sin_and_derivative returned {kind}; return the matplotlib Figure.",
                   f"plot_sin_and_derivative 返回了 {kind}；请返回 matplotlib 的 Figure。"), name="figure")
     assert_one_axes_with_sin_then_its_derivative(described)
+
+
+def reads_values_on_meta(raised: LearnerRaised) -> bool:
+    """torch's own error, raised by torch, for code that reads values from a meta tensor."""
+    return not raised.in_learner_file and any(words in raised.message for words in NO_VALUES_ON_META)
+
+
+def test_plot_is_computed_on_the_device_it_is_given(kata):
+    path = f"{kata.scratch}/{PLOT_FILE}"
+    with kata.watch(backward_leaves=True) as seen:
+        try:
+            plot(kata, path, META)
+            drew = True
+        except LearnerRaised as raised:
+            if not reads_values_on_meta(raised):
+                raise
+            drew = False
+    if importlib.util.find_spec("matplotlib") is None:  # as in the check above: nothing was drawn anywhere
+        fail(NO_MATPLOTLIB, name="matplotlib")
+    elsewhere = sorted({device for leaves in seen.backward_leaves for device in leaves if device != META})
+    if elsewhere:
+        devices = ", ".join(elsewhere)
+        fail(Text(f"while plot_sin_and_derivative(path, 'meta') ran, backward() computed the gradient of a grid "
+                  f"made on {devices}, not on the device it was given: make the grid x on device, then ask autograd "
+                  "to record operations on it (a tensor moved with .to(device) after that is a copy, and backward() "
+                  "leaves the gradient in the tensor it was copied from).",
+                  f"plot_sin_and_derivative(path, 'meta') 运行期间，backward() 计算的是在 {devices} 上创建的网格的梯度，"
+                  "而不是在传入的设备上：请在 device 上创建网格 x，再让自动求导记录对它的运算（在那之后用 .to(device) "
+                  "移动得到的是副本，backward() 会把梯度留在被复制的那个张量里）。"), name="device")
+    if drew:
+        fail(Text("plot_sin_and_derivative(path, 'meta') returned without reading a value from the meta device, "
+                  "where tensors hold no values: what it drew was not computed on the device it was given. Make "
+                  "the grid on device and compute the derivative there; move the results to the CPU only to draw.",
+                  "plot_sin_and_derivative(path, 'meta') 没有从 meta 设备读取任何数值就返回了，而 meta 上的张量没有数值："
+                  "它画出的内容不是在传入的设备上计算的。请在 device 上创建网格并在那里计算导数，只在画图时才把结果移到 CPU。"),
+             name="device")

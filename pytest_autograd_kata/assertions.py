@@ -77,6 +77,7 @@ def shown(value: Any) -> str:
     it: whole numbers in full (float32's -33554552), others as the shortest decimal that reads
     back as the value in its own dtype (float32: 200.00002, where .8g would hide a float64's
     last digits), without an exponent unless the number is very large or very small."""
+    _readable(_values(value), "the number to show")
     tensor = _values(value).detach().cpu().reshape(())
     if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds each exactly
         tensor = tensor.float()
@@ -88,6 +89,12 @@ def shown(value: Any) -> str:
     if 1e-4 <= abs(number) < 1e16:
         return numpy.format_float_positional(number, unique=True, trim="-")
     return numpy.format_float_scientific(number, unique=True, trim="-")
+
+
+def _readable(value: _Tensor, what: str) -> None:
+    """A tensor of the check's whose values are about to be read: never a meta tensor, which has none."""
+    if _is_tensor(value) and value.is_meta:
+        raise ValueError(t("meta_has_no_values", name=what))
 
 
 def _index(flat: int, shape: torch.Size) -> str:
@@ -153,6 +160,9 @@ def _comparable(actual: Any, expected: Any, name: str, nudge: Text | None) -> tu
     if actual is None:
         _fail("is_none", name, nudge)
     expected = _values(expected)
+    _readable(expected, "the expected value")
+    if _is_tensor(_values(actual)) and _values(actual).is_meta:
+        _fail("meta_has_no_values", name, nudge)
     assert_is_tensor(actual, name=name, shape=expected.shape, dtype=expected.dtype,
                      device=expected.device, nudge=nudge)
     return _values(actual).detach(), expected.detach()
@@ -241,7 +251,7 @@ def assert_grad_from_backward(tensor: RemoteTensor, *, name: str = "x.grad", pas
         if tensor.grad is None:
             _fail("grad_still_none", name, nudge)
         given = tensor.given_grad
-        if tensor.grad is given and _equal(given.value, tensor.given_values):
+        if tensor.grad is given and (given.value.is_meta or _equal(given.value, tensor.given_values)):
             _fail("grad_as_given", name, nudge)
         _fail("no_backward", name, nudge)
     if passes is not None and tensor.passes != passes:

@@ -189,7 +189,10 @@ class RemoteTensor:
     same ``storage`` share memory. ``passes`` counts the backward passes that accumulated into a
     leaf made with ``kata.tensor(..., requires_grad=True)``, and ``grad_as_left`` says whether
     its ``.grad`` is still what the last one left. A non-leaf's ``.grad`` is there once
-    ``kata.call(torch.Tensor.retain_grad, y)`` asked autograd to keep it."""
+    ``kata.call(torch.Tensor.retain_grad, y)`` asked autograd to keep it. A tensor on torch's
+    ``meta`` device has no values: ``value`` is then a meta tensor (shape, dtype and device
+    only), and reading a number from it fails saying so. ``is_inference`` tells a tensor made
+    under ``torch.inference_mode()``, which has no version counter (``version`` is None)."""
 
     def __init__(self, handle: int) -> None:
         self.handle = handle
@@ -199,7 +202,8 @@ class RemoteTensor:
         self.is_leaf = True
         self.grad_fn: str | None = None
         self.grad: RemoteTensor | None = None
-        self.version = 0
+        self.version: int | None = 0
+        self.is_inference = False
         self.storage: int | None = None
         self.passes: int | None = None
         self.grad_as_left: bool | None = None
@@ -229,6 +233,8 @@ class RemoteTensor:
         return self.value.is_floating_point()
 
     def item(self) -> Any:
+        if self.value.is_meta:
+            raise ValueError(t("meta_has_no_values", name="the learner's tensor"))
         return self.value.item()
 
     def __eq__(self, other: object) -> bool:
@@ -239,6 +245,8 @@ class RemoteTensor:
 
     def __repr__(self) -> str:
         extra = f", grad_fn=<{self.grad_fn}>" if self.grad_fn else ""
+        if self.value.is_meta:
+            return f"RemoteTensor(device='meta', size={tuple(self.shape)}, dtype={self.dtype}{extra})"
         return f"RemoteTensor({self.value.tolist()}{extra})"
 
 
@@ -256,6 +264,8 @@ class Observed:
         self.backward_calls: list[dict] = []
         #: per call, the branch path it took: (digest, steps)
         self.paths: list[tuple[str, int]] = []
+        #: per backward pass started, the devices of the leaves its graph reaches ("cpu", "meta")
+        self.backward_leaves: list[list[str]] = []
 
     def add(self, found: dict) -> None:
         for label, line in found.get("forbidden", []):
@@ -263,6 +273,7 @@ class Observed:
                 self.forbidden.append((label, line))
         self.backward_calls += [{**call, "roots": [_root(root) for root in call["roots"]]}
                                 for call in found.get("backward_calls", [])]
+        self.backward_leaves += found.get("backward_leaves", [])
         if "path" in found:
             self.paths.append(tuple(found["path"]))
 
@@ -602,7 +613,7 @@ class RemoteKata:
                                                    codec.blob(blobs, snap["blob"]))
             remote.subclass = snap["cls"]
             remote.requires_grad, remote.is_leaf = bool(snap["requires_grad"]), bool(snap["is_leaf"])
-            remote.grad_fn, remote.version = snap["grad_fn"], snap["version"]
+            remote.grad_fn, remote.version, remote.is_inference = snap["grad_fn"], snap["version"], bool(snap["inference"])
             remote.storage, remote.passes, remote.grad_as_left = snap["storage"], snap["passes"], snap["grad_as_left"]
         for handle, snap in snapshots.items():
             current[int(handle)].grad = None if snap["grad"] is None else _tensor_in(current, {"h": snap["grad"]})
@@ -618,16 +629,19 @@ class RemoteKata:
     # ------------------------------------------------------------ observing
     @contextmanager
     def watch(self, *, forbid: tuple[str, ...] = (), backward_calls: bool = False,
-              trace: bool = False) -> Iterator[Observed]:
+              backward_leaves: bool = False, trace: bool = False) -> Iterator[Observed]:
         """Watch the calls made inside the block: ``forbid`` names functions whose calls from the
         learner's files are recorded (``"torch.cos"``, ``"torch.Tensor.cos"``, ``"math.cos"``);
-        ``backward_calls`` records each backward pass started; ``trace`` the branch path of each
-        call (the sequence of bytecode the learner's files ran)."""
+        ``backward_calls`` records each backward pass started; ``backward_leaves`` the devices of
+        the leaves each one reaches; ``trace`` the branch path of each call (the sequence of
+        bytecode the learner's files ran)."""
         request: dict[str, Any] = {}
         if forbid:
             request["forbid"] = list(forbid)
         if backward_calls:
             request["backward_calls"] = True
+        if backward_leaves:
+            request["backward_leaves"] = True
         if trace:
             request["trace"] = True
         observed = Observed(request)

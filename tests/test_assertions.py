@@ -12,6 +12,7 @@ from pytest_autograd_kata import (
     KataFailure, Text, assert_grad_fn, assert_grad_from_backward, assert_grad_is_none, assert_gradcheck,
     assert_gradgradcheck, assert_is_tensor, assert_shares_storage, assert_tensor_close, assert_tensor_equal,
     fail)
+from pytest_autograd_kata.assertions import shown
 from pytest_autograd_kata.course import i18n
 
 
@@ -114,6 +115,27 @@ def test_equal_is_exact() -> None:
     assert message.splitlines() == [
         "x is not exactly what it should be.", "  expected: 0., 1.",
         "  1 of 2 elements differ; obtained vs expected:", "    x[1] = 1.000001   expected 1"]
+
+
+@pytest.mark.parametrize("compare", [assert_tensor_equal, assert_tensor_close])
+@pytest.mark.parametrize("actual", [torch.empty(3, device="meta"), torch.empty(2, 2, device="meta")])
+def test_values_on_the_meta_device_are_not_compared_but_said_to_be_missing(compare, actual) -> None:
+    # A meta tensor has a shape and a dtype but no values: comparing them is a failure that says
+    # so, never torch's NotImplementedError from the middle of a comparison.
+    message = str(failure(compare, actual, torch.zeros(3), name="x"))
+    assert message == "x is on the meta device: it has a shape and a dtype but no values, so its values cannot be " \
+                      "read or compared."
+
+
+@pytest.mark.parametrize("compare", [assert_tensor_equal, assert_tensor_close])
+def test_an_expected_value_on_the_meta_device_is_the_checks_mistake(compare) -> None:
+    with pytest.raises(ValueError, match="the expected value is on the meta device"):
+        compare(torch.zeros(3), torch.empty(3, device="meta"), name="x")
+
+
+def test_a_number_of_a_meta_tensor_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="meta device"):
+        shown(torch.empty((), device="meta"))
 
 
 # ---------------------------------------------------------------- grad and graph

@@ -68,7 +68,33 @@ PLOT_MISTAKES = {
             axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
             figure.savefig(path)
             return figure
-        """, "first curve is not what it should be"),
+        """, "the first line on the axes is cos(x), but sin(x) is line 2 of the 2 drawn"),
+    "zero line drawn first": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.axhline(0.0)
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return figure
+        """, "the first line on the axes is a line at 2 different x value(s), but sin(x) is line 2 of the 3"),
+    "zero line between the curves": ("""
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, device=device, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.axhline(0.0)
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return figure
+        """, "the second line on the axes is a line at 2 different x value(s), but the derivative, cos(x), is line 3"),
     "two axes": ("""
         def plot_sin_and_derivative(path, device="cpu"):
             import matplotlib.pyplot as plt
@@ -120,6 +146,36 @@ PLOT_MISTAKES = {
 }
 
 
+#: mistake -> plot function that draws the right figure on the CPU but computes it elsewhere than
+#: on the device it is given: only the device check, on the meta device, can catch these
+DEVICE_MISTAKES = {
+    "device ignored": """
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, requires_grad=True)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().numpy(), torch.sin(x).detach().numpy())
+            axes.plot(x.detach().numpy(), derivative.numpy())
+            figure.savefig(path)
+            return figure
+        """,
+    "moved to device after requires_grad": """
+        def plot_sin_and_derivative(path, device="cpu"):
+            import matplotlib.pyplot as plt
+
+            x = torch.linspace(-6.0, 6.0, 100, requires_grad=True).to(device)
+            derivative = sin_derivative(x)
+            figure, axes = plt.subplots()
+            axes.plot(x.detach().cpu().numpy(), torch.sin(x).detach().cpu().numpy())
+            axes.plot(x.detach().cpu().numpy(), derivative.cpu().numpy())
+            figure.savefig(path)
+            return figure
+        """,
+}
+
+
 def with_plot(tmp_path, plot_source: str) -> Path:
     """The reference solution with its plot function replaced by ``plot_source``."""
     solution = SOLUTION.read_text(encoding="utf-8")
@@ -129,8 +185,17 @@ def with_plot(tmp_path, plot_source: str) -> Path:
     return module
 
 
+def check_named(result: dict, start: str) -> dict:
+    return next(c for c in result["checks"] if c["name"].startswith(start))
+
+
 def plot_check(result: dict) -> dict:
-    return next(c for c in result["checks"] if c["name"].startswith("test_plot"))
+    return check_named(result, "test_plot_shows")
+
+
+def derivative_checks(result: dict) -> list[str]:
+    """The statuses of the checks of sin_derivative alone."""
+    return [c["status"] for c in result["checks"] if c["name"].startswith(("test_derivative", "test_cos"))]
 
 
 @pytest.mark.parametrize("mistake", PLOT_MISTAKES)
@@ -140,7 +205,16 @@ def test_plot_mistake_fails_the_plot_check(run_kata, tmp_path, mistake):
     assert result["status"] == "failed", result
     check = plot_check(result)
     assert check["status"] == "failed" and words in check["message"], check
-    assert [c["status"] for c in result["checks"] if c is not check] == ["passed", "passed"]
+    assert derivative_checks(result) == ["passed", "passed"]
+
+
+@pytest.mark.parametrize("mistake", DEVICE_MISTAKES)
+def test_a_plot_computed_off_its_device_fails_the_device_check_alone(run_kata, tmp_path, mistake):
+    result = run_kata("k12", with_plot(tmp_path, DEVICE_MISTAKES[mistake]))
+    check = check_named(result, "test_plot_is_computed_on_the_device")
+    assert check["status"] == "failed", check
+    assert "backward() computed the gradient of a grid made on cpu, not on the device it was given" in check["message"]
+    assert [c["status"] for c in result["checks"] if c is not check] == ["passed"] * 3
 
 
 def run_without_matplotlib(pytester, monkeypatch, target: Path) -> dict:
@@ -155,10 +229,12 @@ def run_without_matplotlib(pytester, monkeypatch, target: Path) -> dict:
 def test_without_matplotlib_k12_is_not_done_and_says_why(pytester, monkeypatch):
     result = run_without_matplotlib(pytester, monkeypatch, SOLUTIONS)
     assert result["status"] == "failed", result
-    check = plot_check(result)
-    assert check["status"] == "failed"
-    assert "matplotlib is not installed" in check["message"] and "pip install matplotlib" in check["message"]
-    assert [c["status"] for c in result["checks"] if c is not check] == ["passed", "passed"]
+    plot_checks = [c for c in result["checks"] if c["name"].startswith("test_plot")]
+    assert len(plot_checks) == 2
+    for check in plot_checks:
+        assert check["status"] == "failed"
+        assert "matplotlib is not installed" in check["message"] and "pip install matplotlib" in check["message"]
+    assert derivative_checks(result) == ["passed", "passed"]
 
 
 def test_without_matplotlib_an_untouched_stub_is_still_not_started(pytester, monkeypatch):

@@ -470,3 +470,75 @@ def test_a_module_that_appears_after_a_failed_lookup_is_found(monkeypatch) -> No
     module = types.ModuleType("kata_module_made_later")
     monkeypatch.setitem(sys.modules, "kata_module_made_later", module)
     assert names.owner_of("kata_module_made_later.f") == (module, "f")
+
+
+#: a learner's module whose tensors hold no values: on torch's meta device, or made under inference_mode
+NO_VALUES = """
+import torch
+
+def meta_leaf(n):
+    return torch.arange(n, dtype=torch.float32, device="meta", requires_grad=True)
+
+def moved_to_meta(n):
+    return torch.arange(n, dtype=torch.float32, requires_grad=True).to("meta")
+
+def backward_through(x):
+    torch.sin(x).sum().backward()
+    return x.grad
+
+def facts_of(x):
+    return str(x.device), list(x.shape), str(x.dtype), x.requires_grad, x.is_leaf
+
+def sin_backward_of_grid(n, device, move_after):
+    x = torch.linspace(0, 1, n, device="cpu" if move_after else device, requires_grad=True)
+    grid = x.to(device) if move_after else x
+    try:
+        torch.sin(grid).sum().backward()
+    except NotImplementedError:  # the copy back from meta to the CPU leaf has no values to copy
+        return "no values"
+
+def inference_leaf(n):
+    with torch.inference_mode():
+        return torch.arange(n, dtype=torch.float32, requires_grad=True)
+"""
+
+
+def test_a_meta_tensor_crosses_the_codec_as_its_shape_and_dtype_without_bytes() -> None:
+    meta = torch.empty(2, 3, dtype=torch.float64, device="meta")
+    assert codec.tensor_bytes(meta) == b""
+    back = codec.tensor_from_bytes("float64", [2, 3], "meta", b"")
+    assert (back.device.type, back.shape, back.dtype) == ("meta", (2, 3), torch.float64)
+    with pytest.raises(codec.CodecError):  # a meta tensor has no values: bytes for it do not add up
+        codec.tensor_from_bytes("float64", [1], "meta", b"x" * 8)
+
+
+def test_a_meta_tensor_crosses_the_runner_both_ways_with_its_facts(remote_kata) -> None:
+    kata = remote_kata(NO_VALUES)
+    leaf = kata.meta_leaf(5)
+    assert (leaf.device.type, leaf.shape, leaf.dtype) == ("meta", (5,), torch.float32)
+    assert (leaf.requires_grad, leaf.is_leaf, leaf.grad_fn, leaf.grad) == (True, True, None, None)
+    moved = kata.moved_to_meta(5)
+    assert (moved.device.type, moved.is_leaf, moved.grad_fn) == ("meta", False, "ToCopyBackward0")
+    # the check's meta tensor, made a leaf in the learner's process: a backward pass reaches it there
+    learner_x = kata.tensor(torch.empty(4, device="meta"), requires_grad=True)
+    assert kata.facts_of(learner_x) == ("meta", [4], "torch.float32", True, True)
+    grad = kata.backward_through(learner_x)
+    assert grad is learner_x.grad and learner_x.passes == 1 and learner_x.grad_as_left
+    assert (grad.device.type, grad.shape) == ("meta", (4,))
+    assert "meta" in repr(grad)
+
+
+def test_watch_tells_the_devices_of_the_leaves_a_backward_pass_reaches(remote_kata) -> None:
+    kata = remote_kata(NO_VALUES)
+    with kata.watch(backward_leaves=True) as seen:
+        kata.sin_backward_of_grid(5, "meta", False)
+        kata.sin_backward_of_grid(5, "meta", True)  # a CPU leaf moved to meta after it records gradients
+        kata.sin_backward_of_grid(5, "cpu", False)
+    assert seen.backward_leaves == [["meta"], ["cpu"], ["cpu"]]
+    assert [call["kind"] for call in seen.backward_calls] == ["backward"] * 3
+
+
+def test_an_inference_tensor_comes_back_with_its_facts(remote_kata) -> None:
+    x = remote_kata(NO_VALUES).inference_leaf(3)
+    assert x.is_inference and x.requires_grad and x.version is None
+    assert x.value.tolist() == [0.0, 1.0, 2.0]

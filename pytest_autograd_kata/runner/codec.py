@@ -1,9 +1,11 @@
 """Values as they cross between the trusted side and a learner process.
 
 Plain data travels as JSON (None, bools, numbers, strings, and tuples, lists and dicts of
-them); bytes, tensor and array values as raw bytes in the frame's blobs. What the learner's side
-sends is rebuilt here from bytes into plain tensors: a Tensor subclass, its
-``__torch_function__`` or any other code of the learner's never reaches the trusted side.
+them); bytes, tensor and array values as raw bytes in the frame's blobs. A tensor on torch's
+``meta`` device has a shape and a dtype but no values: it travels with no bytes, and is rebuilt
+as a meta tensor. What the learner's side sends is rebuilt here from bytes into plain tensors:
+a Tensor subclass, its ``__torch_function__`` or any other code of the learner's never reaches
+the trusted side.
 Everything else (a matplotlib Figure, an exception object) travels as a description the
 trusted side can read, and a handle it can hand back.
 
@@ -34,7 +36,9 @@ NUMPY_DTYPES = {order + char: numpy.dtype(order + char) for order in "=<>|"
 MAX_DEPTH, MAX_ITEMS = 32, 100_000
 #: the longest string that crosses whole
 MAX_STRING = 200_000
-DEVICE_TYPES = ("cpu", "cuda", "mps")
+DEVICE_TYPES = ("cpu", "cuda", "mps", "meta")
+#: the device whose tensors hold no values (shape, dtype and autograd's facts only)
+META = "meta"
 
 
 class CodecError(Exception):
@@ -46,12 +50,16 @@ class CodecError(Exception):
 #: namespace cannot change the bytes a tensor is sent as
 _BASE = dict(vars(torch._C.TensorBase))
 _empty, _shape_of, _dtype_of = torch.empty, _BASE["shape"].__get__, _BASE["dtype"].__get__
+_is_meta = _BASE["is_meta"].__get__
 _detach, _copy, _reshape, _view, _numpy, _numel = (_BASE[name] for name in ("detach", "copy_", "reshape", "view",
                                                                             "numpy", "numel"))
 
 
 def tensor_bytes(tensor: torch.Tensor) -> bytes:
-    """The values of ``tensor`` as raw bytes in its dtype, C order, whatever its layout."""
+    """The values of ``tensor`` as raw bytes in its dtype, C order, whatever its layout; none
+    for a meta tensor, which has no values."""
+    if _is_meta(tensor):
+        return b""
     # Copied into a new tensor with the default strides: .contiguous() returns as it is a
     # tensor whose size-1 dimensions have any stride (0 after expand(1) or in the gradient of a
     # one-element sum, a step's after [::3]), which .view(torch.uint8) refuses; copy_ also
@@ -71,10 +79,17 @@ def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: byte
     dtype = DTYPES.get(dtype_name)
     if dtype is None or not is_shape(shape):
         raise CodecError(f"a tensor of dtype {dtype_name!r} and shape {shape!r}")
-    if math.prod(shape) * ITEMSIZES[dtype_name] != len(blob):
-        raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
     if not isinstance(device, str) or device.split(":")[0] not in DEVICE_TYPES:
         raise CodecError(f"a tensor on device {device!r}")
+    if device == META:
+        if blob:
+            raise CodecError(f"a meta tensor, which has no values, with {len(blob)} bytes of data")
+        try:
+            return torch.empty(shape, dtype=dtype, device=META)
+        except RuntimeError:  # more elements than torch counts
+            raise CodecError(f"a meta tensor of shape {shape}") from None
+    if math.prod(shape) * ITEMSIZES[dtype_name] != len(blob):
+        raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
     values = torch.frombuffer(bytearray(blob), dtype=dtype) if blob else torch.empty(0, dtype=dtype)
     values = values.reshape(shape)
     return values if device == "cpu" else values.to(device)

@@ -13,9 +13,9 @@ import torch
 #: torch's C base class's table as it was: the learner's code can change the class, not this copy
 _BASE = dict(vars(torch._C.TensorBase))
 _read = {name: _BASE[name].__get__ for name in ("requires_grad", "is_leaf", "retains_grad", "grad_fn", "grad",
-                                                "_version", "dtype", "shape", "device")}
-_detach, _clone, _untyped_storage, _storage_offset = (_BASE[name] for name in ("detach", "clone", "untyped_storage",
-                                                                                "storage_offset"))
+                                                "_version", "dtype", "shape", "device", "is_meta")}
+_detach, _clone, _untyped_storage, _storage_offset, _is_inference = (
+    _BASE[name] for name in ("detach", "clone", "untyped_storage", "storage_offset", "is_inference"))
 _tolist, _numel, _reshape = _BASE["tolist"], _BASE["numel"], _BASE["reshape"]
 _register_post_accumulate_grad_hook = vars(torch.Tensor)["register_post_accumulate_grad_hook"]
 _equal, _type = torch.equal, type
@@ -36,6 +36,14 @@ def is_leaf(tensor: torch.Tensor) -> bool:
     return _read["is_leaf"](tensor)
 
 
+def grad_fn(tensor: torch.Tensor) -> Any:
+    return _read["grad_fn"](tensor)
+
+
+def device(tensor: torch.Tensor) -> str:
+    return str(_read["device"](tensor))
+
+
 def grad(tensor: torch.Tensor) -> torch.Tensor | None:
     """Its ``.grad`` where that means something: a leaf that records gradients, or a tensor told
     to retain its gradient."""
@@ -45,17 +53,22 @@ def grad(tensor: torch.Tensor) -> torch.Tensor | None:
 
 
 def describe(tensor: torch.Tensor) -> dict:
-    """Its facts as the trusted side reads them (the values travel apart, as bytes)."""
+    """Its facts as the trusted side reads them (the values travel apart, as bytes). A meta
+    tensor has no memory to tell apart (its storage is None); a tensor made under
+    ``torch.inference_mode()`` has no version counter (its version is None)."""
     try:
-        storage = _untyped_storage(tensor).data_ptr()
+        # every meta tensor's memory is at address 0: no two of them can be told to share it
+        storage = None if _read["is_meta"](tensor) else _untyped_storage(tensor).data_ptr()
     except (RuntimeError, NotImplementedError):
         storage = None
     kind = _type(tensor)
     grad_fn = _read["grad_fn"](tensor)
+    inference = _is_inference(tensor)
     return {"cls": None if kind in (torch.Tensor, torch.nn.Parameter) else f"{kind.__module__}.{kind.__qualname__}",
             "dtype": str(_read["dtype"](tensor)).removeprefix("torch."), "shape": list(_read["shape"](tensor)),
             "device": str(_read["device"](tensor)), "requires_grad": requires_grad(tensor), "is_leaf": is_leaf(tensor),
-            "grad_fn": None if grad_fn is None else _type(grad_fn).__name__, "version": _read["_version"](tensor),
+            "grad_fn": None if grad_fn is None else _type(grad_fn).__name__,
+            "version": None if inference else _read["_version"](tensor), "inference": inference,
             "storage": storage, "offset": _storage_offset(tensor)}
 
 
@@ -84,6 +97,10 @@ def copy(tensor: torch.Tensor) -> torch.Tensor:
 
 
 def equal(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """The same values; for meta tensors, which have none, the same shape and dtype."""
+    if _read["is_meta"](a) or _read["is_meta"](b):
+        return (_read["shape"](a), _read["dtype"](a), _read["is_meta"](a)) == (_read["shape"](b), _read["dtype"](b),
+                                                                               _read["is_meta"](b))
     return _equal(_detach(a), b)
 
 

@@ -129,22 +129,29 @@ class KataModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(compile(self.sources[name], self.paths[name], "exec", dont_inherit=True), module.__dict__)
 
 
+#: the most graph nodes read to find the leaves one backward pass reaches
+MAX_NODES = 100_000
+_AccumulateGrad = torch._C._functions.AccumulateGrad
+
+
 class BackwardCalls(TorchFunctionMode):
     """Records each backward pass started while active: how (``backward`` or ``autograd.grad``),
     whether a gradient was given, and where it starts: each root's facts (see
     :func:`.facts.root`), read through torch's own descriptors, not what the learner's objects say
     of themselves. A sequence of roots other than a plain list or tuple is recorded as no root:
     only what torch reads from it is the pass's start, and a check that looks for one then finds
-    none."""
+    none. And, when ``leaves``, the devices of the leaves each pass's graph reaches."""
 
     #: for each function, its kind, and the keyword and position of its gradient argument
     GRADIENT_ARGUMENT = {torch.Tensor.backward: ("backward", "gradient", 1),
                          torch.autograd.backward: ("backward", "grad_tensors", 1),
                          torch.autograd.grad: ("grad", "grad_outputs", 2)}
 
-    def __init__(self) -> None:
+    def __init__(self, leaves: bool = False) -> None:
         super().__init__()
         self.starts: list[dict] = []
+        #: per backward pass, the devices of the leaves it reaches (when asked for)
+        self.leaves: list[list[str]] | None = [] if leaves else None
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -152,8 +159,11 @@ class BackwardCalls(TorchFunctionMode):
             kind, keyword, position = self.GRADIENT_ARGUMENT[func]
             roots = args[0] if args else kwargs.get("tensors", kwargs.get("outputs"))
             gradient = kwargs.get(keyword, args[position] if len(args) > position else None)
+            tensors = _tensors(roots)
             self.starts.append({"kind": kind, "gradient": _any_given(gradient),
-                                "roots": [facts.root(root) for root in _tensors(roots)]})
+                                "roots": [facts.root(root) for root in tensors]})
+            if self.leaves is not None:  # read before the pass frees the graph
+                self.leaves.append(sorted({device for root in tensors for device in leaf_devices(root)}))
         return func(*args, **kwargs)
 
 
@@ -172,6 +182,22 @@ def _any_given(gradient: Any) -> bool:
     if type(gradient) in (list, tuple):
         return any(item is not None for item in gradient)
     return gradient is not None
+
+
+def leaf_devices(root: Any) -> list[str]:
+    """The devices of the leaves that record gradients which a backward pass from ``root`` reaches
+    (each once), found by walking its graph back to the nodes that accumulate into leaves."""
+    node = facts.grad_fn(root) if isinstance(root, torch.Tensor) else None
+    pending, seen, devices = [node] if node is not None else [], set(), set()
+    while pending and len(seen) < MAX_NODES:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is _AccumulateGrad:  # the node that accumulates into a leaf holds it
+            devices.add(facts.device(node.variable))
+        pending += [following for following, _ in node.next_functions if following is not None]
+    return sorted(devices)
 
 
 class ForbiddenOperators(TorchDispatchMode):
@@ -225,7 +251,8 @@ class Observation:
     def __init__(self, request: dict, learner_files: frozenset[str], modules: list[types.ModuleType]) -> None:
         self.request, self.files, self.modules = request, learner_files, modules
         self.forbidden: dict[tuple[str, int], None] = {}
-        self.backward = BackwardCalls() if request.get("backward_calls") else None
+        self.backward = BackwardCalls(leaves=bool(request.get("backward_leaves"))) \
+            if request.get("backward_calls") or request.get("backward_leaves") else None
         self.path = hashlib.sha256() if request.get("trace") else None
         self.steps = 0
         self._restore: list[Callable[[], None]] = []
@@ -295,6 +322,8 @@ class Observation:
             found["forbidden"] = [[label, line] for label, line in self.forbidden]
         if self.backward is not None:
             found["backward_calls"] = self.backward.starts
+            if self.backward.leaves is not None:
+                found["backward_leaves"] = self.backward.leaves
         if self.path is not None:
             found["path"] = [self.path.hexdigest()[:16], self.steps]
         return found
