@@ -51,6 +51,19 @@ class Liar(torch.Tensor):
             return [28.0]
         return super().__torch_function__(func, types, args, kwargs or {})
 
+ELSEWHERE = torch.zeros(4)
+
+class StorageLiar(torch.Tensor):
+    # says its memory is another tensor's
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if "untyped_storage" in str(func):
+            return ELSEWHERE.untyped_storage()
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+def a_tensor_that_claims_memory_elsewhere(x):
+    return (x * x).as_subclass(StorageLiar), ELSEWHERE
+
 def from_a_lying_tensor(x):
     y = (x * x).as_subclass(Liar)
     torch.Tensor.backward(y, torch.ones(4))
@@ -125,3 +138,9 @@ def test_a_learners_tensor_is_named_as_the_learner_knows_it(learner) -> None:
     assert shown_type(returned) == "tuple" and shown_type(returned[0]) == "Tensor"
     assert shown_type(learner.from_the_leaf(learner.tensor(X, requires_grad=True))) == "RuntimeError"
     assert shown_type(None) == "NoneType" and shown_type(3) == "int"
+
+
+def test_a_tensor_subclass_cannot_misstate_its_memory(learner) -> None:
+    liar, elsewhere = learner.a_tensor_that_claims_memory_elsewhere(learner.tensor(X, requires_grad=True))
+    assert liar.storage != elsewhere.storage
+    assert torch.equal(liar.value, X * X)

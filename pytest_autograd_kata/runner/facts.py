@@ -28,27 +28,33 @@ _no_torch_function = torch._C.DisableTorchFunction
 ROOT_VALUES_KEPT = 256
 
 
+def _fact(name: str, tensor: torch.Tensor) -> Any:
+    """One descriptor's reading, with every __torch_function__ off (see _no_torch_function)."""
+    with _no_torch_function():
+        return _read[name](tensor)
+
+
 def requires_grad(tensor: torch.Tensor) -> bool:
-    return _read["requires_grad"](tensor)
+    return _fact("requires_grad", tensor)
 
 
 def is_leaf(tensor: torch.Tensor) -> bool:
-    return _read["is_leaf"](tensor)
+    return _fact("is_leaf", tensor)
 
 
 def grad_fn(tensor: torch.Tensor) -> Any:
-    return _read["grad_fn"](tensor)
+    return _fact("grad_fn", tensor)
 
 
 def device(tensor: torch.Tensor) -> str:
-    return str(_read["device"](tensor))
+    return str(_fact("device", tensor))
 
 
 def grad(tensor: torch.Tensor) -> torch.Tensor | None:
     """Its ``.grad`` where that means something: a leaf that records gradients, or a tensor told
     to retain its gradient."""
-    if requires_grad(tensor) and (is_leaf(tensor) or _read["retains_grad"](tensor)):
-        return _read["grad"](tensor)
+    if requires_grad(tensor) and (is_leaf(tensor) or _fact("retains_grad", tensor)):
+        return _fact("grad", tensor)
     return None
 
 
@@ -56,6 +62,11 @@ def describe(tensor: torch.Tensor) -> dict:
     """Its facts as the trusted side reads them (the values travel apart, as bytes). A meta
     tensor has no memory to tell apart (its storage is None); a tensor made under
     ``torch.inference_mode()`` has no version counter (its version is None)."""
+    with _no_torch_function():
+        return _described(tensor)
+
+
+def _described(tensor: torch.Tensor) -> dict:
     try:
         # every meta tensor's memory is at address 0: no two of them can be told to share it
         storage = None if _read["is_meta"](tensor) else _untyped_storage(tensor).data_ptr()
