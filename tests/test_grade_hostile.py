@@ -26,8 +26,11 @@ from grade_class import (FILES, GRADED, SOLUTION, STUB, Adopter, Disturber, Sub,
 from pytest_autograd_kata.grading import pool
 from pytest_autograd_kata.runner import sandbox
 
-pytestmark = pytest.mark.skipif(sandbox.best_level() != sandbox.NAMESPACES or os.geteuid() != 0,
-                                reason="every sandbox level is tried: needs root and Linux namespaces")
+pytestmark = [pytest.mark.skipif(sandbox.best_level() != sandbox.NAMESPACES or os.geteuid() != 0,
+                                 reason="every sandbox level is tried: needs root and Linux namespaces"),
+              # a class of some forty attacks graded at one level takes three minutes on two quiet
+              # cores, more on a busy machine; the grader's own limits stop anything that hangs
+              pytest.mark.timeout(900)]
 
 #: the learner's time for one kata; the checks' own time beyond it before a worker counts as hung
 TIMEOUT, GRACE = 5.0, 6.0
