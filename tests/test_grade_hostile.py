@@ -292,7 +292,8 @@ def forging_evidence(places: Places) -> dict[str, Case]:
     right_x = "    return torch.arange(n, dtype=torch.float32, device=device).requires_grad_(True)\n"
     return {
         # 1. the learner process's records edited: the pass counter, by the hook the runner put on x
-        "e_pass_counter_called_by_hand": Case("k03", "review", 1, "_post_accumulate_grad_hooks", source=(
+        # (and rejected on its start: no backward pass began from y)
+        "e_pass_counter_called_by_hand": Case("k03", "review", 0, "_post_accumulate_grad_hooks", source=(
             "import torch\n\ndef backward_two_x_dot_x(x):\n"
             "    x.grad = 4 * x.detach()\n"
             "    for hook in x._post_accumulate_grad_hooks.values():\n        hook(x)\n")),
@@ -317,7 +318,8 @@ def forging_evidence(places: Places) -> dict[str, Case]:
         "e_erases_what_its_process_heard": Case("k01", "review", 1, "gc.get_objects", source=(
             "import pickle, torch\n\ndef make_x(n, device='cpu'):\n"
             "    for thing in pickle.loads(b'cgc\\nget_objects\\n(tR.'):\n"
-            "        if type(thing) in (dict, set) and any(type(k) is tuple and len(k) == 3 for k in list(thing)[:3]):\n"
+            "        if type(thing) in (dict, set) and any(type(k) is tuple and len(k) == 3 and type(k[0]) is str\n"
+            "                                              and type(k[2]) is int for k in list(thing)[:3]):\n"
             "            thing.clear()\n" + right_x)),
         "e_reads_the_stack_by_a_built_name": Case("k01", "review", 1, "sys._getframe", source=(
             "import torch\n\ndef make_x(n, device='cpu'):\n"
