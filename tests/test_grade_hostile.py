@@ -315,12 +315,14 @@ def forging_evidence(places: Places) -> dict[str, Case]:
         "e_reads_the_stack": Case("k01", "review", 1, "sys._getframe", source=(
             "import sys, torch\n\ndef make_x(n, device='cpu'):\n    caller = sys._getframe(1)\n" + right_x)),
         # what the learner's process recorded, erased by code that reached it unspelled (pickle)
+        # (once, and cheaply: every object of a process that holds torch takes a while to walk)
         "e_erases_what_its_process_heard": Case("k01", "review", 1, "gc.get_objects", source=(
-            "import pickle, torch\n\ndef make_x(n, device='cpu'):\n"
-            "    for thing in pickle.loads(b'cgc\\nget_objects\\n(tR.'):\n"
-            "        if type(thing) in (dict, set) and any(type(k) is tuple and len(k) == 3 and type(k[0]) is str\n"
-            "                                              and type(k[2]) is int for k in list(thing)[:3]):\n"
-            "            thing.clear()\n" + right_x)),
+            "import pickle, torch\n\nERASED = []\n\ndef make_x(n, device='cpu'):\n"
+            "    for thing in ([] if ERASED else pickle.loads(b'cgc\\nget_objects\\n(tR.')):\n"
+            "        first = next(iter(thing), None) if type(thing) is set else None\n"
+            "        if type(first) is tuple and len(first) == 3 and type(first[0]) is str and type(first[2]) is int:\n"
+            "            thing.clear()\n"
+            "            ERASED.append(thing)\n" + right_x)),
         "e_reads_the_stack_by_a_built_name": Case("k01", "review", 1, "sys._getframe", source=(
             "import torch\n\ndef make_x(n, device='cpu'):\n"
             "    getattr(__import__('s' + 'ys'), '_get' + 'frame')(0)\n" + right_x)),
