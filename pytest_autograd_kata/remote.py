@@ -334,7 +334,9 @@ class RemoteKata:
                              _process=None, _functions=(), _scratch="", _budget=Budget(None),
                              _tensors=weakref.WeakValueDictionary(), _released=[], _pending=[],
                              _pending_blobs=[], _reset=True, _observing=[], _next_handle=0,
-                             _output_start=0, _printed_before_stop=(0, ""), _flags=[])
+                             _output_start=0, _printed_before_stop=(0, ""), _flags=[],
+                             # the learner's process knows its files by their module's name only
+                             _sent={f"{module}.py": (module, path) for module, path in source.paths.items()})
 
     # ------------------------------------------------------------ the process
     def _ensure(self) -> None:
@@ -364,10 +366,10 @@ class RemoteKata:
         """An exception's description as messages show it: every text the learner's code chose
         made inert, and the learner's files named as messages name them."""
         description = _inert_description(description)
-        shown = {f"{module}.py": path for module, path in self._source.paths.items()}
         frames = description.get("frames")
         if isinstance(frames, list):
-            description["frames"] = [[shown.get(frame[0], frame[0]), *frame[1:]] if isinstance(frame, list) and frame
+            description["frames"] = [[self._sent.get(frame[0], (None, frame[0]))[1], *frame[1:]]
+                                     if isinstance(frame, list) and frame
                                      else frame for frame in frames]
         return description
 
@@ -433,9 +435,8 @@ class RemoteKata:
         once (an audited event at a line of its files), and for an audit pipe its code closed
         (seen while the process still answers) or wrote to."""
         records, problem = process.heard()
-        shown = {f"{module}.py": (module, path) for module, path in self._source.paths.items()}
         for event, why, file, line in records:
-            module, path = shown.get(file, (None, file))
+            module, path = self._sent.get(file, (None, file))
             lines = self._source.sources.get(module, "").splitlines()
             code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
             self._flags.append(Flag(path, line, event, reason(why), code[:200]))
