@@ -329,14 +329,16 @@ class RemoteKata:
     """The learner's module for one kata, loaded in a learner process (started on first use,
     and again after the learner's code crashed or ran out of time)."""
 
-    def __init__(self, runner: Runner, source: KataSource, kata_id: str, missing: str = "") -> None:
+    def __init__(self, runner: Runner, source: KataSource | None, kata_id: str, missing: str = "") -> None:
         self.__dict__.update(_runner=runner, _source=source, _kata_id=kata_id, _missing=missing,
                              _process=None, _functions=(), _scratch="", _budget=Budget(None),
                              _tensors=weakref.WeakValueDictionary(), _released=[], _pending=[],
                              _pending_blobs=[], _reset=True, _observing=[], _next_handle=0,
                              _output_start=0, _printed_before_stop=(0, ""), _flags=[],
-                             # the learner's process knows its files by their module's name only
-                             _sent={f"{module}.py": (module, path) for module, path in source.paths.items()})
+                             # the learner's process knows its files by their module's name only;
+                             # a module that is missing or unreadable has no files (no source)
+                             _sent={f"{module}.py": (module, path)
+                                    for module, path in (source.paths.items() if source else ())})
 
     # ------------------------------------------------------------ the process
     def _ensure(self) -> None:
