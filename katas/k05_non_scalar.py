@@ -19,7 +19,9 @@ Use backward() (y.backward() or torch.autograd.backward): torch.autograd.grad do
 x.grad. The checks compare x.grad with 2·x exactly for every shape (‖x‖² through x.norm() squares a
 square root, and its gradient rounds off 2·x), look at where each backward pass starts (the
 tensor's values and shape, and whether a gradient argument was given), and check that the returned error came out of backward() with PyTorch's own
-message. This kata teaches why a non-scalar output needs a reduction or a gradient argument.
+message. They also call each function again on the same x after new values were written into it
+(and x.grad cleared in place), as a training loop does: each call works from x as it is then,
+and its pass adds to what x.grad holds. This kata teaches why a non-scalar output needs a reduction or a gradient argument.
 
 不带参数的 backward() 只适用于标量，即只有一个元素的张量（像 y.sum() 那样的 0 维张量，
 或形状为 (1,)、(1, 1)……的张量）。y = x * x 是一个与 x 形状相同的张量，PyTorch 需要知道
@@ -37,7 +39,8 @@ x 是一个记录梯度的 float32 张量，可以是向量、矩阵或三维张
 反向传播要用 backward()（y.backward() 或 torch.autograd.backward）：torch.autograd.grad 不会填写 x.grad。
 检查会对每种形状把 x.grad 与 2·x 做精确比较（经过 x.norm() 的 ‖x‖² 先开平方再平方，梯度会因舍入
 而偏离 2·x），查看每次反向传播从哪里开始（那个张量的值和形状，以及是否传入了 gradient 参数），并确认返回的错误确实出自
-backward()，带着 PyTorch 自己的报错信息。本练习讲的是为什么非标量的输出需要先求和，或者传入 gradient 参数。
+backward()，带着 PyTorch 自己的报错信息。检查还会像训练循环那样，在同一个 x 被就地写入新值（并就地清除
+x.grad）之后再次调用每个函数：每次调用都依据当时的 x，它的反向传播会累加到 x.grad 已有的值上。本练习讲的是为什么非标量的输出需要先求和，或者传入 gradient 参数。
 
 Hints / 提示: autograd-kata hint k05    Check / 检查: autograd-kata run k05
 """

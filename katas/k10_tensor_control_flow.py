@@ -17,7 +17,9 @@ b.norm() and b.sum() in float32 (the book's code run on a float32 a): a norm or 
 float64, as a sum of squares, or adding in another order can fall on the other side of the bound. They compare f(a) and the d you return with the
 book's f, within torch.testing's default tolerance for float32 (rtol 1.3e-6, atol 1e-5); count
 the backward passes that reach a (exactly one); and expect a.grad ≈ k in every entry, the one
-number with f(a) = k·a (the book's d / a).
+number with f(a) = k·a (the book's d / a). They also call both functions again on the same a after
+new values were written into it (and a.grad cleared in place), as a training loop does: each
+call works from a as it is then.
 
 书中的控制流例子对随机标量 a 计算 d = f(a)，调用 d.backward()，得到 a.grad == d / a。
 本节的练习问：如果把 a 换成随机向量或矩阵，会发生什么？
@@ -33,7 +35,8 @@ backward_through_f(a)：对一个记录梯度的 a，计算 d = f(a)，执行一
 用 float64 计算、写成平方和、或者换一种顺序相加得到的范数或和，可能会落到边界的另一侧。检查会把
 f(a) 和你返回的 d 与书中的 f 比较，容差为 torch.testing 对 float32 的默认值（rtol 1.3e-6，
 atol 1e-5）；统计到达 a 的反向传播次数（恰好一次）；并要求 a.grad 的每个元素都约等于 k，
-即满足 f(a) = k·a 的那个数（也就是书中的 d / a）。
+即满足 f(a) = k·a 的那个数（也就是书中的 d / a）。检查还会像训练循环那样，在同一个 a 被就地写入新值
+（并就地清除 a.grad）之后再次调用这两个函数：每次调用都依据当时的 a。
 
 Hints / 提示: autograd-kata hint k10    Check / 检查: autograd-kata run k10
 """

@@ -15,8 +15,10 @@ matplotlib Figure.
 The checks compare x.grad with cos(x) on random grids, within torch.testing's default tolerance
 for float32 (rtol 1.3e-6, atol 1e-5); count the backward passes that reach x; and watch that no
 cos (torch.cos, Tensor.cos, math.cos, numpy.cos) is called from your file while the kata runs.
-They check the plot too: a complete PNG file at path, one axes, a backward() call while it is
-drawn, and its first two lines against sin and cos within 1e-4 (other lines may follow those two,
+They call sin_derivative again on the same grid after new values were written into it (and
+x.grad cleared in place), as a training loop does: each call works from x as it is then. They
+check the plot too: a complete PNG file at path, written by each call even where a file is there
+already, one axes, a backward() call while it is drawn, and its first two lines against sin and cos within 1e-4 (other lines may follow those two,
 never come before or between them). device is a string: the checks ask for the CPU (and each GPU
 present) and for "meta", PyTorch's device that holds a tensor's shape and dtype but no values,
 present on every machine. Nothing can be drawn from meta tensors, so there the checks require only
@@ -38,8 +40,9 @@ path（一个字符串）处的 PNG 文件，并返回 matplotlib 的 Figure。
 
 检查会在随机网格上把 x.grad 与 cos(x) 比较，容差为 torch.testing 对 float32 的默认值
 （rtol 1.3e-6，atol 1e-5）；统计到达 x 的反向传播次数；并确认在本题运行期间你的文件没有调用
-任何 cos（torch.cos、Tensor.cos、math.cos、numpy.cos）。图像也会检查：path 处有完整的 PNG
-文件，只有一个坐标系，画图时调用了 backward()，前两条曲线在 1e-4 以内分别与 sin 和 cos 一致（这两条
+任何 cos（torch.cos、Tensor.cos、math.cos、numpy.cos）。检查还会像训练循环那样，在同一个网格被就地
+写入新值（并就地清除 x.grad）之后再次调用 sin_derivative：每次调用都依据当时的 x。图像也会检查：
+path 处有完整的 PNG 文件（每次调用都要写入，即使那里已经有文件），只有一个坐标系，画图时调用了 backward()，前两条曲线在 1e-4 以内分别与 sin 和 cos 一致（这两条
 之后可以再画其他线，但不能画在它们之前或之间）。device 是一个字符串：检查会要求 CPU（以及机器上的每块
 GPU），也会要求 "meta"——PyTorch 中只保存张量的形状和数据类型、不保存数值的设备，每台机器上都有。meta
 张量画不出任何东西，所以在那里检查只要求每次反向传播到达的网格都是在该设备上创建的（先在 device 上创建

@@ -3,7 +3,8 @@ import pytest
 import torch
 from hypothesis import example, given, strategies as st
 
-from pytest_autograd_kata import Text, assert_grad_from_backward, assert_tensor_equal, fail, strategies as kst
+from pytest_autograd_kata import (Text, NEW_VALUES, assert_grad_from_backward, assert_tensor_equal, called_before,
+                                  calls_so_far, fail, later_call, strategies as kst, written_in_place)
 
 pytestmark = pytest.mark.kata("k04")
 
@@ -146,11 +147,7 @@ def test_without_clearing_the_gradients_add_up(kata, device, x_and_old_grad):
 
 #: Who is who in a run of calls: x, x2 (another tensor with x's values) and x3 (other values).
 CAST = Text("x2 is another tensor with x's values, x3 a third tensor", "x2 是与 x 值相同的另一个张量，x3 是第三个张量")
-LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own x alone, as "
-                  "it is at that call: keep nothing from an earlier call (no cache, no module-level variable).",
-                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 x（调用那一刻的 x）：不要保留之前调用留下的"
-                  "任何东西（不要缓存，也不要用模块级变量）。")
-NEW_VALUES = "new values"
+LATER_CALL = later_call(Text("its own x", "它自己的 x"))
 #: The calls, in order: clearing twice and then accumulating on the same x, the same calls on an
 #: equal x and on another one, then x again with new values written into it in place (as a
 #: training step leaves it), each function called again with the very x it had before. Each call
@@ -165,12 +162,6 @@ ADDED = Text("ones from its last clear_then_backward_sum (before any, its old gr
              "backward_sum_without_clearing since",
              "它最近一次 clear_then_backward_sum 留下的全 1（在此之前则是它的旧梯度），再为此后的每次 "
              "backward_sum_without_clearing 加上 1")
-
-
-def calls_so_far(steps) -> Text:
-    shown = ", ".join(f"({who} given new values in place)" if function == NEW_VALUES else f"{function}({who})"
-                      for function, who in steps)
-    return Text(f"after {shown} ({CAST.en})", f"在依次执行 {shown} 之后（{CAST.zh}）")
 
 
 def backward_passes_match(learner_x, name: str, expected: int, said: Text, nudge: Text | None) -> None:
@@ -195,14 +186,15 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x_and_old_grad
     passes = dict.fromkeys(learner, 0)
     for step, (function, who) in enumerate(SEQUENCE):
         if function == NEW_VALUES:
-            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), 1 - 2 * x)
+            written_in_place(kata, learner[who], 1 - 2 * x)
             continue
         returned_nothing(getattr(kata, function)(learner[who]), f"{function}({who})")
         clears = function == "clear_then_backward_sum"
         expected[who] = torch.ones_like(expected[who]) if clears else expected[who] + 1
         words[who] = CLEARED if clears else ADDED
         passes[who] += 1
-        said, nudge = calls_so_far(SEQUENCE[:step + 1]), LATER_CALL if step else None
+        said = calls_so_far(SEQUENCE[:step + 1], CAST)
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         # The x just called first, then the others, which the call must have left as they were.
         for name in sorted(learner, key=lambda name: name != who):
             backward_passes_match(learner[name], name, passes[name], said, nudge)

@@ -5,8 +5,9 @@ import pytest
 import torch
 from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_tensor_close, assert_tensor_equal, fail,
-                                  shown_type, strategies as kst)
+from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_tensor_close,
+                                  assert_tensor_equal, called_before, calls_so_far, fail, later_call, shown_type,
+                                  strategies as kst, written_in_place)
 from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k05")
@@ -36,6 +37,8 @@ ROUNDED = Text("x.grad is within rounding of 2·x but not equal to it: compute y
                "gradient rounds.",
                "x.grad 与 2·x 只差舍入误差，但并不相等：请计算 y = x * x，再对它求和（或用全 1 加权）；"
                "经过 x.norm() 的做法先开平方再平方，梯度会有舍入误差。")
+ADDED_UP = Text("2·x for each pass since x.grad was last cleared, added up",
+                "自上次清除 x.grad 以来每次反向传播的 2·x 之和")
 
 
 def call_catching(function, *args):
@@ -50,30 +53,34 @@ def call_catching(function, *args):
         return None, err
 
 
-def run_route(kata, name, x):
-    """Run the route ``name`` on the learner's copy of x, check it left 2·x in x.grad from one
-    backward pass, and return the backward passes it started."""
+def run_route(kata, name, learner_x, expected_grad, passes=1, said=None, nudge=None):
+    """Run the route ``name`` on the learner's x, check that its backward passes (``passes`` in
+    all, so far) left ``expected_grad`` in x.grad, and return the backward passes it started.
+    ``said`` tells a call in a row which it was."""
     __tracebackhide__ = True
-    learner_x = kata.tensor(x, requires_grad=True)
     route = getattr(kata, name)
     with kata.watch(backward_calls=True) as seen:
         returned, error = call_catching(route, learner_x)
+    call = f"{name}(x)"
     if error is not None:
-        fail(Text(f"{name}(x) raised {error.type_name}: {error.message}\n"
+        fail(Text(f"{call} raised {error.type_name}: {error.message}\n"
                   "backward() without a gradient argument works only on a scalar, and a gradient argument "
                   "must have exactly the shape of the tensor backward() starts from.",
-                  f"{name}(x) 抛出了 {error.type_name}：{error.message}\n"
+                  f"{call} 抛出了 {error.type_name}：{error.message}\n"
                   "不带 gradient 参数的 backward() 只适用于标量；gradient 参数的形状必须与调用 backward() 的张量完全相同。"),
-             name=f"{name}(x)")
+             name=call)
     if returned is not None:
-        fail(Text(f"{name}(x) returned a value; return nothing: the backward pass leaves its result in x.grad, "
+        fail(Text(f"{call} returned a value; return nothing: the backward pass leaves its result in x.grad, "
                   "where the checks read it.",
-                  f"{name}(x) 返回了一个值；不需要返回任何值：反向传播把结果留在 x.grad 中，检查会从那里读取。"),
-             name=f"{name}(x)")
-    assert_grad_from_backward(learner_x, name="x.grad", passes=1)
-    rounded = torch.allclose(learner_x.grad.value, 2 * x)
-    assert_tensor_equal(learner_x.grad, 2 * x, name="x.grad", expected_words=TWICE_X,
-                        nudge=ROUNDED if rounded else SUM_OF_PARTIALS)
+                  f"{call} 返回了一个值；不需要返回任何值：反向传播把结果留在 x.grad 中，检查会从那里读取。"),
+             name=call)
+    context = None if said is None else Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
+                                             f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+    assert_grad_from_backward(learner_x, name="x.grad", passes=passes, nudge=context)
+    rounded = torch.allclose(learner_x.grad.value, expected_grad)
+    words = TWICE_X if said is None else Text(f"{ADDED_UP.en}, {said.en}", f"{ADDED_UP.zh}，{said.zh}")
+    assert_tensor_equal(learner_x.grad, expected_grad, name="x.grad", expected_words=words,
+                        nudge=nudge or (ROUNDED if rounded else SUM_OF_PARTIALS))
     return seen.backward_calls
 
 
@@ -107,14 +114,10 @@ def assert_root_is(root: dict, expected: torch.Tensor, name: str, words: Text) -
 # rounds off 2·x: MATRIX tells it apart ("exactly" in the statement), x.grad[0, 0] = -5.9999995.
 
 
-@example(x=BOOK_X)
-@example(x=MATRIX)
-@example(x=CUBE)
-@given(x=kst.tensors(any_shape))
-def test_sum_route_gives_2x_for_every_shape(kata, device, x):
-    x = x.to(device)
+def check_sum_start(calls: list, x: torch.Tensor) -> None:
+    """backward_square_by_sum started one backward pass, from one element: the sum of y = x * x."""
+    __tracebackhide__ = True
     name = "backward_square_by_sum(x)"
-    calls = run_route(kata, "backward_square_by_sum", x)
     _, root = the_backward_start(calls, name)
     if math.prod(root["shape"]) != 1:
         fail(Text(f"{name} started its backward pass from a tensor of shape {tuple(root['shape'])}: start it from "
@@ -126,14 +129,11 @@ def test_sum_route_gives_2x_for_every_shape(kata, device, x):
                         "y = x * x 的和，一个数（反向传播从 y 的和开始）"))
 
 
-@example(x=BOOK_X)
-@example(x=MATRIX)
-@example(x=CUBE)
-@given(x=kst.tensors(any_shape))
-def test_ones_route_gives_2x_for_every_shape(kata, device, x):
-    x = x.to(device)
+def check_ones_start(calls: list, x: torch.Tensor) -> None:
+    """backward_square_with_ones started one backward pass, from y = x * x itself, with a gradient."""
+    __tracebackhide__ = True
     name = "backward_square_with_ones(x)"
-    call, root = the_backward_start(run_route(kata, "backward_square_with_ones", x), name)
+    call, root = the_backward_start(calls, name)
     if root["is_leaf"] or root["shape"] != list(x.shape) or not call["gradient"]:
         fail(Text(f"{name} should start one backward pass, from y = x * x itself (shaped like x; not x), with a "
                   "gradient argument: keep y whole and give one weight per element of y.",
@@ -141,6 +141,24 @@ def test_ones_route_gives_2x_for_every_shape(kata, device, x):
                   "并带上 gradient 参数：保持 y 不变，为 y 的每个元素给一个权重。"), name=name)
     assert_root_is(root, (x * x).cpu(), name, Text("y = x * x (the pass starts from y itself)",
                                                    "y = x * x（反向传播从 y 本身开始）"))
+
+
+@example(x=BOOK_X)
+@example(x=MATRIX)
+@example(x=CUBE)
+@given(x=kst.tensors(any_shape))
+def test_sum_route_gives_2x_for_every_shape(kata, device, x):
+    x = x.to(device)
+    check_sum_start(run_route(kata, "backward_square_by_sum", kata.tensor(x, requires_grad=True), 2 * x), x)
+
+
+@example(x=BOOK_X)
+@example(x=MATRIX)
+@example(x=CUBE)
+@given(x=kst.tensors(any_shape))
+def test_ones_route_gives_2x_for_every_shape(kata, device, x):
+    x = x.to(device)
+    check_ones_start(run_route(kata, "backward_square_with_ones", kata.tensor(x, requires_grad=True), 2 * x), x)
 
 
 def is_plain_backward_on_y(call: dict, x: torch.Tensor) -> bool:
@@ -164,17 +182,15 @@ def torch_says(x):
     raise AssertionError(f"torch raised nothing for backward() on a y of shape {tuple(x.shape)}")
 
 
-@example(x=BOOK_X)
-@example(x=MATRIX)
-@example(x=CUBE)
-@given(x=kst.tensors(several_elements))
-def test_plain_backward_on_a_non_scalar_raises(kata, device, x):
-    x = x.to(device)
-    learner_x = kata.tensor(x, requires_grad=True)
-    non_scalar_backward_error = kata.non_scalar_backward_error
+def check_error_route(kata, learner_x, x: torch.Tensor, said: Text | None = None, nudge: Text | None = None) -> None:
+    """non_scalar_backward_error(x) returned the very RuntimeError that its own backward() with no
+    argument on y = x * x raised (x as it is at this call), and wrote nothing into x.grad (the
+    learner's x has none before the call)."""
+    __tracebackhide__ = True
     with kata.watch(backward_calls=True) as seen:
-        returned, escaped = call_catching(non_scalar_backward_error, learner_x)
+        returned, escaped = call_catching(kata.non_scalar_backward_error, learner_x)
     name = "non_scalar_backward_error(x)"
+    later_en, later_zh = (f" ({said.en}). {nudge.en}", f"（{said.zh}）。{nudge.zh}") if said and nudge else ("", "")
     if escaped is not None:
         fail(Text(f"{name} let the error escape ({escaped.type_name}: {escaped.message}): catch it with "
                   "try/except and return it.",
@@ -206,11 +222,60 @@ def test_plain_backward_on_a_non_scalar_raises(kata, device, x):
                   "请对 y 本身不带参数地调用 backward()。"), name=name)
     if not any(is_plain_backward_on_y(call, x) for call in seen.backward_calls):
         fail(Text(f"{name} never called backward() with no argument on y = x * x itself (not x, not another "
-                  "tensor shaped like it): the error to return is the one y.backward() raises.",
+                  f"tensor shaped like it): the error to return is the one y.backward() raises{later_en}",
                   f"{name} 从来没有不带参数地对 y = x * x 本身（不是 x，也不是别的同形张量）调用 backward()："
-                  "要返回的正是 y.backward() 抛出的错误。"), name=name)
+                  f"要返回的正是 y.backward() 抛出的错误{later_zh}"), name=name)
     if learner_x.passes or learner_x.grad is not None:
         fail(Text(f"x.grad was written during {name}: the failed backward() writes nothing, so another "
                   "backward pass ran. Return the error without running one.",
                   f"{name} 执行期间 x.grad 被写入了：失败的 backward() 什么也不会写，说明另外执行了一次反向传播。"
                   "返回错误即可，不要再做反向传播。"), name="x.grad")
+
+
+@example(x=BOOK_X)
+@example(x=MATRIX)
+@example(x=CUBE)
+@given(x=kst.tensors(several_elements))
+def test_plain_backward_on_a_non_scalar_raises(kata, device, x):
+    x = x.to(device)
+    check_error_route(kata, kata.tensor(x, requires_grad=True), x)
+
+
+#: The calls, in order, on x, x2 (another tensor with x's values) and x3 (other values): each route
+#: once, then again on the very same tensors after new values were written into them in place
+#: (x.grad cleared to zeros in place first, as a training step leaves it), and the ones route
+#: again on x2 without clearing, so its two passes add up. A route that kept something from an
+#: earlier call (a cache keyed by x) answers for the old x.
+SEQUENCE = (("backward_square_by_sum", "x"), ("backward_square_with_ones", "x2"), ("non_scalar_backward_error", "x3"),
+            (CLEARED_AND_NEW_VALUES, "x"), ("backward_square_by_sum", "x"),
+            (CLEARED_AND_NEW_VALUES, "x"), ("backward_square_with_ones", "x"),
+            (CLEARED_AND_NEW_VALUES, "x3"), ("non_scalar_backward_error", "x3"), ("backward_square_with_ones", "x2"))
+LATER_CALL = later_call(Text("its own x", "它自己的 x"))
+
+CAST = Text("x2 is another tensor with x's values, x3 a third tensor", "x2 是与 x 值相同的另一个张量，x3 是第三个张量")
+
+
+@example(x=MATRIX, other=BOOK_X)
+@given(x=kst.tensors(several_elements), other=kst.tensors(several_elements))
+def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
+    values = {"x": x.to(device), "x2": x.to(device), "x3": other.to(device)}
+    learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
+    expected = {who: torch.zeros_like(value) for who, value in values.items()}
+    passes = dict.fromkeys(values, 0)
+    for step, (function, who) in enumerate(SEQUENCE):
+        if function == CLEARED_AND_NEW_VALUES:
+            if learner[who].grad is not None:
+                kata.call(torch.Tensor.zero_, learner[who].grad)
+                expected[who] = torch.zeros_like(expected[who])
+            values[who] = (1 - values[who] / 2).to(x.dtype)
+            written_in_place(kata, learner[who], values[who])
+            continue
+        said = calls_so_far(SEQUENCE[:step + 1], CAST)
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
+        if function == "non_scalar_backward_error":
+            check_error_route(kata, learner[who], values[who], said, nudge)
+            continue
+        passes[who] += 1
+        expected[who] = expected[who] + 2 * values[who]
+        calls = run_route(kata, function, learner[who], expected[who], passes[who], said, nudge)
+        (check_sum_start if function == "backward_square_by_sum" else check_ones_start)(calls, values[who])

@@ -4,8 +4,9 @@ import torch
 from hypothesis import example, given
 from torch.autograd.graph import increment_version
 
-from pytest_autograd_kata import (Text, assert_grad_fn, assert_grad_from_backward, assert_is_tensor,
-                                  assert_shares_storage, assert_tensor_equal, fail, strategies as kst)
+from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_fn, assert_grad_from_backward,
+                                  assert_is_tensor, assert_shares_storage, assert_tensor_equal, called_before,
+                                  calls_so_far, fail, later_call, strategies as kst, with_nudge, written_in_place)
 from pytest_autograd_kata.remote import RemoteTensor
 
 pytestmark = pytest.mark.kata("k06")
@@ -168,30 +169,20 @@ def test_y_still_backpropagates_to_x(kata, device, x):
                   "请从这个 y 本身的和开始反向传播：分离 u 并没有破坏它的计算图。"), name="y")
 
 
-CAST = Text("x2 is another tensor with x's values, x3 a third tensor", "x2 是与 x 值相同的另一个张量，x3 是第三个张量")
-LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own arguments "
-                  "alone, as they are at that call: keep nothing from an earlier call (no cache, no module-level "
-                  "variable).",
-                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的参数（调用那一刻的参数）：不要保留之前调用留下的"
-                  "任何东西（不要缓存，也不要用模块级变量）。")
-NEW_VALUES = "new values"
+CAST = Text("x2 is another tensor with x's values, x3 a third tensor; each y the one returned for its x",
+            "x2 是与 x 值相同的另一个张量，x3 是第三个张量；每个 y 都是为它的 x 返回的那个 y")
+LATER_CALL = later_call(Text("its own arguments", "它自己的参数"))
 DETACH, THROUGH_Y = "detach_y_and_backward", "backward_through_y"
 #: The calls, in order: detach_y_and_backward for x, an equal x2 and another x3, then
 #: backward_through_y for them in another order, then x again, its x.grad cleared in place and
 #: new values written into it (as a training step leaves it).
 SEQUENCE = ((DETACH, "x"), (DETACH, "x2"), (DETACH, "x3"), (THROUGH_Y, "x2"), (THROUGH_Y, "x"), (THROUGH_Y, "x3"),
-            (NEW_VALUES, "x"), (DETACH, "x"), (THROUGH_Y, "x"))
+            (CLEARED_AND_NEW_VALUES, "x"), (DETACH, "x"), (THROUGH_Y, "x"))
 
 
-def calls_so_far(steps) -> Text:
-    shown = ", ".join(f"(x.grad cleared and new values written into {who}, in place)" if function == NEW_VALUES
-                      else f"{function}({who}{', y' if function == THROUGH_Y else ''})" for function, who in steps)
-    return Text(f"after {shown} ({CAST.en}; each y the one returned for its x)",
-                f"在依次执行 {shown} 之后（{CAST.zh}；每个 y 都是为它的 x 返回的那个 y）")
-
-
-def later(text: Text, nudge: Text | None) -> Text:
-    return Text(f"{text.en} {nudge.en}", f"{text.zh}{nudge.zh}") if nudge else text
+def call_shown(step) -> str:
+    function, who = step
+    return f"{function}({who}{', y' if function == THROUGH_Y else ''})"
 
 
 @example(x=BOOK_X, other=SCALAR)
@@ -205,10 +196,11 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     passes = dict.fromkeys(learner, 0)
     returned_y = {}
     for step, (function, who) in enumerate(SEQUENCE):
-        said, nudge = calls_so_far(SEQUENCE[:step + 1]), LATER_CALL if step else None
-        if function == NEW_VALUES:
+        said = calls_so_far(SEQUENCE[:step + 1], CAST, call_shown)
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
+        if function == CLEARED_AND_NEW_VALUES:
             kata.call(torch.Tensor.zero_, learner[who].grad)
-            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), new_x)
+            written_in_place(kata, learner[who], new_x)
             values[who] = new_x
             expected[who] = torch.zeros_like(new_x)
             continue
@@ -216,7 +208,7 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
         if function == DETACH:
             returned = kata.detach_y_and_backward(learner[who])
             if not isinstance(returned, tuple) or len(returned) != 3:
-                fail(later(Text(f"detach_y_and_backward({who}) did not return the tuple (y, u, z) {said.en}.",
+                fail(with_nudge(Text(f"detach_y_and_backward({who}) did not return the tuple (y, u, z) {said.en}.",
                                 f"{said.zh}，detach_y_and_backward({who}) 返回的不是元组 (y, u, z)。"), nudge),
                      name=f"detach_y_and_backward({who})")
             for name, value, formula in zip("yuz", returned, (square, square, square * values[who])):
@@ -229,11 +221,11 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
         else:
             returned = kata.backward_through_y(learner[who], returned_y[who])
             if returned is not learner[who].grad:
-                fail(later(Text(f"backward_through_y({who}, y) did not return {who}.grad itself {said.en}.",
+                fail(with_nudge(Text(f"backward_through_y({who}, y) did not return {who}.grad itself {said.en}.",
                                 f"{said.zh}，backward_through_y({who}, y) 返回的不是 {who}.grad 本身。"), nudge),
                      name=f"backward_through_y({who}, y)")
             if returned_y[who].grad is None:
-                fail(later(Text(f"no backward pass went through the y that backward_through_y({who}, y) was given, "
+                fail(with_nudge(Text(f"no backward pass went through the y that backward_through_y({who}, y) was given, "
                                 f"{said.en}: backpropagate from the sum of this very y.",
                                 f"{said.zh}，backward_through_y({who}, y) 收到的那个 y 没有被任何反向传播经过："
                                 "请从这个 y 本身的和开始反向传播。"), nudge), name="y")
@@ -242,7 +234,7 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
         # The x just called first, then the others, which the call must have left as they were.
         for name in sorted(learner, key=lambda name: name != who):
             if learner[name].passes != passes[name]:
-                fail(later(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
+                fail(with_nudge(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
                                 f"{passes[name]} should have: each call runs one backward pass, into its own x.",
                                 f"{said.zh}，到达 {name} 的反向传播有 {learner[name].passes} 次，应当是 {passes[name]} "
                                 "次：每次调用只执行一次反向传播，进入它自己的 x。"), nudge), name=f"{name}.grad")

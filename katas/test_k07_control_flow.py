@@ -4,9 +4,8 @@ import pytest
 import torch
 from hypothesis import assume, example, given, strategies as st
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, shown,
-                                  shown_type,
-                                  fail, strategies as kst)
+from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, fail,
+                                  later_call, shown, shown_type, strategies as kst, written_in_place)
 from pytest_autograd_kata.remote import RemoteTensor
 
 pytestmark = pytest.mark.kata("k07")
@@ -250,15 +249,7 @@ def test_exact_equality_is_the_wrong_test(kata, device):
              name="agrees_with_d_over_a")
 
 
-LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its arguments as they "
-                  "are at that call: keep nothing from an earlier call (no cache, no module-level variable).",
-                  "第一次调用是对的，后面这次却不对。每次调用都只能依据调用那一刻的参数：不要保留之前调用留下的任何东西"
-                  "（不要缓存，也不要用模块级变量）。")
-
-
-def written_in_place(kata, tensor, value: torch.Tensor) -> None:
-    """New values written into the learner's tensor where it is, as a training step does."""
-    kata.call(torch.Tensor.copy_, kata.call(torch.detach, tensor), value)
+LATER_CALL = later_call(Text("its own arguments", "它自己的参数"))
 
 
 @example(a=torch.tensor(LESSON_A), other=torch.tensor(62.5))

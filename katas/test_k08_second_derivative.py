@@ -6,8 +6,9 @@ import pytest
 import torch
 from hypothesis import assume, example, given, settings, strategies as st
 
-from pytest_autograd_kata import (Text, assert_gradcheck, assert_gradgradcheck, assert_is_tensor,
-                                  assert_tensor_close, fail, strategies as kst)
+from pytest_autograd_kata import (Text, NEW_VALUES, assert_gradcheck, assert_gradgradcheck, assert_is_tensor,
+                                  assert_tensor_close, called_before, calls_so_far, fail, later_call,
+                                  strategies as kst, written_in_place)
 
 pytestmark = pytest.mark.kata("k08")
 
@@ -158,12 +159,7 @@ def test_first_derivative_is_differentiable_in_float64(kata, device, name, x):
     assert_gradgradcheck(first, (x,), name="first_derivative(f, x)", nudge=nudge)
 
 
-LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own f and x "
-                  "alone, as they are at that call: keep nothing from an earlier call (no cache, no module-level "
-                  "variable).",
-                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 f 和 x（调用那一刻的 f 和 x）：不要保留之前调用"
-                  "留下的任何东西（不要缓存，也不要用模块级变量）。")
-NEW_VALUES = "new values"
+LATER_CALL = later_call(Text("its own f and x", "它自己的 f 和 x"))
 #: The calls, in order: f's first derivative at x, then g's and f's second derivatives and g's
 #: first at the same x, f's second and g's first derivative at x2 (another tensor with x's
 #: values), then f's first and second derivatives at x again, the same calls with the very same
@@ -176,11 +172,9 @@ SEQUENCE = (("first_derivative", "f", "x"), ("second_derivative", "g", "x"), ("s
 SAME_OBJECT_FUNCTIONS = st.sampled_from(["sin x", "tanh x"])
 
 
-def calls_so_far(steps, names: dict[str, str]) -> Text:
-    shown = ", ".join(f"(new values written into {who}, in place)" if function == NEW_VALUES
-                      else f"{function}({f}, {who})" for function, f, who in steps)
-    return Text(f"after {shown}, where f is {names['f']}, g is {names['g']} and x2 another tensor with x's values",
-                f"在依次执行 {shown} 之后，其中 f 是 {names['f']}，g 是 {names['g']}，x2 是与 x 值相同的另一个张量")
+def cast(names: dict[str, str]) -> Text:
+    return Text(f"f is {names['f']}, g is {names['g']} and x2 another tensor with x's values",
+                f"f 是 {names['f']}，g 是 {names['g']}，x2 是与 x 值相同的另一个张量")
 
 
 @example(f_name="sin x", g_name="x³", x=SHAPED[0][1])
@@ -194,9 +188,10 @@ def test_calls_in_a_row_each_answer_for_their_own_f_and_x(kata, device, f_name, 
     for step, (function, f, who) in enumerate(SEQUENCE):
         if function == NEW_VALUES:
             values[who] = (1 - values[who] / 2).to(x.dtype)
-            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), values[who])
+            written_in_place(kata, learner[who], values[who])
             continue
-        said, nudge = calls_so_far(SEQUENCE[:step + 1], names), LATER_CALL if step else None
+        said = calls_so_far(SEQUENCE[:step + 1], cast(names))
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         forms = FUNCTIONS[names[f]]
         result = derivative(kata, function, forms[0], learner[who], nudge, name=f"{function}({f}, {who})")
         order, formula = (1, forms[1]) if function == "first_derivative" else (2, forms[2])

@@ -3,8 +3,9 @@ import pytest
 import torch
 from hypothesis import assume, example, given, strategies as st
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
-                                  fail, shown_type, strategies as kst)
+from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_is_tensor,
+                                  assert_tensor_close, called_before, calls_so_far, fail, later_call, shown_type,
+                                  strategies as kst, with_nudge, written_in_place)
 from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k09")
@@ -161,30 +162,24 @@ def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
                                    "两次反向传播之间不要清零 x.grad：要看的正是两者之和。"))
 
 
-LATER_CALL = Text("the first call was right, this later one was not. Each call must work from its own y and x "
-                  "alone, as they are at that call: keep nothing from an earlier call (no cache, no module-level "
-                  "variable, no buffer reused).",
-                  "第一次调用是对的，后面这次却不对。每次调用都只能依据它自己的 y 和 x（调用那一刻的 y 和 x）：不要保留之前调用"
-                  "留下的任何东西（不要缓存，不要用模块级变量，也不要重复使用同一块缓冲区）。")
-NEW_VALUES = "new values"
+LATER_CALL = later_call(Text("its own y and x", "它自己的 y 和 x"))
 TWO_PASSES, ERROR = "gradients_of_two_passes", "second_backward_error"
 #: The calls, in order, each on a y built for it: from x, from x2 (another tensor with x's
 #: values, with another function), from a third x3 (second_backward_error), then from x again
 #: after its x.grad was cleared in place and new values were written into it (as a training step
 #: leaves it). Each call must answer for its own y and x; a first returned earlier must not change.
-SEQUENCE = ((TWO_PASSES, "x"), (TWO_PASSES, "x2"), (ERROR, "x3"), (NEW_VALUES, "x"), (TWO_PASSES, "x"))
+SEQUENCE = ((TWO_PASSES, "x"), (TWO_PASSES, "x2"), (ERROR, "x3"), (CLEARED_AND_NEW_VALUES, "x"), (TWO_PASSES, "x"))
 
 
-def calls_so_far(steps, graphs: dict[str, str]) -> Text:
-    shown = ", ".join(f"(x.grad cleared and new values written into {who}, in place)" if function == NEW_VALUES
-                      else f"{function}(y{'' if function == ERROR else f', {who}'}) with y = {graphs[who]} of {who}"
-                      for function, who in steps)
-    return Text(f"after {shown} (x2 is another tensor with x's values, x3 a third tensor)",
-                f"在依次执行 {shown} 之后（x2 是与 x 值相同的另一个张量，x3 是第三个张量）")
+CAST = Text("x2 is another tensor with x's values, x3 a third tensor", "x2 是与 x 值相同的另一个张量，x3 是第三个张量")
 
 
-def later(text: Text, nudge: Text | None) -> Text:
-    return Text(f"{text.en} {nudge.en}", f"{text.zh}{nudge.zh}") if nudge else text
+def call_shown(graphs: dict[str, str]):
+    """How a step shows, each y named by the graph it had then."""
+    def shown(step) -> str:
+        function, who = step
+        return f"{function}(y{'' if function == ERROR else f', {who}'}) with y = {graphs[who]} of {who}"
+    return shown
 
 
 @given(names=st.lists(graphs, min_size=2, max_size=2, unique=True), other=graphs, x=inputs, x3=inputs)
@@ -197,34 +192,35 @@ def test_calls_in_a_row_each_answer_for_their_own_y_and_x(kata, device, names, o
     firsts = []  # (name, the first it returned, what it must keep holding)
     for step, (function, who) in enumerate(SEQUENCE):
         shown = dict(graph_of)
-        if function == NEW_VALUES:
+        if function == CLEARED_AND_NEW_VALUES:
             kata.call(torch.Tensor.zero_, learner[who].grad)
             values[who] = (1 - values[who] / 2).to(x.dtype)
-            kata.call(torch.Tensor.copy_, kata.call(torch.detach, learner[who]), values[who])
+            written_in_place(kata, learner[who], values[who])
             graph_of[who] = names[1]
             continue
-        said, nudge = calls_so_far(SEQUENCE[:step + 1], shown), LATER_CALL if step else None
+        said = calls_so_far(SEQUENCE[:step + 1], CAST, call_shown(shown))
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         gradient, _ = trusted_run(graph_of[who], values[who])
         y = GRAPHS[graph_of[who]](kata.call, learner[who])
         returned = getattr(kata, function)(y) if function == ERROR else getattr(kata, function)(y, learner[who])
         passes[who] += 1 if function == ERROR else 2
         if function == ERROR and not (isinstance(returned, RemoteException) and returned.is_a("RuntimeError")):
-            fail(later(Text(f"second_backward_error(y) did not return the RuntimeError of the second pass {said.en}.",
+            fail(with_nudge(Text(f"second_backward_error(y) did not return the RuntimeError of the second pass {said.en}.",
                             f"{said.zh}，second_backward_error(y) 没有返回第二次反向传播抛出的 RuntimeError。"), nudge),
                  name="second_backward_error(y)")
         if function == TWO_PASSES:
             if not isinstance(returned, tuple) or len(returned) != 2:
-                fail(later(Text(f"gradients_of_two_passes(y, {who}) did not return the tuple (first, total) {said.en}.",
+                fail(with_nudge(Text(f"gradients_of_two_passes(y, {who}) did not return the tuple (first, total) {said.en}.",
                                 f"{said.zh}，gradients_of_two_passes(y, {who}) 返回的不是元组 (first, total)。"), nudge),
                      name=f"gradients_of_two_passes(y, {who})")
             first, total = returned
             if total is not learner[who].grad:
-                fail(later(Text(f"total is not {who}.grad itself {said.en}.", f"{said.zh}，total 不是 {who}.grad 本身。"),
+                fail(with_nudge(Text(f"total is not {who}.grad itself {said.en}.", f"{said.zh}，total 不是 {who}.grad 本身。"),
                            nudge), name="total")
             firsts.append((who, first, gradient))
         for name in sorted(learner, key=lambda name: name != who):
             if learner[name].passes != passes[name]:
-                fail(later(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
+                fail(with_nudge(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
                                 f"{passes[name]} should have: each call runs its passes from its own y.",
                                 f"{said.zh}，到达 {name} 的反向传播有 {learner[name].passes} 次，应当是 {passes[name]} "
                                 "次：每次调用只从它自己的 y 执行反向传播。"), nudge), name=f"{name}.grad")

@@ -3,8 +3,9 @@ import pytest
 import torch
 from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close,
-                                  fail, strategies as kst)
+from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_is_tensor,
+                                  assert_tensor_close, called_before, calls_so_far, fail, later_call,
+                                  strategies as kst, written_in_place)
 
 pytestmark = pytest.mark.kata("k10")
 
@@ -78,13 +79,17 @@ F_NUDGE = Text("the loop and the branch test the whole tensor (its norm, its sum
                "取 b.norm() 和 b.sum()（用 float64、写成平方和或换一种顺序相加，结果可能落到 1000 或 0 的另一侧）。")
 
 
-def assert_is_f_of(d, a: torch.Tensor, name: str) -> None:
-    """``d`` is the book's f(a): a tensor of a's shape and dtype, with its values."""
+def assert_is_f_of(d, a: torch.Tensor, name: str, said: Text | None = None, nudge: Text | None = None) -> None:
+    """``d`` is the book's f(a): a tensor of a's shape and dtype, with its values (``said`` tells
+    a call in a row which it was)."""
     __tracebackhide__ = True
     assert_is_tensor(d, name=name, shape=a.shape, dtype=a.dtype, device=a.device,
                      nudge=Text("f(a) multiplies a by one number k, so it keeps a's shape and dtype.",
                                 "f(a) 只是把 a 乘以一个数 k，所以它保持 a 的形状和数据类型。"))
-    assert_tensor_close(d, book_f(a), name=name, expected_words=F_WORDS, nudge=F_NUDGE)
+    assert_tensor_close(d, book_f(a), name=name,
+                        expected_words=F_WORDS if said is None else Text(f"{F_WORDS.en}, {said.en}",
+                                                                         f"{F_WORDS.zh}，{said.zh}"),
+                        nudge=nudge or F_NUDGE)
 
 
 def run_backward(kata, learner_a):
@@ -133,20 +138,69 @@ def test_a_grad_is_the_same_k_in_every_entry_from_one_backward_pass(kata, device
     a = a.to(device)
     learner_a = kata.tensor(a, requires_grad=True)
     d = run_backward(kata, learner_a)
+    assert_backward_through_f(d, learner_a, a)
+
+
+K_WORDS = Text("k = d / a in every entry, the derivative of each entry of d with respect to the matching entry of a",
+               "每个元素都是 k = d / a，即 d 的每个元素对 a 中对应元素的导数")
+
+
+def assert_backward_through_f(d, learner_a, a: torch.Tensor, passes: int = 1, said: Text | None = None,
+                              nudge: Text | None = None) -> None:
+    """backward_through_f(a) returned f(a) and left k in every entry of a.grad from one more
+    backward pass (``passes`` so far, a.grad zeros before this one)."""
+    __tracebackhide__ = True
     # d first: a.grad can only be judged once it is the gradient of the right f.
-    assert_is_f_of(d, a, "d")
+    assert_is_f_of(d, a, "d", said, nudge)
+    context = None if said is None else Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
+                                             f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
     assert_grad_from_backward(
-        learner_a, name="a.grad", passes=1,
-        nudge=Text("a.grad must be what one backward pass leaves there: autograd fills it in, and a "
-                   "second pass would add to it.",
-                   "a.grad 必须是一次反向传播留下的结果：由自动求导来填写，再做一次反向传播就会累加上去。"))
+        learner_a, name="a.grad", passes=passes,
+        nudge=context or Text("a.grad must be what one backward pass leaves there: autograd fills it in, and a "
+                              "second pass would add to it.",
+                              "a.grad 必须是一次反向传播留下的结果：由自动求导来填写，再做一次反向传播就会累加上去。"))
     # f(a) = k·a for one k that depends on a only through its norm and sum, which are constant
     # near a: so ∂d[i]/∂a[i] is that k in every entry, the d / a of the book.
     assert_tensor_close(learner_a.grad, book_grad(a), name="a.grad",
-                        expected_words=Text("k = d / a in every entry, the derivative of each entry of d "
-                                            "with respect to the matching entry of a",
-                                            "每个元素都是 k = d / a，即 d 的每个元素对 a 中对应元素的导数"),
-                        nudge=Text("in the backward pass every entry of d must count with the same weight, 1; "
-                                   "any other weight (1/n, or d's own values) scales a.grad by it.",
-                                   "反向传播时 d 的每个元素都必须以相同的权重 1 计入；换成别的权重"
-                                   "（1/n，或 d 自己的值），a.grad 就会被乘上这个权重。"))
+                        expected_words=K_WORDS if said is None else Text(f"{K_WORDS.en}, {said.en}",
+                                                                         f"{K_WORDS.zh}，{said.zh}"),
+                        nudge=nudge or Text("in the backward pass every entry of d must count with the same weight, "
+                                            "1; any other weight (1/n, or d's own values) scales a.grad by it.",
+                                            "反向传播时 d 的每个元素都必须以相同的权重 1 计入；换成别的权重"
+                                            "（1/n，或 d 自己的值），a.grad 就会被乘上这个权重。"))
+
+
+#: The calls, in order, on a, a2 (another tensor with a's values) and a3 (other values): each
+#: function on a and a2, then again on the very same a after new values were written into it in
+#: place (a.grad cleared to zeros first, as a training step leaves it). A result kept from an
+#: earlier call (a cache keyed by a) answers for the old a.
+SEQUENCE = (("f", "a"), ("backward_through_f", "a2"), ("f", "a2"), ("backward_through_f", "a3"),
+            (CLEARED_AND_NEW_VALUES, "a"), ("f", "a"), ("backward_through_f", "a"),
+            (CLEARED_AND_NEW_VALUES, "a"), ("backward_through_f", "a"), (CLEARED_AND_NEW_VALUES, "a3"),
+            ("backward_through_f", "a3"))
+CAST = Text("a2 is another tensor with a's values, a3 a third tensor", "a2 是与 a 值相同的另一个张量，a3 是第三个张量")
+LATER_CALL = later_call(Text("its own a", "它自己的 a"))
+
+
+@example(a=MIXED_SIZES, other=SUM_IS_ZERO)
+@given(a=inputs, other=inputs)
+def test_calls_in_a_row_each_answer_for_their_own_a(kata, device, a, other):
+    values = {"a": a.to(device), "a2": a.to(device), "a3": other.to(device)}
+    learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
+    passes = dict.fromkeys(values, 0)
+    for step, (function, who) in enumerate(SEQUENCE):
+        if function == CLEARED_AND_NEW_VALUES:
+            if learner[who].grad is not None:
+                kata.call(torch.Tensor.zero_, learner[who].grad)
+            # -3·a: no entry becomes 0, and the sum changes sign, so the branch changes too
+            values[who] = -3 * values[who]
+            written_in_place(kata, learner[who], values[who])
+            continue
+        said = calls_so_far(SEQUENCE[:step + 1], CAST)
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
+        if function == "f":
+            assert_is_f_of(kata.f(learner[who]), values[who], f"f({who})", said, nudge)
+            continue
+        passes[who] += 1
+        assert_backward_through_f(run_backward(kata, learner[who]), learner[who], values[who], passes[who], said,
+                                  nudge)

@@ -13,7 +13,8 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from pytest_autograd_kata import Text, assert_gradcheck, assert_is_tensor, assert_tensor_close, fail, strategies as kst
+from pytest_autograd_kata import (Text, assert_gradcheck, assert_is_tensor, assert_tensor_close, fail, later_call,
+                                  strategies as kst, written_in_place)
 from pytest_autograd_kata import probes
 
 pytestmark = pytest.mark.kata("k11")
@@ -329,7 +330,7 @@ def test_g_answers_for_x_as_it_is_at_each_call(kata, device):
     same_x = kata.tensor(values[0], requires_grad=True)
     for number, value in enumerate(values):
         if number:
-            kata.call(torch.Tensor.copy_, kata.call(torch.detach, same_x), value)
+            written_in_place(kata, same_x, value)
         obtained = kata.g(same_x)
         assert_is_tensor(obtained, name="g(x)", shape=(), dtype=value.dtype, device=value.device)
         calls = " → ".join(shown(v) for v in values[:number + 1])
@@ -338,7 +339,4 @@ def test_g_answers_for_x_as_it_is_at_each_call(kata, device):
                                                 f"tensor x whose value went {calls} (written in place between calls)",
                                                 f"g 在 x = {shown(value)} 处的值（与对新张量调用 g 的结果相同），x 是同一个张量，"
                                                 f"它的值依次为 {calls}（在两次调用之间就地写入）"),
-                            nudge=Text("each call of g must work from x as it is at that call: keep nothing from an "
-                                       "earlier call (no cache, no module-level variable).",
-                                       "每次调用 g 都只能依据调用那一刻的 x：不要保留之前调用留下的任何东西（不要缓存，也不要用"
-                                       "模块级变量）。") if number else None)
+                            nudge=later_call(Text("its own x", "它自己的 x")) if number else None)

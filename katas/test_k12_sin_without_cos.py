@@ -14,8 +14,9 @@ import pytest
 import torch
 from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_tensor_close, fail, shown_type,
-                                  strategies as kst)
+from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_tensor_close,
+                                  called_before, calls_so_far, fail, later_call, probes, shown_type,
+                                  strategies as kst, written_in_place)
 from pytest_autograd_kata.remote import LearnerRaised, RemoteObject, RemoteTensor
 
 pytestmark = pytest.mark.kata("k12")
@@ -76,8 +77,10 @@ def on_a_grid(function, *args):
                   "或者用 gradient= 给 backward() 指定每个元素的权重。"), name="y.backward()")
 
 
-def assert_one_backward_pass(learner_x: RemoteTensor, calls: list[dict]) -> None:
-    """x.grad was left by exactly one backward() (not torch.autograd.grad, not by hand)."""
+def assert_one_backward_pass(learner_x: RemoteTensor, calls: list[dict], passes: int = 1,
+                             nudge: Text = ONE_BACKWARD) -> None:
+    """x.grad was left by exactly one more backward() (not torch.autograd.grad, not by hand):
+    ``passes`` so far."""
     __tracebackhide__ = True
     if learner_x.passes == 0 and any(call["kind"] == "grad" for call in calls):
         fail(Text("sin_derivative used torch.autograd.grad, which hands the gradient back without storing "
@@ -85,7 +88,7 @@ def assert_one_backward_pass(learner_x: RemoteTensor, calls: list[dict]) -> None
                   "x.grad to be returned.",
                   "sin_derivative 使用了 torch.autograd.grad，它把梯度直接返回，而不会存进 x.grad。"
                   "本题要求用 backward() 把 d sin(x)/dx 留在 x.grad 中，并返回 x.grad。"), name="x.grad")
-    assert_grad_from_backward(learner_x, name="x.grad", passes=1, nudge=ONE_BACKWARD)
+    assert_grad_from_backward(learner_x, name="x.grad", passes=passes, nudge=nudge)
 
 
 # A grid like the plot's, with more than one point: a mean, or a backward pass per point, differs
@@ -94,10 +97,23 @@ def assert_one_backward_pass(learner_x: RemoteTensor, calls: list[dict]) -> None
 @given(x=grids)
 def test_derivative_is_cos_from_one_backward_pass(kata, device, x):
     x = x.to(device)
-    learner_x = kata.tensor(x, requires_grad=True)
+    assert_sin_derivative(kata, kata.tensor(x, requires_grad=True), x)
+
+
+COS_WORDS = Text("cos(x) at every grid point (what calculus says; autograd must find it)",
+                 "每个网格点上的 cos(x)（微积分给出的结果；要由自动求导得到）")
+
+
+def assert_sin_derivative(kata, learner_x, x: torch.Tensor, passes: int = 1, said: Text | None = None,
+                          nudge: Text | None = None) -> None:
+    """sin_derivative(x) left cos(x) in x.grad from one more backward pass (``passes`` so far,
+    x.grad zeros before this one) and returned x.grad itself."""
+    __tracebackhide__ = True
     with kata.watch(backward_calls=True) as seen:
         returned = on_a_grid(kata.sin_derivative, learner_x)
-    assert_one_backward_pass(learner_x, seen.backward_calls)
+    context = None if said is None else Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
+                                             f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+    assert_one_backward_pass(learner_x, seen.backward_calls, passes, context or ONE_BACKWARD)
     if returned is not learner_x.grad:
         kind = "None" if returned is None else shown_type(returned)
         what = Text("another tensor", "另一个张量") if isinstance(returned, RemoteTensor) else Text(kind, f" {kind}")
@@ -106,11 +122,40 @@ def test_derivative_is_cos_from_one_backward_pass(kata, device, x):
                   f"sin_derivative(x) 返回的是{what.zh}，而不是 x.grad 本身：请返回 x.grad，即 backward() "
                   "填写的那个张量，这样返回的就是自动求导算出的结果。"), name="sin_derivative(x)")
     assert_tensor_close(learner_x.grad, torch.cos(x), name="x.grad",
-                        expected_words=Text("cos(x) at every grid point (what calculus says; autograd must find it)",
-                                            "每个网格点上的 cos(x)（微积分给出的结果；要由自动求导得到）"),
-                        nudge=Text("y = sin(x) is a vector: in the backward pass every entry of y must count with "
-                                   "the same weight, 1.",
-                                   "y = sin(x) 是向量：反向传播时 y 的每个元素都必须以相同的权重 1 计入。"))
+                        expected_words=COS_WORDS if said is None else Text(f"{COS_WORDS.en}, {said.en}",
+                                                                           f"{COS_WORDS.zh}，{said.zh}"),
+                        nudge=nudge or Text("y = sin(x) is a vector: in the backward pass every entry of y must "
+                                            "count with the same weight, 1.",
+                                            "y = sin(x) 是向量：反向传播时 y 的每个元素都必须以相同的权重 1 计入。"))
+
+
+#: The calls, in order, on grids x, x2 (another tensor with x's values) and x3 (other values):
+#: then x and x3 again after new values were written into them in place (x.grad cleared to zeros
+#: first, as a training step leaves it). A result kept from an earlier call (a cache keyed by
+#: the grid) answers for the old grid.
+SEQUENCE = (("sin_derivative", "x"), ("sin_derivative", "x2"), ("sin_derivative", "x3"),
+            (CLEARED_AND_NEW_VALUES, "x"), ("sin_derivative", "x"), (CLEARED_AND_NEW_VALUES, "x3"),
+            ("sin_derivative", "x3"), (CLEARED_AND_NEW_VALUES, "x"), ("sin_derivative", "x"))
+CAST = Text("x2 is another grid with x's values, x3 a third grid", "x2 是与 x 值相同的另一个网格，x3 是第三个网格")
+LATER_CALL = later_call(Text("its own x", "它自己的 x"))
+
+
+@example(x=torch.linspace(-2 * math.pi, 2 * math.pi, 9), other=torch.linspace(0, 1, 5))
+@given(x=grids, other=grids)
+def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
+    values = {"x": x.to(device), "x2": x.to(device), "x3": other.to(device)}
+    learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
+    passes = dict.fromkeys(values, 0)
+    for step, (function, who) in enumerate(SEQUENCE):
+        if function == CLEARED_AND_NEW_VALUES:
+            kata.call(torch.Tensor.zero_, learner[who].grad)
+            values[who] = values[who] / 2 + 1  # still within ±10
+            written_in_place(kata, learner[who], values[who])
+            continue
+        passes[who] += 1
+        nudge = LATER_CALL if called_before(SEQUENCE, step) else None
+        assert_sin_derivative(kata, learner[who], values[who], passes[who], calls_so_far(SEQUENCE[:step + 1], CAST),
+                              nudge)
 
 
 @example(x=torch.linspace(-2 * math.pi, 2 * math.pi, 9))
@@ -264,6 +309,34 @@ def test_plot_shows_sin_and_its_derivative(kata, device):
         fail(Text(f"plot_sin_and_derivative returned {kind}; return the matplotlib Figure.",
                   f"plot_sin_and_derivative 返回了 {kind}；请返回 matplotlib 的 Figure。"), name="figure")
     assert_one_axes_with_sin_then_its_derivative(described)
+
+
+#: what a file at the plot's path holds before a later call, as if left by an older run
+STALE = b"not a plot: an older file at the path"
+
+
+def test_each_call_writes_the_plot_again(kata, device):
+    """plot_sin_and_derivative(path, device) called again on the same path, where a stale file now
+    is, must draw and write the plot again: a figure kept from the first call (a cache keyed by
+    path), or a check that skips the work when a file is there, leaves the stale file."""
+    path = f"{kata.scratch}/{PLOT_FILE}"
+    for call in range(2):
+        kata.call(probes.write_file, path, STALE)
+        figure = plot(kata, path, device)
+        if importlib.util.find_spec("matplotlib") is None:
+            fail(NO_MATPLOTLIB, name="matplotlib")
+        if kata.read_file(path) == STALE:
+            again = Text(", called a second time with the same path", "第二次以同一路径调用") if call else None
+            fail(Text(f"plot_sin_and_derivative(path, device){again.en if again else ''} left the file that was "
+                      "already at path as it was: each call draws the plot and saves it at path, replacing any "
+                      "file there (as savefig does)." + (f" {LATER_CALL.en}" if call else ""),
+                      f"plot_sin_and_derivative(path, device){again.zh if again else ''}没有改动 path 处原有的文件："
+                      "每次调用都要画图并保存到 path，替换那里已有的文件（savefig 就是这样做的）。"
+                      + (LATER_CALL.zh if call else "")), name="path")
+        assert_png(kata.read_file(path))
+        described = kata.describe_figure(figure) if isinstance(figure, RemoteObject) else {"figure": False}
+        if described["figure"]:
+            assert_one_axes_with_sin_then_its_derivative(described)
 
 
 def reads_values_on_meta(raised: LearnerRaised) -> bool:

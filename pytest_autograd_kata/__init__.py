@@ -25,6 +25,13 @@ _EXPORTS = {
     "assert_grad_from_backward": "assertions",
     "shown": "assertions",
     "shown_type": "assertions",
+    "called_before": "sequences",
+    "calls_so_far": "sequences",
+    "with_nudge": "sequences",
+    "NEW_VALUES": "sequences",
+    "CLEARED_AND_NEW_VALUES": "sequences",
+    "later_call": "sequences",
+    "written_in_place": "sequences",
     "Text": "course.i18n",
     "strategies": None,
 }

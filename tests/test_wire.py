@@ -289,8 +289,10 @@ def test_a_learner_that_writes_a_hostile_frame_ends_its_check_with_what_was_refu
     assert {"sys._getframe", "os.write"} <= {flag["what"] for flag in katas["k12"]["flags"]}, katas["k12"]["flags"]
     checks = {c["name"].split("[")[0]: c for c in katas["k12"]["checks"]}
     detail = t(reason, "en", sent=sent, limit=limit)
-    # both checks that call plot_sin_and_derivative (on the device, and on the meta device) meet its frame
-    for name in ("test_plot_shows_sin_and_its_derivative", "test_plot_is_computed_on_the_device_it_is_given"):
+    # every check that calls plot_sin_and_derivative (on the device, again on the same path, and on
+    # the meta device) meets its frame
+    for name in ("test_plot_shows_sin_and_its_derivative", "test_each_call_writes_the_plot_again",
+                 "test_plot_is_computed_on_the_device_it_is_given"):
         plot = checks.pop(name)
         assert plot["status"] == "error", plot
         assert plot["message"] == t("learner_broke", "en", what="plot_sin_and_derivative(...)", detail=detail), plot

@@ -46,6 +46,13 @@ def read_file(path: str, limit: int = 16 * 2**20) -> bytes:
         return b""
 
 
+def write_file(path: str, data: bytes) -> None:
+    """``data`` written at ``path``, in place of any file there: a stale file, which a function
+    of the learner's that is asked to write ``path`` must replace."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
 def call(probe: Callable, *args: Any) -> Any:
     """``probe(*args)``: one request (``kata.each(probes.call, ...)``) can then mix probes."""
     return probe(*args)
