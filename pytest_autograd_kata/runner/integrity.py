@@ -21,6 +21,11 @@ CLASSES = ("torch.Tensor", "torch._C.TensorBase")
 
 #: namespace -> (its attribute table, its callables and descriptors then by name, every name then)
 _taken: dict[str, tuple[Any, dict[str, Any], frozenset[str]]] = {}
+#: namespace -> what its table held at the last look that found a change (the callables and
+#: descriptors of the snapshot, with the changed names as they were then), and how many names
+#: it had: the next look compares with this first, so a change already told of (torch wraps
+#: torch.manual_seed on its first call) costs one comparison, not a scan of every name, per reply.
+_last_seen: dict[str, tuple[dict[str, Any], int]] = {}
 
 
 def _owner(dotted: str) -> Any:
@@ -40,6 +45,7 @@ def take() -> None:
             continue
         functions = {name: value for name, value in table.items() if callable(value) or hasattr(type(value), "__get__")}
         _taken[dotted] = (table, functions, frozenset(table))
+        _last_seen.pop(dotted, None)
 
 
 def function(dotted: str) -> Any | None:
@@ -56,16 +62,21 @@ def function(dotted: str) -> Any | None:
 def replaced() -> list[str]:
     """The names of the snapshot that now hold something else or nothing, and the names added to
     a class's table, where what they hold is not the packages' own (torch wraps some of its own
-    functions when it imports a part of itself later): what the learner's code replaced. A few
-    set comparisons when nothing was."""
+    functions when it imports a part of itself later): what the learner's code replaced. Each is
+    told by the first look that finds its namespace changed since the look before; one
+    comparison per namespace when none is."""
     found: set[str] = set()
     for namespace, (table, then, names) in _taken.items():
         closed = namespace in CLASSES
-        if then.items() <= table.items() and not (closed and len(table) != len(names)):
+        seen, size = _last_seen.get(namespace, (then, len(names)))
+        if seen.items() <= table.items() and not (closed and len(table) != size):
             continue
         changed = {name for name, value in then.items() if table.get(name) is not value}
         changed |= table.keys() ^ names if closed else set()
         found.update(f"{namespace}.{name}" for name in changed if not _the_packages_own(table.get(name)))
+        # (a name of the snapshot that is gone stays out: the table no longer holds it)
+        _last_seen[namespace] = ({name: table[name] for name in then.keys() | changed if name in table},
+                                 len(table))
     return sorted(found)
 
 
