@@ -265,10 +265,9 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     for step, (function, who) in enumerate(SEQUENCE):
         if function == CLEARED_AND_NEW_VALUES:
             if learner[who].grad is not None:
-                kata.call(torch.Tensor.zero_, learner[who].grad)
                 expected[who] = torch.zeros_like(expected[who])
             values[who] = (1 - values[who] / 2).to(x.dtype)
-            written_in_place(kata, learner[who], values[who])
+            written_in_place(kata, learner[who], values[who], clear_grad=True)
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None

@@ -199,8 +199,7 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
         said = calls_so_far(SEQUENCE[:step + 1], CAST, call_shown)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         if function == CLEARED_AND_NEW_VALUES:
-            kata.call(torch.Tensor.zero_, learner[who].grad)
-            written_in_place(kata, learner[who], new_x)
+            written_in_place(kata, learner[who], new_x, clear_grad=True)
             values[who] = new_x
             expected[who] = torch.zeros_like(new_x)
             continue

@@ -271,8 +271,7 @@ def test_each_call_answers_for_its_arguments_as_they_are_then(kata, device, a, o
 
     for_gradient = learner_scalar(kata, a, device)
     kata.gradient_of_f(for_gradient)
-    kata.call(torch.Tensor.zero_, for_gradient.grad)
-    written_in_place(kata, for_gradient, new)
+    written_in_place(kata, for_gradient, new, clear_grad=True)
     returned = kata.gradient_of_f(for_gradient)
     again = Text(f"gradient_of_f(a), called again on the same a after a.grad was cleared to zeros and a's value "
                  f"went from {shown(a)} to {shown(new)} in place",

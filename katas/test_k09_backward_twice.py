@@ -193,9 +193,8 @@ def test_calls_in_a_row_each_answer_for_their_own_y_and_x(kata, device, names, o
     for step, (function, who) in enumerate(SEQUENCE):
         shown = dict(graph_of)
         if function == CLEARED_AND_NEW_VALUES:
-            kata.call(torch.Tensor.zero_, learner[who].grad)
             values[who] = (1 - values[who] / 2).to(x.dtype)
-            written_in_place(kata, learner[who], values[who])
+            written_in_place(kata, learner[who], values[who], clear_grad=True)
             graph_of[who] = names[1]
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST, call_shown(shown))

@@ -190,11 +190,9 @@ def test_calls_in_a_row_each_answer_for_their_own_a(kata, device, a, other):
     passes = dict.fromkeys(values, 0)
     for step, (function, who) in enumerate(SEQUENCE):
         if function == CLEARED_AND_NEW_VALUES:
-            if learner[who].grad is not None:
-                kata.call(torch.Tensor.zero_, learner[who].grad)
             # -3·a: no entry becomes 0, and the sum changes sign, so the branch changes too
             values[who] = -3 * values[who]
-            written_in_place(kata, learner[who], values[who])
+            written_in_place(kata, learner[who], values[who], clear_grad=True)
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None

@@ -148,9 +148,8 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     passes = dict.fromkeys(values, 0)
     for step, (function, who) in enumerate(SEQUENCE):
         if function == CLEARED_AND_NEW_VALUES:
-            kata.call(torch.Tensor.zero_, learner[who].grad)
             values[who] = values[who] / 2 + 1  # still within ±10
-            written_in_place(kata, learner[who], values[who])
+            written_in_place(kata, learner[who], values[who], clear_grad=True)
             continue
         passes[who] += 1
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None

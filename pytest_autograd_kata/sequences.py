@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from . import probes
 from .course.i18n import Text
 
 #: A step of a sequence that writes new values into a tensor (its last item) instead of calling
@@ -28,10 +29,12 @@ def later_call(own: Text) -> Text:
                 "（不要缓存，不要用模块级变量，也不要重复使用同一块缓冲区）。")
 
 
-def written_in_place(kata: Any, tensor: Any, values: Any) -> None:
+def written_in_place(kata: Any, tensor: Any, values: torch.Tensor, *, clear_grad: bool = False) -> None:
     """New values written into the learner's tensor where it is (its memory, its identity and its
-    place in autograd unchanged), as an optimizer's step does between two calls."""
-    kata.call(torch.Tensor.copy_, kata.call(torch.detach, tensor), values)
+    place in autograd unchanged), as an optimizer's step does between two calls; with
+    ``clear_grad``, its ``.grad`` (if any) zeroed in place first, as ``zero_grad()`` does. One
+    request to the learner's process."""
+    kata.call(probes.written_in_place, tensor, values, clear_grad)
 
 
 def called_before(steps: Sequence[Sequence[Any]], step: int) -> bool:

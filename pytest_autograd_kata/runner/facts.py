@@ -17,6 +17,7 @@ _read = {name: _BASE[name].__get__ for name in ("requires_grad", "is_leaf", "ret
 _detach, _clone, _untyped_storage, _storage_offset, _is_inference = (
     _BASE[name] for name in ("detach", "clone", "untyped_storage", "storage_offset", "is_inference"))
 _tolist, _numel, _reshape = _BASE["tolist"], _BASE["numel"], _BASE["reshape"]
+_copy_into, _zero = _BASE["copy_"], _BASE["zero_"]
 _register_post_accumulate_grad_hook = vars(torch.Tensor)["register_post_accumulate_grad_hook"]
 _equal, _type = torch.equal, type
 #: turns every __torch_function__ off while it is held: a Tensor subclass of the learner's then
@@ -113,6 +114,17 @@ def equal(a: torch.Tensor, b: torch.Tensor) -> bool:
         return (_read["shape"](a), _read["dtype"](a), _read["is_meta"](a)) == (_read["shape"](b), _read["dtype"](b),
                                                                                _read["is_meta"](b))
     return _equal(_detach(a), b)
+
+
+def write(tensor: torch.Tensor, values: torch.Tensor, clear_grad: bool) -> None:
+    """``values`` written into ``tensor`` where it is (its memory, identity and place in autograd
+    unchanged), its ``.grad`` zeroed in place first when asked and there is one."""
+    with _no_torch_function():
+        if clear_grad:
+            held = grad(tensor)
+            if held is not None:
+                _zero(held)
+        _copy_into(_detach(tensor), values)
 
 
 def after_each_pass(tensor: torch.Tensor, hook: Any) -> None:

@@ -9,6 +9,8 @@ from typing import Any, Callable
 
 import torch
 
+from . import facts
+
 #: the most points of one curve a figure's description carries
 MAX_POINTS = 100_000
 #: the most points a figure's description carries in all: four whole curves, twice what
@@ -44,6 +46,12 @@ def read_file(path: str, limit: int = 16 * 2**20) -> bytes:
             return handle.read(limit)
     except OSError:
         return b""
+
+
+def written_in_place(tensor: torch.Tensor, values: torch.Tensor, clear_grad: bool = False) -> None:
+    """New values written into the learner's tensor, as an optimizer's step does (``.grad``
+    cleared to zeros first when asked): one request, with torch's functions as they were."""
+    facts.write(tensor, values, clear_grad)
 
 
 def write_file(path: str, data: bytes) -> None:
