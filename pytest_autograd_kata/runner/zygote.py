@@ -83,9 +83,11 @@ def _import_dynamo() -> None:
 
 
 #: what the zygote imports once it is ready, while no request waits (in the order the katas
-#: need it), so that learner processes forked later do not each pay it; a learner process
-#: forked before a step simply imports what it uses itself
-LATER = (_import_dynamo, _import_sympy, _import_matplotlib)
+#: need it: a course's first learner process, k01's, is forked before any of them, and the
+#: longest, dynamo, goes last, so that it holds up no kata that does not need it), so that
+#: learner processes forked later do not each pay it; a learner process forked before a step
+#: simply imports what it uses itself
+LATER = (_import_sympy, _import_matplotlib, _import_dynamo)
 
 
 def _warm(step) -> None:
