@@ -55,7 +55,7 @@ def a_class(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def grade(folders, out: Path, *options: str) -> int:
     return main(["--lang", "en", "grade", *folders, "--out", str(out), "--course", str(KATAS),
-                 "--katas", ",".join(GRADED), "--jobs", "2", "--timeout", "30", *options])
+                 "--katas", ",".join(GRADED), "--jobs", "1", "--timeout", "30", *options])
 
 
 @pytest.fixture(scope="module")

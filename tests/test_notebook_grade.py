@@ -68,7 +68,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory):
     language = i18n.current_language()
     with redirect_stdout(StringIO()), redirect_stderr(StringIO()):
         code_ = main(["--lang", "en", "grade", *map(str, submissions), "--out", str(out), "--course", str(KATAS),
-                      "--katas", ",".join(GRADED), "--jobs", "2", "--timeout", "30"])
+                      "--katas", ",".join(GRADED), "--jobs", "1", "--timeout", "30"])
     i18n.set_language(language)
     assert code_ == 0
     assert all(p.read_bytes() == data for p, data in before.items())

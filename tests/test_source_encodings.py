@@ -149,7 +149,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict
         (root / "class" / name / K02.filename).write_bytes(k02)
     language = i18n.current_language()
     code = main(["--lang", "en", "grade", *(str(root / "class" / n) for n in submissions), "--out", str(root / "out"),
-                 "--course", str(KATAS), "--katas", ",".join(GRADED), "--jobs", "2", "--timeout", "60"])
+                 "--course", str(KATAS), "--katas", ",".join(GRADED), "--jobs", "1", "--timeout", "60"])
     i18n.set_language(language)
     assert code == 0
     reports = {n: json.loads((root / "out" / "submissions" / n / "report.json").read_text(encoding="utf-8"))
