@@ -61,9 +61,11 @@ class Sub:
         return folder
 
 
-def grade(folders: list[Path], out: Path, course: Path, *options: str, timeout: float = 10.0) -> int:
+def grade(folders: list[Path], out: Path, course: Path, *options: str, timeout: float = 10.0, jobs: int = 2) -> int:
+    """Graded as a class is, two workers side by side unless ``jobs`` says otherwise (a test of
+    the reports rather than of neighbours saves a cold worker with one)."""
     return main(["--lang", "en", "grade", *map(str, folders), "--out", str(out), "--course", str(course),
-                 "--katas", ",".join(GRADED), "--jobs", "2", "--timeout", f"{timeout:g}", *options])
+                 "--katas", ",".join(GRADED), "--jobs", str(jobs), "--timeout", f"{timeout:g}", *options])
 
 
 def gradebook(out: Path) -> dict[str, dict[str, str]]:

@@ -136,7 +136,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory):
     out, shown = root / "out", root / "console.txt"
     language = i18n.current_language()
     with console(shown):
-        code = grade(folders, out, course)
+        code = grade(folders, out, course, jobs=1)
     i18n.set_language(language)
     return out, code, shown.read_text(encoding="utf-8")
 
@@ -189,7 +189,7 @@ def test_a_stray_file_among_the_submissions_is_named_inert(tmp_path: Path, capsy
     stray = tmp_path / "subs" / HOSTILE_NAME
     stray.parent.mkdir()
     stray.write_text("not a folder", encoding="utf-8")
-    assert grade([stray], tmp_path / "out", course) == 2
+    assert grade([stray], tmp_path / "out", course, jobs=1) == 2
     said = capsys.readouterr().err
     assert hidden(said) == [] and HOSTILE_NAME_SHOWN in said
 
