@@ -7,7 +7,7 @@ from hypothesis import example, given
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_tensor_close,
                                   assert_tensor_equal, called_before, calls_so_far, fail, later_call, shown_type,
-                                  strategies as kst, written_in_place)
+                                  strategies as kst, which_call, written_in_place)
 from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k05")
@@ -74,8 +74,7 @@ def run_route(kata, name, learner_x, expected_grad, passes=1, said=None, nudge=N
                   "where the checks read it.",
                   f"{call} 返回了一个值；不需要返回任何值：反向传播把结果留在 x.grad 中，检查会从那里读取。"),
              name=call)
-    context = None if said is None else Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
-                                             f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+    context = which_call(said, nudge)
     assert_grad_from_backward(learner_x, name="x.grad", passes=passes, nudge=context)
     rounded = torch.allclose(learner_x.grad.value, expected_grad)
     words = TWICE_X if said is None else Text(f"{ADDED_UP.en}, {said.en}", f"{ADDED_UP.zh}，{said.zh}")

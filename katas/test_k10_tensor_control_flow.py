@@ -5,7 +5,7 @@ from hypothesis import example, given
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_is_tensor,
                                   assert_tensor_close, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, written_in_place)
+                                  strategies as kst, which_call, written_in_place)
 
 pytestmark = pytest.mark.kata("k10")
 
@@ -152,8 +152,7 @@ def assert_backward_through_f(d, learner_a, a: torch.Tensor, passes: int = 1, sa
     __tracebackhide__ = True
     # d first: a.grad can only be judged once it is the gradient of the right f.
     assert_is_f_of(d, a, "d", said, nudge)
-    context = None if said is None else Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
-                                             f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+    context = which_call(said, nudge)
     assert_grad_from_backward(
         learner_a, name="a.grad", passes=passes,
         nudge=context or Text("a.grad must be what one backward pass leaves there: autograd fills it in, and a "

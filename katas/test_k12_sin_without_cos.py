@@ -16,7 +16,7 @@ from hypothesis import example, given
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_tensor_close,
                                   called_before, calls_so_far, fail, later_call, probes, shown_type,
-                                  strategies as kst, written_in_place)
+                                  strategies as kst, which_call, written_in_place)
 from pytest_autograd_kata.remote import LearnerRaised, RemoteObject, RemoteTensor
 
 pytestmark = pytest.mark.kata("k12")
@@ -111,8 +111,7 @@ def assert_sin_derivative(kata, learner_x, x: torch.Tensor, passes: int = 1, sai
     __tracebackhide__ = True
     with kata.watch(backward_calls=True) as seen:
         returned = on_a_grid(kata.sin_derivative, learner_x)
-    context = None if said is None else Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
-                                             f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+    context = which_call(said, nudge)
     assert_one_backward_pass(learner_x, seen.backward_calls, passes, context or ONE_BACKWARD)
     if returned is not learner_x.grad:
         kind = "None" if returned is None else shown_type(returned)

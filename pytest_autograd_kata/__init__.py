@@ -28,6 +28,7 @@ _EXPORTS = {
     "called_before": "sequences",
     "calls_so_far": "sequences",
     "with_nudge": "sequences",
+    "which_call": "sequences",
     "NEW_VALUES": "sequences",
     "CLEARED_AND_NEW_VALUES": "sequences",
     "later_call": "sequences",

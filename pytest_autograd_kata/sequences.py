@@ -64,6 +64,15 @@ def calls_so_far(steps: Sequence[Sequence[Any]], cast: Text,
     return Text(f"after {', '.join(english)} ({cast.en})", f"在依次执行 {'、'.join(chinese)} 之后（{cast.zh}）")
 
 
+def which_call(said: Text | None, nudge: Text | None) -> Text | None:
+    """For a check whose own message cannot say which call of a run it was (a count of backward
+    passes): the calls so far, then the nudge (None outside a run)."""
+    if said is None:
+        return None
+    return Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
+                f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+
+
 def with_nudge(text: Text, nudge: Text | None) -> Text:
     """``text`` followed by ``nudge``, when there is one."""
     return Text(f"{text.en} {nudge.en}", f"{text.zh}{nudge.zh}") if nudge else text
