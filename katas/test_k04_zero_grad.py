@@ -3,8 +3,9 @@ import pytest
 import torch
 from hypothesis import example, given, strategies as st
 
-from pytest_autograd_kata import (Text, NEW_VALUES, assert_grad_from_backward, assert_tensor_equal, called_before,
-                                  calls_so_far, fail, later_call, strategies as kst, written_in_place)
+from pytest_autograd_kata import (Text, NEW_VALUES, assert_grad_from_backward, assert_passes_in_a_run,
+                                  assert_tensor_equal, called_before, calls_so_far, fail, later_call,
+                                  strategies as kst, written_in_place)
 
 pytestmark = pytest.mark.kata("k04")
 
@@ -164,14 +165,8 @@ ADDED = Text("ones from its last clear_then_backward_sum (before any, its old gr
              "backward_sum_without_clearing 加上 1")
 
 
-def backward_passes_match(learner_x, name: str, expected: int, said: Text, nudge: Text | None) -> None:
-    __tracebackhide__ = True
-    if learner_x.passes != expected:
-        fail(Text(f"{learner_x.passes} backward passes reached {name} {said.en}, where {expected} should have: "
-                  "each call runs one backward pass, of its own x's sum." + (f" {nudge.en}" if nudge else ""),
-                  f"{said.zh}，到达 {name} 的反向传播有 {learner_x.passes} 次，应当是 {expected} 次："
-                  "每次调用只对它自己的 x 的和执行一次反向传播。" + (nudge.zh if nudge else "")),
-             name=f"{name}.grad")
+ONE_PASS_OF_ITS_SUM = Text("each call runs one backward pass, of its own x's sum.",
+                          "每次调用只对它自己的 x 的和执行一次反向传播。")
 
 
 @example(x_and_old_grad=BOOK, other=SCALAR)
@@ -197,7 +192,7 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x_and_old_grad
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         # The x just called first, then the others, which the call must have left as they were.
         for name in sorted(learner, key=lambda name: name != who):
-            backward_passes_match(learner[name], name, passes[name], said, nudge)
+            assert_passes_in_a_run(learner[name], name, passes[name], said, nudge, ONE_PASS_OF_ITS_SUM)
             assert_tensor_equal(learner[name].grad, expected[name], name=f"{name}.grad",
                                 expected_words=Text(f"{words[name].en}, {said.en}", f"{words[name].zh}，{said.zh}"),
                                 nudge=nudge)

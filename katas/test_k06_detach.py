@@ -5,8 +5,9 @@ from hypothesis import example, given
 from torch.autograd.graph import increment_version
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_fn, assert_grad_from_backward,
-                                  assert_is_tensor, assert_shares_storage, assert_tensor_equal, called_before,
-                                  calls_so_far, fail, later_call, strategies as kst, with_nudge, written_in_place)
+                                  assert_is_tensor, assert_passes_in_a_run, assert_shares_storage,
+                                  assert_tensor_equal, called_before, calls_so_far, fail, later_call,
+                                  strategies as kst, with_nudge, written_in_place)
 from pytest_autograd_kata.remote import RemoteTensor
 
 pytestmark = pytest.mark.kata("k06")
@@ -232,11 +233,9 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
         passes[who] += 1
         # The x just called first, then the others, which the call must have left as they were.
         for name in sorted(learner, key=lambda name: name != who):
-            if learner[name].passes != passes[name]:
-                fail(with_nudge(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
-                                f"{passes[name]} should have: each call runs one backward pass, into its own x.",
-                                f"{said.zh}，到达 {name} 的反向传播有 {learner[name].passes} 次，应当是 {passes[name]} "
-                                "次：每次调用只执行一次反向传播，进入它自己的 x。"), nudge), name=f"{name}.grad")
+            assert_passes_in_a_run(learner[name], name, passes[name], said, nudge,
+                                   Text("each call runs one backward pass, into its own x.",
+                                        "每次调用只执行一次反向传播，进入它自己的 x。"))
             if expected[name] is not None:
                 assert_tensor_equal(learner[name].grad, expected[name], name=f"{name}.grad",
                                     expected_words=Text(f"what its own calls leave in it, {said.en}",

@@ -4,8 +4,8 @@ import torch
 from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_is_tensor,
-                                  assert_tensor_close, called_before, calls_so_far, fail, later_call, shown_type,
-                                  strategies as kst, with_nudge, written_in_place)
+                                  assert_passes_in_a_run, assert_tensor_close, called_before, calls_so_far, fail,
+                                  later_call, shown_type, strategies as kst, with_nudge, written_in_place)
 from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k09")
@@ -218,11 +218,8 @@ def test_calls_in_a_row_each_answer_for_their_own_y_and_x(kata, device, names, o
                            nudge), name="total")
             firsts.append((who, first, gradient))
         for name in sorted(learner, key=lambda name: name != who):
-            if learner[name].passes != passes[name]:
-                fail(with_nudge(Text(f"{learner[name].passes} backward passes reached {name} {said.en}, where "
-                                f"{passes[name]} should have: each call runs its passes from its own y.",
-                                f"{said.zh}，到达 {name} 的反向传播有 {learner[name].passes} 次，应当是 {passes[name]} "
-                                "次：每次调用只从它自己的 y 执行反向传播。"), nudge), name=f"{name}.grad")
+            assert_passes_in_a_run(learner[name], name, passes[name], said, nudge,
+                                   Text("each call runs its passes from its own y.", "每次调用只从它自己的 y 执行反向传播。"))
         for number, (name, first, first_gradient) in enumerate(firsts):
             assert_tensor_close(first, first_gradient, name=f"first of gradients_of_two_passes(y, {name})",
                                 expected_words=Text(f"what {name}.grad held after that call's first pass, {said.en}",

@@ -25,6 +25,7 @@ _EXPORTS = {
     "assert_grad_from_backward": "assertions",
     "shown": "assertions",
     "shown_type": "assertions",
+    "assert_passes_in_a_run": "sequences",
     "called_before": "sequences",
     "calls_so_far": "sequences",
     "with_nudge": "sequences",

@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 import torch
 
 from . import probes
+from .assertions import fail
 from .course.i18n import Text
 
 #: A step of a sequence that writes new values into a tensor (its last item) instead of calling
@@ -71,6 +72,18 @@ def which_call(said: Text | None, nudge: Text | None) -> Text | None:
         return None
     return Text(f"{said.en}: {nudge.en}" if nudge else f"{said.en}.",
                 f"{said.zh}：{nudge.zh}" if nudge else f"{said.zh}。")
+
+
+def assert_passes_in_a_run(tensor: Any, name: str, expected: int, said: Text, nudge: Text | None,
+                           each_call: Text) -> None:
+    """``expected`` backward passes reached the learner's leaf ``tensor`` in a run so far;
+    ``each_call`` says how many each call runs, and into what."""
+    __tracebackhide__ = True
+    if tensor.passes != expected:
+        fail(with_nudge(Text(f"{tensor.passes} backward passes reached {name} {said.en}, where {expected} should "
+                             f"have: {each_call.en}",
+                             f"{said.zh}，到达 {name} 的反向传播有 {tensor.passes} 次，应当是 {expected} 次："
+                             f"{each_call.zh}"), nudge), name=f"{name}.grad")
 
 
 def with_nudge(text: Text, nudge: Text | None) -> Text:
