@@ -561,8 +561,11 @@ class RemoteKata:
         self._pending.clear()
         self._released.clear()
         self.__dict__["_pending_blobs"] = []
+        # Every tensor this side holds stays alive until the reply is decoded: the learner's
+        # process sends no snapshot of one it saw unchanged since it sent the last (see _update).
+        held = dict(self._tensors.items())
         reply, reply_blobs = self._request(header, blobs, f"{_function_name(function)}(...)")
-        current = self._update(reply["tensors"], reply_blobs)
+        tensor_of = self._update(reply["tensors"], reply_blobs, held)
         results = [reply] if expected is None else reply["each"]
         count = 1 if expected is None else expected
         if not isinstance(results, list) or len(results) != count:
@@ -575,8 +578,7 @@ class RemoteKata:
             __tracebackhide__ = True
             if "raised" in result:
                 raise raised(self._as_shown(result["raised"]))
-            return codec.decode(result["value"], reply_blobs, lambda data: _tensor_in(current, data),
-                                self._decode_special)
+            return codec.decode(result["value"], reply_blobs, tensor_of, self._decode_special)
 
         return [functools.partial(outcome, result) for result in results]
 
@@ -605,22 +607,32 @@ class RemoteKata:
             return {"t": "function", "name": _dotted_name(value)}
         raise TypeError(f"cannot hand a {type(value).__name__} to the learner's code")
 
-    def _update(self, snapshots: dict, blobs: list[bytes]) -> dict[int, RemoteTensor]:
-        """Every tensor the learner's process holds for this side, as it is now. The result
-        keeps them alive until the reply is decoded; those no value or check refers to then
-        are released in the learner's process with the next request."""
-        current = {int(handle): self._intern(int(handle)) for handle in snapshots}
+    def _update(self, snapshots: dict, blobs: list[bytes], held: dict[int, RemoteTensor]) -> Callable[[Any], RemoteTensor]:
+        """The tensors whose snapshot changed since the last reply, brought up to date (the
+        learner's process sends no other: those ``held`` when the request left stay as they
+        were). Returns how to find the tensor of a handle in the reply: it keeps them all alive
+        until the reply's values are decoded; those no value or check refers to then are
+        released in the learner's process with the next request."""
+        updated = {int(handle): self._intern(int(handle)) for handle in snapshots}
         for handle, snap in snapshots.items():
-            remote = current[int(handle)]
+            remote = updated[int(handle)]
             remote.value = codec.tensor_from_bytes(snap["dtype"], snap["shape"], snap["device"],
                                                    codec.blob(blobs, snap["blob"]))
             remote.subclass = snap["cls"]
             remote.requires_grad, remote.is_leaf = bool(snap["requires_grad"]), bool(snap["is_leaf"])
             remote.grad_fn, remote.version, remote.is_inference = snap["grad_fn"], snap["version"], bool(snap["inference"])
             remote.storage, remote.passes, remote.grad_as_left = snap["storage"], snap["passes"], snap["grad_as_left"]
+
+        def tensor_of(data: Any) -> RemoteTensor:
+            handle = data.get("h") if isinstance(data, dict) else None
+            remote = updated.get(handle) or held.get(handle)
+            if remote is None:
+                raise codec.CodecError(f"a tensor handle {handle!r} without a snapshot")
+            return remote
+
         for handle, snap in snapshots.items():
-            current[int(handle)].grad = None if snap["grad"] is None else _tensor_in(current, {"h": snap["grad"]})
-        return current
+            updated[int(handle)].grad = None if snap["grad"] is None else tensor_of({"h": snap["grad"]})
+        return tensor_of
 
     def _decode_special(self, data: dict) -> Any:
         if data["t"] == "exception":
@@ -746,13 +758,6 @@ def _printed(process: Any, start: int) -> tuple[int, str]:
     size = process.output_size()
     lines = sum(process.read_output(offset, 2**20).count(b"\n") for offset in range(start, size, 2**20))
     return lines, inert(process.read_output(start, 4000).decode("utf-8", "replace"))
-
-
-def _tensor_in(current: dict[int, RemoteTensor], data: dict) -> RemoteTensor:
-    remote = current.get(data.get("h"))
-    if remote is None:
-        raise codec.CodecError(f"a tensor handle {data.get('h')!r} without a snapshot")
-    return remote
 
 
 def _values_of(result: Any, what: str) -> torch.Tensor:

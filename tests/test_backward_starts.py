@@ -64,6 +64,17 @@ class StorageLiar(torch.Tensor):
 def a_tensor_that_claims_memory_elsewhere(x):
     return (x * x).as_subclass(StorageLiar), ELSEWHERE
 
+class ValuesLiar(torch.Tensor):
+    # says its values are the ones a check wants: whatever torch function reads them
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if any(word in str(func) for word in ("detach", "numpy", "copy_", "clone", "contiguous")):
+            return 2 * ELSEWHERE + 1
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+def a_tensor_that_claims_other_values(x):
+    return (x * x).as_subclass(ValuesLiar)
+
 def from_a_lying_tensor(x):
     y = (x * x).as_subclass(Liar)
     torch.Tensor.backward(y, torch.ones(4))
@@ -144,3 +155,8 @@ def test_a_tensor_subclass_cannot_misstate_its_memory(learner) -> None:
     liar, elsewhere = learner.a_tensor_that_claims_memory_elsewhere(learner.tensor(X, requires_grad=True))
     assert liar.storage != elsewhere.storage
     assert torch.equal(liar.value, X * X)
+
+
+def test_a_tensor_subclass_cannot_misstate_its_values(learner) -> None:
+    liar = learner.a_tensor_that_claims_other_values(learner.tensor(X, requires_grad=True))
+    assert liar.subclass is not None and torch.equal(liar.value, X * X)

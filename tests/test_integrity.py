@@ -50,3 +50,24 @@ def test_a_name_added_to_a_tensor_class_is_told(snapshot) -> None:
     snapshot.setattr(torch.Tensor, "looks_like_a_gradient", lambda self: self, raising=False)
     assert integrity.replaced() == ["torch.Tensor.looks_like_a_gradient"]
     assert integrity.replaced() == []
+
+
+class EqualsAnything:
+    """An object of the learner's that says it equals whatever it is compared with."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = object.__hash__
+
+    def __call__(self, *args, **kwargs):
+        return (torch.zeros(1),)
+
+
+def test_a_replacement_that_says_it_equals_the_original_is_told_and_again_after_torch_wrapped_one(snapshot) -> None:
+    snapshot.setattr(torch.autograd, "grad", EqualsAnything())
+    assert integrity.replaced() == ["torch.autograd.grad"]
+    snapshot.setattr(torch, "manual_seed", torch_own_wrapper(torch.manual_seed))
+    assert integrity.replaced() == []  # the look after a change compares by identity too
+    snapshot.setattr(torch, "manual_seed", EqualsAnything())
+    assert integrity.replaced() == ["torch.manual_seed"]

@@ -168,25 +168,34 @@ class LearnerProcess:
         self.ended: dict | None = None
         #: what the last request took: seconds on the clock, of CPU, of waiting
         self.last = (0.0, 0.0, 0.0)
+        #: descriptors of the files of /proc read for its times, by name
+        self._proc: dict[str, int] = {}
 
     def times(self) -> tuple[float, float, bool] | None:
         """(CPU seconds the process has used, all its threads together; seconds its main thread
         spent running or ready to run; whether it is running or ready to run now): the clock's
         time beyond the second is time spent waiting. None where /proc cannot tell (macOS, Windows)."""
         try:
-            with open(f"/proc/{self.pid}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
+            fields = self._read_proc("stat").rsplit(b")", 1)[1].split()
             cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
         except OSError:
             return None
         runnable = fields[0] == b"R"
         try:
-            with open(f"/proc/{self.pid}/schedstat", "rb") as schedstat:
-                running, ready = schedstat.read().split()[:2]
+            running, ready = self._read_proc("schedstat").split()[:2]
             busy = (int(running) + int(ready)) / 1e9
         except (OSError, ValueError):  # no scheduler statistics: waiting for the processor looks like waiting
             busy = cpu
         return cpu, busy, runnable
+
+    def _read_proc(self, name: str) -> bytes:
+        """``/proc/PID/NAME`` of this process, read again through a descriptor opened once (read
+        twice per request: opening it each time cost more than the rest of the reading). The
+        descriptor stays this process's: once it has ended, reading fails, whoever gets its pid."""
+        fd = self._proc.get(name)
+        if fd is None:
+            fd = self._proc[name] = os.open(f"/proc/{self.pid}/{name}", os.O_RDONLY | os.O_CLOEXEC)
+        return os.pread(fd, 4096, 0)
 
     def request(self, header: dict, blobs: list[bytes], deadline: float | None,
                 cpu_left: float | None = None, wait_left: float | None = None) -> tuple[dict, list[bytes]]:
@@ -305,6 +314,8 @@ class LearnerProcess:
                 self.kill()
         os.close(self.output)
         os.close(self.audit)
+        for fd in self._proc.values():
+            os.close(fd)
         if self.scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
 

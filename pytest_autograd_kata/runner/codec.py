@@ -53,20 +53,27 @@ _empty, _shape_of, _dtype_of = torch.empty, _BASE["shape"].__get__, _BASE["dtype
 _is_meta = _BASE["is_meta"].__get__
 _detach, _copy, _reshape, _view, _numpy, _numel = (_BASE[name] for name in ("detach", "copy_", "reshape", "view",
                                                                             "numpy", "numel"))
+_no_torch_function = torch._C.DisableTorchFunction
 
 
 def tensor_bytes(tensor: torch.Tensor) -> bytes:
     """The values of ``tensor`` as raw bytes in its dtype, C order, whatever its layout; none
-    for a meta tensor, which has no values."""
-    if _is_meta(tensor):
-        return b""
-    # Copied into a new tensor with the default strides: .contiguous() returns as it is a
-    # tensor whose size-1 dimensions have any stride (0 after expand(1) or in the gradient of a
-    # one-element sum, a step's after [::3]), which .view(torch.uint8) refuses; copy_ also
-    # resolves a conjugate or negative view, which .view() refuses too.
-    dense = _empty(_shape_of(tensor), dtype=_dtype_of(tensor), device="cpu")
-    _copy(dense, _detach(tensor))
-    return _numpy(_view(_reshape(dense, (-1,)), torch.uint8)).tobytes() if _numel(dense) else b""
+    for a meta tensor, which has no values. Read with every ``__torch_function__`` off: a Tensor
+    subclass of the learner's cannot answer for its own values."""
+    with _no_torch_function():
+        if _is_meta(tensor):
+            return b""
+        try:  # a CPU tensor NumPy reads as it is, whatever its strides (most tensors: one copy)
+            return _numpy(_detach(tensor)).tobytes()
+        except (RuntimeError, TypeError):  # another device, a conjugate or negative view, bfloat16
+            pass
+        # Copied into a new tensor with the default strides: .contiguous() returns as it is a
+        # tensor whose size-1 dimensions have any stride (0 after expand(1) or in the gradient of a
+        # one-element sum, a step's after [::3]), which .view(torch.uint8) refuses; copy_ also
+        # resolves a conjugate or negative view, which .view() refuses too.
+        dense = _empty(_shape_of(tensor), dtype=_dtype_of(tensor), device="cpu")
+        _copy(dense, _detach(tensor))
+        return _numpy(_view(_reshape(dense, (-1,)), torch.uint8)).tobytes() if _numel(dense) else b""
 
 
 def is_shape(shape: Any) -> bool:

@@ -10,16 +10,18 @@ from typing import Any
 
 import torch
 
+from .codec import tensor_bytes
+
 #: torch's C base class's table as it was: the learner's code can change the class, not this copy
 _BASE = dict(vars(torch._C.TensorBase))
 _read = {name: _BASE[name].__get__ for name in ("requires_grad", "is_leaf", "retains_grad", "grad_fn", "grad",
                                                 "_version", "dtype", "shape", "device", "is_meta")}
-_detach, _clone, _untyped_storage, _storage_offset, _is_inference = (
-    _BASE[name] for name in ("detach", "clone", "untyped_storage", "storage_offset", "is_inference"))
+_detach, _untyped_storage, _storage_offset, _is_inference = (
+    _BASE[name] for name in ("detach", "untyped_storage", "storage_offset", "is_inference"))
 _tolist, _numel, _reshape = _BASE["tolist"], _BASE["numel"], _BASE["reshape"]
 _copy_into, _zero = _BASE["copy_"], _BASE["zero_"]
 _register_post_accumulate_grad_hook = vars(torch.Tensor)["register_post_accumulate_grad_hook"]
-_equal, _type = torch.equal, type
+_type = type
 #: turns every __torch_function__ off while it is held: a Tensor subclass of the learner's then
 #: cannot answer a descriptor read for its tensor
 _no_torch_function = torch._C.DisableTorchFunction
@@ -54,8 +56,9 @@ def device(tensor: torch.Tensor) -> str:
 def grad(tensor: torch.Tensor) -> torch.Tensor | None:
     """Its ``.grad`` where that means something: a leaf that records gradients, or a tensor told
     to retain its gradient."""
-    if requires_grad(tensor) and (is_leaf(tensor) or _fact("retains_grad", tensor)):
-        return _fact("grad", tensor)
+    with _no_torch_function():
+        if _read["requires_grad"](tensor) and (_read["is_leaf"](tensor) or _read["retains_grad"](tensor)):
+            return _read["grad"](tensor)
     return None
 
 
@@ -68,20 +71,28 @@ def describe(tensor: torch.Tensor) -> dict:
 
 
 def _described(tensor: torch.Tensor) -> dict:
+    read = _read
     try:
         # every meta tensor's memory is at address 0: no two of them can be told to share it
-        storage = None if _read["is_meta"](tensor) else _untyped_storage(tensor).data_ptr()
+        storage = None if read["is_meta"](tensor) else _untyped_storage(tensor).data_ptr()
     except (RuntimeError, NotImplementedError):
         storage = None
     kind = _type(tensor)
-    grad_fn = _read["grad_fn"](tensor)
+    grad_fn = read["grad_fn"](tensor)
     inference = _is_inference(tensor)
     return {"cls": None if kind in (torch.Tensor, torch.nn.Parameter) else f"{kind.__module__}.{kind.__qualname__}",
-            "dtype": str(_read["dtype"](tensor)).removeprefix("torch."), "shape": list(_read["shape"](tensor)),
-            "device": str(_read["device"](tensor)), "requires_grad": requires_grad(tensor), "is_leaf": is_leaf(tensor),
-            "grad_fn": None if grad_fn is None else _type(grad_fn).__name__,
-            "version": None if inference else _read["_version"](tensor), "inference": inference,
+            "dtype": str(read["dtype"](tensor)).removeprefix("torch."), "shape": list(read["shape"](tensor)),
+            "device": str(read["device"](tensor)), "requires_grad": read["requires_grad"](tensor),
+            "is_leaf": read["is_leaf"](tensor), "grad_fn": None if grad_fn is None else _type(grad_fn).__name__,
+            "version": None if inference else read["_version"](tensor), "inference": inference,
             "storage": storage, "offset": _storage_offset(tensor)}
+
+
+def look(tensor: torch.Tensor) -> tuple:
+    """Its values' bytes, shape and dtype: equal looks, the same numbers bit for bit (a NaN
+    stays equal to itself; a -0.0 written over a 0.0 does not)."""
+    with _no_torch_function():
+        return tensor_bytes(tensor), tuple(_read["shape"](tensor)), _read["dtype"](tensor)
 
 
 def root(tensor: torch.Tensor) -> dict:
@@ -101,19 +112,6 @@ def root(tensor: torch.Tensor) -> dict:
         return {"shape": list(_read["shape"](tensor)), "dtype": str(dtype).removeprefix("torch."),
                 "grad_fn": None if grad_fn is None else _type(grad_fn).__name__, "is_leaf": is_leaf(tensor),
                 "values": values}
-
-
-def copy(tensor: torch.Tensor) -> torch.Tensor:
-    """A copy of its values, out of any graph."""
-    return _clone(_detach(tensor))
-
-
-def equal(a: torch.Tensor, b: torch.Tensor) -> bool:
-    """The same values; for meta tensors, which have none, the same shape and dtype."""
-    if _read["is_meta"](a) or _read["is_meta"](b):
-        return (_read["shape"](a), _read["dtype"](a), _read["is_meta"](a)) == (_read["shape"](b), _read["dtype"](b),
-                                                                               _read["is_meta"](b))
-    return _equal(_detach(a), b)
 
 
 def write(tensor: torch.Tensor, values: torch.Tensor, clear_grad: bool) -> None:

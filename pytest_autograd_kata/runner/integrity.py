@@ -9,7 +9,8 @@ those modules is found (:func:`replaced`), to be flagged for review: no answer n
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from operator import is_, itemgetter
+from typing import Any, Callable
 
 #: where a check's functions, and those the learner's code might replace to fool one, live
 NAMESPACES = ("torch", "torch.Tensor", "torch._C.TensorBase", "torch.autograd", "torch.autograd.graph",
@@ -22,10 +23,29 @@ CLASSES = ("torch.Tensor", "torch._C.TensorBase")
 #: namespace -> (its attribute table, its callables and descriptors then by name, every name then)
 _taken: dict[str, tuple[Any, dict[str, Any], frozenset[str]]] = {}
 #: namespace -> what its table held at the last look that found a change (the callables and
-#: descriptors of the snapshot, with the changed names as they were then), and how many names
-#: it had: the next look compares with this first, so a change already told of (torch wraps
-#: torch.manual_seed on its first call) costs one comparison, not a scan of every name, per reply.
-_last_seen: dict[str, tuple[dict[str, Any], int]] = {}
+#: descriptors of the snapshot, with the changed names as they were then: a getter of those
+#: names, what they held) and how many names it had: the next look compares with this first, so
+#: a change already told of (torch wraps torch.manual_seed on its first call) costs one
+#: comparison, not a scan of every name, per reply.
+_last_seen: dict[str, tuple[Callable[[dict], tuple], tuple, int]] = {}
+
+
+def _look(held: dict[str, Any], size: int) -> tuple[Callable[[dict], tuple], tuple, int]:
+    """What :func:`replaced` compares a table with: the names of ``held``, and what they held."""
+    names = list(held)
+    getter = itemgetter(*names) if len(names) > 1 else lambda table: tuple(table[name] for name in names)
+    return getter, tuple(held.values()), size
+
+
+def _unchanged(table: dict, look: tuple[Callable[[dict], tuple], tuple, int], closed: bool) -> bool:
+    """Each name of the look holds the very object it held (by identity: an object of the
+    learner's that says it equals anything is no match), and a class's table has not grown."""
+    getter, values, size = look
+    try:
+        now = getter(table)
+    except KeyError:
+        return False
+    return all(map(is_, now, values)) and not (closed and len(table) != size)
 
 
 def _owner(dotted: str) -> Any:
@@ -68,15 +88,16 @@ def replaced() -> list[str]:
     found: set[str] = set()
     for namespace, (table, then, names) in _taken.items():
         closed = namespace in CLASSES
-        seen, size = _last_seen.get(namespace, (then, len(names)))
-        if seen.items() <= table.items() and not (closed and len(table) != size):
+        if namespace not in _last_seen:
+            _last_seen[namespace] = _look(then, len(names))
+        if _unchanged(table, _last_seen[namespace], closed):
             continue
         changed = {name for name, value in then.items() if table.get(name) is not value}
         changed |= table.keys() ^ names if closed else set()
         found.update(f"{namespace}.{name}" for name in changed if not _the_packages_own(table.get(name)))
         # (a name of the snapshot that is gone stays out: the table no longer holds it)
-        _last_seen[namespace] = ({name: table[name] for name in then.keys() | changed if name in table},
-                                 len(table))
+        _last_seen[namespace] = _look({name: table[name] for name in then.keys() | changed if name in table},
+                                      len(table))
     return sorted(found)
 
 

@@ -91,18 +91,18 @@ class LeafWatch:
     def __init__(self, tensor: torch.Tensor) -> None:
         self.passes = 0
         self.left: torch.Tensor | None = None  # the grad tensor the last pass left
-        self.values: torch.Tensor | None = None  # and a copy of its values
+        self.look: tuple | None = None  # and how it looked then (see facts.look)
         if facts.requires_grad(tensor) and facts.is_leaf(tensor):
             facts.after_each_pass(tensor, self._seen)
 
     def _seen(self, tensor: torch.Tensor) -> None:
         self.passes += 1
         self.left = facts.grad(tensor)
-        self.values = facts.copy(self.left)
+        self.look = facts.look(self.left)
 
     def grad_as_left(self, tensor: torch.Tensor) -> bool:
         grad = facts.grad(tensor)
-        return grad is not None and grad is self.left and facts.equal(grad, self.values)
+        return grad is not None and grad is self.left and facts.look(grad) == self.look
 
 
 class KataModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -337,6 +337,8 @@ class Server:
         self.read_fd, self.write_fd, self.scratch = read_fd, write_fd, scratch
         self.handles = Handles()
         self.watches: dict[int, LeafWatch] = {}
+        #: handle -> the snapshot last sent for it (see snapshots)
+        self.sent: dict[int, tuple[dict, bytes]] = {}
         self.modules: list[types.ModuleType] = []
         self.files: frozenset[str] = frozenset()
         self.main: types.ModuleType | None = None
@@ -361,27 +363,35 @@ class Server:
         return {"t": "object", "h": self.handles.ref(value),
                 "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": shown[:500]}
 
-    def snapshot(self, handle: int, tensor: torch.Tensor, blobs: list[bytes]) -> dict:
+    def snapshot(self, handle: int, tensor: torch.Tensor) -> tuple[dict, bytes]:
+        """What the trusted side reads of a tensor it holds: its facts, and its values' bytes."""
         grad = facts.grad(tensor)
         watch = self.watches.get(handle)
-        blobs.append(codec.tensor_bytes(tensor))
-        return {**facts.describe(tensor), "blob": len(blobs) - 1,
-                "grad": None if grad is None else self.handles.ref(grad),
+        return {**facts.describe(tensor), "grad": None if grad is None else self.handles.ref(grad),
                 "passes": None if watch is None else watch.passes,
-                "grad_as_left": None if watch is None else watch.grad_as_left(tensor)}
+                "grad_as_left": None if watch is None else watch.grad_as_left(tensor)}, codec.tensor_bytes(tensor)
 
     def snapshots(self, blobs: list[bytes]) -> dict:
-        found: dict[int, dict] = {}
+        """The snapshot of each tensor the trusted side holds (and of each one's ``.grad``) that
+        differs from the one last sent for it: the trusted side keeps the others as they were.
+        Every snapshot is taken afresh: only sending the same again is saved."""
+        changed: dict[str, dict] = {}
+        seen: set[int] = set()
         pending = [h for h, obj in self.handles.objects.items() if isinstance(obj, torch.Tensor)]
         while pending:  # a snapshot can add the handle of a .grad
             handle = pending.pop()
-            if handle in found:
+            if handle in seen:
                 continue
-            found[handle] = self.snapshot(handle, self.handles.objects[handle], blobs)
-            grad = found[handle]["grad"]
-            if grad is not None and grad not in found:
+            seen.add(handle)
+            taken = self.snapshot(handle, self.handles.objects[handle])
+            if self.sent.get(handle) != taken:
+                self.sent[handle] = taken
+                blobs.append(taken[1])
+                changed[str(handle)] = {**taken[0], "blob": len(blobs) - 1}
+            grad = taken[0]["grad"]
+            if grad is not None and grad not in seen:
                 pending.append(grad)
-        return {str(h): s for h, s in found.items()}
+        return changed
 
     def decode(self, data: Any, blobs: list[bytes]) -> Any:
         return codec.decode(data, blobs, lambda d: _tensor_from(d, blobs), self._resolve)
@@ -456,6 +466,7 @@ class Server:
         """A check begins: no objects held for the trusted side, torch's settings at their defaults."""
         self.handles.clear()
         self.watches.clear()
+        self.sent.clear()
         torch.set_grad_enabled(True)
         torch.set_default_dtype(torch.float32)
         torch.autograd.set_detect_anomaly(False)
@@ -464,7 +475,10 @@ class Server:
     def op_call(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
         if header.get("reset"):
             self.reset()
-        self.handles.release(header.get("release", []))
+        released = header.get("release", [])
+        self.handles.release(released)
+        for handle in released:
+            self.sent.pop(handle, None)
         for spec in header.get("create", []):
             tensor = _tensor_from(spec["value"], blobs)
             if spec.get("requires_grad"):
