@@ -3,7 +3,7 @@ import pytest
 import torch
 from hypothesis import example, given, strategies as st
 
-from pytest_autograd_kata import Text, assert_grad_is_none, assert_is_tensor, assert_tensor_equal, fail
+from pytest_autograd_kata import Returned, Text, assert_grad_is_none, assert_is_tensor, assert_tensor_equal, fail
 
 pytestmark = pytest.mark.kata("k01")
 
@@ -15,11 +15,12 @@ lengths = st.integers(min_value=1, max_value=1000)
 META = "meta"
 
 
-def made_x(kata, n, device):
+def made_x(kata, n, device, answer=None):
     """The learner's ``make_x(n, device)``, checked to be a plain tensor, not made under
-    inference mode, on the device it was asked for."""
+    inference mode, on the device it was asked for. ``answer()`` gives what that call returned
+    where a run of calls made it already."""
     __tracebackhide__ = True
-    x = kata.make_x(n, device)
+    x = answer() if answer else kata.make_x(n, device)
     assert_is_tensor(x, name="x")
     if x.is_inference:
         fail(Text("x was made under torch.inference_mode(), which makes an inference tensor: autograd cannot "
@@ -128,13 +129,17 @@ def assert_new(x, earlier):
 @given(calls=st.lists(st.tuples(st.integers(min_value=1, max_value=6), st.booleans()), min_size=2, max_size=5))
 def test_each_call_returns_a_new_x(kata, device, calls):
     earlier = []
-    for n, on_meta in calls:
-        where = META if on_meta else device
-        x = made_x(kata, n, where)
+    # One request: each call, then what a training step does with its x next (a backward pass
+    # of its sum fills x.grad), each step's answer read with the state it left.
+    wheres = [META if on_meta else device for _, on_meta in calls]
+    run = kata.in_a_row(step for i, ((n, _), where) in enumerate(zip(calls, wheres))
+                        for step in ((kata.make_x, n, where), (torch.Tensor.sum, Returned(3 * i)),
+                                     (torch.Tensor.backward, Returned(3 * i + 1))))
+    for (n, _), where in zip(calls, wheres):
+        x = made_x(kata, n, where, answer=lambda: next(run))
         assert_new(x, earlier)
         assert_float32_from_0_to_n_minus_1(x, n, where)
         assert_a_leaf_that_records_gradients(x)
         assert_grad_is_none(x, name="x")
-        # What a training step does with x next: a backward pass fills x.grad.
-        kata.call(torch.Tensor.backward, kata.call(torch.Tensor.sum, x))
+        next(run), next(run)  # x.sum().backward()
         earlier.append((x, (n, where)))

@@ -1,11 +1,13 @@
 """Checks for k02 · build y = 2·xᵀx (构建计算图)."""
+from functools import partial
+
 import pytest
 import torch
 from hypothesis import example, given
 
-from pytest_autograd_kata import (Text, NEW_VALUES, assert_grad_is_none, assert_is_tensor, assert_tensor_close,
-                                  assert_tensor_equal, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, written_in_place)
+from pytest_autograd_kata import (Returned, Text, NEW_VALUES, assert_grad_is_none, assert_is_tensor,
+                                  assert_tensor_close, assert_tensor_equal, called_before, calls_so_far, fail,
+                                  later_call, one_minus_half, steps_of, strategies as kst)
 
 pytestmark = pytest.mark.kata("k02")
 
@@ -25,13 +27,14 @@ ONLY_BUILD = Text("this kata only builds the graph; the backward pass is the nex
                   "本练习只构建计算图；反向传播是下一个练习的内容。")
 
 
-def build_y(kata, x, learner_x=None):
+def build_y(kata, x, learner_x=None, answer=None):
     """The learner's y for a copy of x that records gradients (or for ``learner_x``, the
     learner's tensor that holds x now), checked to be a 0-dim tensor, with no backward pass run
-    on the way (one whose x.grad was then cleared shows too)."""
+    on the way (one whose x.grad was then cleared shows too). ``answer()`` gives what the call
+    returned (or raises what it raised) where a run of calls made it already."""
     __tracebackhide__ = True
     learner_x = kata.tensor(x, requires_grad=True) if learner_x is None else learner_x
-    y = kata.two_x_dot_x(learner_x)
+    y = answer() if answer else kata.two_x_dot_x(learner_x)
     assert_y_is_a_0_dim_tensor(y, x.device)
     if learner_x.passes:
         then = afterwards(learner_x.grad)
@@ -87,9 +90,14 @@ def test_y_is_the_scalar_2_x_dot_x(kata, device, x):
     assert_y_is_2_x_dot_x(y, x)
 
 
+#: torch.autograd.grad as the checks ask it of the learner's own graph (x.grad left alone)
+GRADIENT = partial(torch.autograd.grad, allow_unused=True)
+
+
 def assert_graph_gives_4x(kata, learner_x, y, x: torch.Tensor, said: Text | None = None,
-                          nudge: Text | None = None) -> None:
-    """y's recorded graph leads back to x and gives dy/dx = 4·x exactly, x as it is now."""
+                          nudge: Text | None = None, answer=None) -> None:
+    """y's recorded graph leads back to x and gives dy/dx = 4·x exactly, x as it is now.
+    ``answer()`` gives what GRADIENT returned where a run of calls asked it already."""
     __tracebackhide__ = True
     # Any recorded last operation is accepted (MulBackward0 for the book's 2 * torch.dot(x, x),
     # DotBackward0 for torch.dot(2 * x, x)): grad_fn only names the last step. What matters
@@ -101,7 +109,7 @@ def assert_graph_gives_4x(kata, learner_x, y, x: torch.Tensor, said: Text | None
                   "请直接对 x 使用 torch 运算计算 y（不要用 .item()、.detach() 或 torch.no_grad()）。"),
              name="y.grad_fn")
     # autograd.grad, run on the learner's own graph, reads it without writing x.grad.
-    (grad,) = kata.call(torch.autograd.grad, y, learner_x, allow_unused=True)
+    (grad,) = answer() if answer else kata.call(GRADIENT, y, learner_x)
     if grad is None:
         fail(Text("y's graph does not lead back to x: y was not computed from x by recorded operations.",
                   "y 的计算图没有连回 x：y 不是通过被记录的运算由 x 计算出来的。"), name="y.grad_fn")
@@ -142,13 +150,20 @@ LATER_CALL = later_call(Text("its own x", "它自己的 x"))
 def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     values = {"x": x.to(device), "x2": x.to(device), "x3": other.to(device)}
     learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
+    # One request: each call followed by GRADIENT of the y it returned, each read with the state it left.
+    steps = []
+    for (function, who), step in zip(SEQUENCE, steps_of(kata, SEQUENCE, learner, values, one_minus_half)):
+        steps.append(step)
+        if function != NEW_VALUES:
+            steps.append((GRADIENT, Returned(len(steps) - 1), learner[who]))
+    run = kata.in_a_row(steps)
     for step, (function, who) in enumerate(SEQUENCE):
         if function == NEW_VALUES:
-            values[who] = (1 - values[who] / 2).to(x.dtype)
-            written_in_place(kata, learner[who], values[who])
+            next(run)
+            values[who] = one_minus_half(values[who])
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
-        _, y = build_y(kata, values[who], learner[who])
+        _, y = build_y(kata, values[who], learner[who], answer=lambda: next(run))
         assert_y_is_2_x_dot_x(y, values[who], Text(f"{Y_WORDS.en}, {said.en}", f"{Y_WORDS.zh}，{said.zh}"), nudge)
-        assert_graph_gives_4x(kata, learner[who], y, values[who], said, nudge)
+        assert_graph_gives_4x(kata, learner[who], y, values[who], said, nudge, answer=lambda: next(run))

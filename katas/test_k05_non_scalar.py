@@ -7,7 +7,7 @@ from hypothesis import example, given
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_tensor_close,
                                   assert_tensor_equal, called_before, calls_so_far, fail, later_call, shown_type,
-                                  strategies as kst, which_call, written_in_place)
+                                  one_minus_half, steps_of, strategies as kst, which_call)
 from pytest_autograd_kata.remote import RemoteException
 
 pytestmark = pytest.mark.kata("k05")
@@ -53,14 +53,15 @@ def call_catching(function, *args):
         return None, err
 
 
-def run_route(kata, name, learner_x, expected_grad, passes=1, said=None, nudge=None):
+def run_route(kata, name, learner_x, expected_grad, passes=1, said=None, nudge=None, answer=None):
     """Run the route ``name`` on the learner's x, check that its backward passes (``passes`` in
     all, so far) left ``expected_grad`` in x.grad, and return the backward passes it started.
-    ``said`` tells a call in a row which it was."""
+    ``said`` tells a call in a row which it was; ``answer()`` gives what the call returned (or
+    raises what it raised) where a run of calls made it already."""
     __tracebackhide__ = True
     route = getattr(kata, name)
     with kata.watch(backward_calls=True) as seen:
-        returned, error = call_catching(route, learner_x)
+        returned, error = call_catching(answer) if answer else call_catching(route, learner_x)
     call = f"{name}(x)"
     if error is not None:
         fail(Text(f"{call} raised {error.type_name}: {error.message}\n"
@@ -181,13 +182,15 @@ def torch_says(x):
     raise AssertionError(f"torch raised nothing for backward() on a y of shape {tuple(x.shape)}")
 
 
-def check_error_route(kata, learner_x, x: torch.Tensor, said: Text | None = None, nudge: Text | None = None) -> None:
+def check_error_route(kata, learner_x, x: torch.Tensor, said: Text | None = None, nudge: Text | None = None,
+                      answer=None) -> None:
     """non_scalar_backward_error(x) returned the very RuntimeError that its own backward() with no
     argument on y = x * x raised (x as it is at this call), and wrote nothing into x.grad (the
-    learner's x has none before the call)."""
+    learner's x has none before the call). ``answer()``: as in run_route."""
     __tracebackhide__ = True
     with kata.watch(backward_calls=True) as seen:
-        returned, escaped = call_catching(kata.non_scalar_backward_error, learner_x)
+        returned, escaped = (call_catching(answer) if answer
+                             else call_catching(kata.non_scalar_backward_error, learner_x))
     name = "non_scalar_backward_error(x)"
     later_en, later_zh = (f" ({said.en}). {nudge.en}", f"（{said.zh}）。{nudge.zh}") if said and nudge else ("", "")
     if escaped is not None:
@@ -261,19 +264,22 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
     expected = {who: torch.zeros_like(value) for who, value in values.items()}
     passes = dict.fromkeys(values, 0)
+    with kata.watch(backward_calls=True):  # each step's passes, read by run_route and check_error_route
+        run = kata.in_a_row(steps_of(kata, SEQUENCE, learner, values, one_minus_half))
     for step, (function, who) in enumerate(SEQUENCE):
         if function == CLEARED_AND_NEW_VALUES:
             if learner[who].grad is not None:
                 expected[who] = torch.zeros_like(expected[who])
-            values[who] = (1 - values[who] / 2).to(x.dtype)
-            written_in_place(kata, learner[who], values[who], clear_grad=True)
+            next(run)
+            values[who] = one_minus_half(values[who])
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         if function == "non_scalar_backward_error":
-            check_error_route(kata, learner[who], values[who], said, nudge)
+            check_error_route(kata, learner[who], values[who], said, nudge, answer=lambda: next(run))
             continue
         passes[who] += 1
         expected[who] = expected[who] + 2 * values[who]
-        calls = run_route(kata, function, learner[who], expected[who], passes[who], said, nudge)
+        calls = run_route(kata, function, learner[who], expected[who], passes[who], said, nudge,
+                          answer=lambda: next(run))
         (check_sum_start if function == "backward_square_by_sum" else check_ones_start)(calls, values[who])

@@ -7,8 +7,8 @@ from torch.autograd.graph import increment_version
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_fn, assert_grad_from_backward,
                                   assert_is_tensor, assert_passes_in_a_run, assert_shares_storage,
                                   assert_tensor_equal, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, with_nudge, written_in_place)
-from pytest_autograd_kata.remote import RemoteTensor
+                                  strategies as kst, with_nudge, writing)
+from pytest_autograd_kata.remote import RemoteTensor, Returned
 
 pytestmark = pytest.mark.kata("k06")
 
@@ -181,6 +181,21 @@ SEQUENCE = ((DETACH, "x"), (DETACH, "x2"), (DETACH, "x3"), (THROUGH_Y, "x2"), (T
             (CLEARED_AND_NEW_VALUES, "x"), (DETACH, "x"), (THROUGH_Y, "x"))
 
 
+def steps_of_the_run(kata, learner, new_x) -> list:
+    """SEQUENCE as the steps of one request: each detach_y_and_backward followed by
+    ``y.retain_grad()`` on the y it returned, and each backward_through_y given that y."""
+    steps, detached = [], {}
+    for function, who in SEQUENCE:
+        if function == CLEARED_AND_NEW_VALUES:
+            steps.append(writing(learner[who], new_x, clear_grad=True))
+        elif function == DETACH:
+            detached[who] = Returned(len(steps))[0]
+            steps += [(kata.detach_y_and_backward, learner[who]), (torch.Tensor.retain_grad, detached[who])]
+        else:
+            steps.append((kata.backward_through_y, learner[who], detached[who]))
+    return steps
+
+
 def call_shown(step) -> str:
     function, who = step
     return f"{function}({who}{', y' if function == THROUGH_Y else ''})"
@@ -196,17 +211,18 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     expected = dict.fromkeys(learner, None)
     passes = dict.fromkeys(learner, 0)
     returned_y = {}
+    run = kata.in_a_row(steps_of_the_run(kata, learner, new_x))
     for step, (function, who) in enumerate(SEQUENCE):
         said = calls_so_far(SEQUENCE[:step + 1], CAST, call_shown)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         if function == CLEARED_AND_NEW_VALUES:
-            written_in_place(kata, learner[who], new_x, clear_grad=True)
+            next(run)
             values[who] = new_x
             expected[who] = torch.zeros_like(new_x)
             continue
         square = values[who] * values[who]
         if function == DETACH:
-            returned = kata.detach_y_and_backward(learner[who])
+            returned = next(run)
             if not isinstance(returned, tuple) or len(returned) != 3:
                 fail(with_nudge(Text(f"detach_y_and_backward({who}) did not return the tuple (y, u, z) {said.en}.",
                                 f"{said.zh}，detach_y_and_backward({who}) 返回的不是元组 (y, u, z)。"), nudge),
@@ -216,10 +232,10 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
                                     expected_words=Text(f"its formula for {who} as it is then, {said.en}",
                                                         f"按调用时的 {who} 算出的公式值，{said.zh}"), nudge=nudge)
             returned_y[who] = returned[0]
-            kata.call(torch.Tensor.retain_grad, returned[0])
+            next(run)  # y.retain_grad()
             expected[who] = square if expected[who] is None else expected[who] + square
         else:
-            returned = kata.backward_through_y(learner[who], returned_y[who])
+            returned = next(run)
             if returned is not learner[who].grad:
                 fail(with_nudge(Text(f"backward_through_y({who}, y) did not return {who}.grad itself {said.en}.",
                                 f"{said.zh}，backward_through_y({who}, y) 返回的不是 {who}.grad 本身。"), nudge),

@@ -5,7 +5,7 @@ import torch
 from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, fail,
-                                  later_call, shown, shown_type, strategies as kst, written_in_place)
+                                  later_call, shown, shown_type, strategies as kst, writing)
 from pytest_autograd_kata.remote import RemoteTensor
 
 pytestmark = pytest.mark.kata("k07")
@@ -262,17 +262,23 @@ def test_each_call_answers_for_its_arguments_as_they_are_then(kata, device, a, o
     a = a.to(device)
     new = other.to(device=device, dtype=a.dtype)
     (k, d), (new_k, new_d) = book_values(a), book_values(new)
-    for_f = learner_scalar(kata, a, device)
-    assert_d(kata.f(for_f), for_f, d, "f(a)")
-    written_in_place(kata, for_f, new)
+    for_f, for_gradient = learner_scalar(kata, a, device), learner_scalar(kata, a, device)
+    # Plain tensors, as the statement gives them to agrees_with_d_over_a; grad first equal to d / a.
+    grad, d_given, a_given = (kata.tensor(value) for value in (k, d, a))
+    # One request; each answer is read with the state its call left.
+    run = kata.in_a_row([(kata.f, for_f), writing(for_f, new), (kata.f, for_f),
+                         (kata.gradient_of_f, for_gradient), writing(for_gradient, new, clear_grad=True),
+                         (kata.gradient_of_f, for_gradient),
+                         (kata.agrees_with_d_over_a, grad, d_given, a_given), writing(grad, -k),
+                         (kata.agrees_with_d_over_a, grad, d_given, a_given)])
+    assert_d(next(run), for_f, d, "f(a)")
+    next(run)  # new values in for_f
     again = Text(f"f(a), called again on the same a after its value went from {shown(a)} to {shown(new)} in place",
                  f"在同一个 a 的值被就地从 {shown(a)} 改为 {shown(new)} 之后再次调用的 f(a)")
-    assert_tensor_close(kata.f(for_f), new_d, name="f(a)", expected_words=again, nudge=LATER_CALL)
+    assert_tensor_close(next(run), new_d, name="f(a)", expected_words=again, nudge=LATER_CALL)
 
-    for_gradient = learner_scalar(kata, a, device)
-    kata.gradient_of_f(for_gradient)
-    written_in_place(kata, for_gradient, new, clear_grad=True)
-    returned = kata.gradient_of_f(for_gradient)
+    next(run), next(run)  # gradient_of_f(a), then new values in a and a.grad cleared
+    returned = next(run)
     again = Text(f"gradient_of_f(a), called again on the same a after a.grad was cleared to zeros and a's value "
                  f"went from {shown(a)} to {shown(new)} in place",
                  f"在同一个 a 的 a.grad 被清零、它的值被就地从 {shown(a)} 改为 {shown(new)} 之后再次调用的 gradient_of_f(a)")
@@ -282,11 +288,9 @@ def test_each_call_answers_for_its_arguments_as_they_are_then(kata, device, a, o
     assert_tensor_close(returned[1], new_d, name="d", expected_words=again, nudge=LATER_CALL)
     assert_tensor_close(for_gradient.grad, new_k, name="a.grad", expected_words=again, nudge=LATER_CALL)
 
-    # Plain tensors, as the statement gives them to agrees_with_d_over_a; grad first equal to d / a.
-    grad, d_given, a_given = (kata.tensor(value) for value in (k, d, a))
-    verdict(kata.agrees_with_d_over_a(grad, d_given, a_given))
-    written_in_place(kata, grad, -k)
-    if verdict(kata.agrees_with_d_over_a(grad, d_given, a_given)):
+    verdict(next(run))
+    next(run)  # grad's value negated in place
+    if verdict(next(run)):
         fail(Text(f"agrees_with_d_over_a(grad, d, a), called again on the same tensors after grad's value went from "
                   f"{shown(k)} to {shown(-k)} in place, returned True, though grad is now d / a with the opposite "
                   f"sign. {LATER_CALL.en}",

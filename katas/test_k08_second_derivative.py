@@ -8,7 +8,7 @@ from hypothesis import assume, example, given, settings, strategies as st
 
 from pytest_autograd_kata import (Text, NEW_VALUES, assert_gradcheck, assert_gradgradcheck, assert_is_tensor,
                                   assert_tensor_close, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, written_in_place)
+                                  one_minus_half, strategies as kst, writing)
 
 pytestmark = pytest.mark.kata("k08")
 
@@ -60,13 +60,14 @@ def learner_x(kata, x: torch.Tensor, device: str):
     return kata.tensor(x.to(device), requires_grad=True)
 
 
-def derivative(kata, which: str, f, x, nudge: Text | None = None, name: str | None = None):
+def derivative(kata, which: str, f, x, nudge: Text | None = None, name: str | None = None, answer=None):
     """The learner's ``first_derivative`` or ``second_derivative`` of ``f`` at the learner's ``x``:
-    a tensor of x's shape, dtype and device, with x.grad left alone."""
+    a tensor of x's shape, dtype and device, with x.grad left alone. ``answer()`` gives what that
+    call returned (or raises what it raised) where a run of calls made it already."""
     __tracebackhide__ = True
     name = name or f"{which}(f, x)"
     try:
-        result = getattr(kata, which)(f, x)
+        result = answer() if answer else getattr(kata, which)(f, x)
     except RuntimeError as err:
         if NOT_USED in str(err):
             fail(Text(f"{name} raised RuntimeError: “{NOT_USED} in the graph”. That is torch saying that what it "
@@ -185,15 +186,19 @@ def test_calls_in_a_row_each_answer_for_their_own_f_and_x(kata, device, f_name, 
     names = {"f": f_name, "g": g_name}
     values = {"x": x.to(device), "x2": x.to(device)}
     learner = {name: learner_x(kata, value, device) for name, value in values.items()}
+    run = kata.in_a_row(writing(learner[who], one_minus_half(values[who])) if function == NEW_VALUES
+                        else (getattr(kata, function), FUNCTIONS[names[f]][0], learner[who])
+                        for function, f, who in SEQUENCE)
     for step, (function, f, who) in enumerate(SEQUENCE):
         if function == NEW_VALUES:
-            values[who] = (1 - values[who] / 2).to(x.dtype)
-            written_in_place(kata, learner[who], values[who])
+            next(run)
+            values[who] = one_minus_half(values[who])
             continue
         said = calls_so_far(SEQUENCE[:step + 1], cast(names))
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         forms = FUNCTIONS[names[f]]
-        result = derivative(kata, function, forms[0], learner[who], nudge, name=f"{function}({f}, {who})")
+        result = derivative(kata, function, forms[0], learner[who], nudge, name=f"{function}({f}, {who})",
+                            answer=lambda: next(run))
         order, formula = (1, forms[1]) if function == "first_derivative" else (2, forms[2])
         assert_tensor_close(result, formula(values[who]), name=f"{function}({f}, {who})",
                             expected_words=Text(f"the {'first' if order == 1 else 'second'} derivative of "

@@ -5,8 +5,8 @@ from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_is_tensor,
                                   assert_passes_in_a_run, assert_tensor_close, called_before, calls_so_far, fail,
-                                  later_call, shown_type, strategies as kst, with_nudge, written_in_place)
-from pytest_autograd_kata.remote import RemoteException
+                                  later_call, one_minus_half, shown_type, strategies as kst, with_nudge, writing)
+from pytest_autograd_kata.remote import RemoteException, Returned
 
 pytestmark = pytest.mark.kata("k09")
 
@@ -174,6 +174,34 @@ SEQUENCE = ((TWO_PASSES, "x"), (TWO_PASSES, "x2"), (ERROR, "x3"), (CLEARED_AND_N
 CAST = Text("x2 is another tensor with x's values, x3 a third tensor", "x2 是与 x 值相同的另一个张量，x3 是第三个张量")
 
 
+def new_values(graph_of: dict, values: dict, who: str, graph: str) -> None:
+    """The new values written into ``who`` at a CLEARED_AND_NEW_VALUES step, and the graph its
+    later y is built with."""
+    values[who] = one_minus_half(values[who])
+    graph_of[who] = graph
+
+
+def steps_of_the_run(kata, learner, graph_of, values, graph: str) -> tuple[list, list[int]]:
+    """SEQUENCE as the steps of one request (each call's y built by torch functions on its x just
+    before it), and how many of them each step of SEQUENCE takes."""
+    steps, counts = [], []
+
+    def call(function, *args):
+        steps.append((function, *args))
+        return Returned(len(steps) - 1)
+
+    for function, who in SEQUENCE:
+        first = len(steps)
+        if function == CLEARED_AND_NEW_VALUES:
+            new_values(graph_of, values, who, graph)
+            steps.append(writing(learner[who], values[who], clear_grad=True))
+        else:
+            y = GRAPHS[graph_of[who]](call, learner[who])
+            call(getattr(kata, function), *((y,) if function == ERROR else (y, learner[who])))
+        counts.append(len(steps) - first)
+    return steps, counts
+
+
 def call_shown(graphs: dict[str, str]):
     """How a step shows, each y named by the graph it had then."""
     def shown(step) -> str:
@@ -190,18 +218,17 @@ def test_calls_in_a_row_each_answer_for_their_own_y_and_x(kata, device, names, o
     learner = {name: kata.tensor(value, requires_grad=True) for name, value in values.items()}
     passes = dict.fromkeys(learner, 0)
     firsts = []  # (name, the first it returned, what it must keep holding)
-    for step, (function, who) in enumerate(SEQUENCE):
+    steps, counts = steps_of_the_run(kata, learner, dict(graph_of), dict(values), names[1])
+    run = kata.in_a_row(steps)
+    for step, ((function, who), count) in enumerate(zip(SEQUENCE, counts)):
         shown = dict(graph_of)
+        *_, returned = [next(run) for _ in range(count)]  # y built for this call, then the call
         if function == CLEARED_AND_NEW_VALUES:
-            values[who] = (1 - values[who] / 2).to(x.dtype)
-            written_in_place(kata, learner[who], values[who], clear_grad=True)
-            graph_of[who] = names[1]
+            new_values(graph_of, values, who, names[1])
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST, call_shown(shown))
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         gradient, _ = trusted_run(graph_of[who], values[who])
-        y = GRAPHS[graph_of[who]](kata.call, learner[who])
-        returned = getattr(kata, function)(y) if function == ERROR else getattr(kata, function)(y, learner[who])
         passes[who] += 1 if function == ERROR else 2
         if function == ERROR and not (isinstance(returned, RemoteException) and returned.is_a("RuntimeError")):
             fail(with_nudge(Text(f"second_backward_error(y) did not return the RuntimeError of the second pass {said.en}.",

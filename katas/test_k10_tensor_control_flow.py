@@ -5,7 +5,7 @@ from hypothesis import example, given
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_is_tensor,
                                   assert_tensor_close, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, which_call, written_in_place)
+                                  steps_of, strategies as kst, which_call)
 
 pytestmark = pytest.mark.kata("k10")
 
@@ -92,12 +92,13 @@ def assert_is_f_of(d, a: torch.Tensor, name: str, said: Text | None = None, nudg
                         nudge=nudge or F_NUDGE)
 
 
-def run_backward(kata, learner_a):
+def run_backward(kata, learner_a, answer=None):
     """The learner's ``backward_through_f(a)``; a plain ``d.backward()`` on the non-scalar d is
-    the mistake this kata is about, so it gets a message of its own."""
+    the mistake this kata is about, so it gets a message of its own. ``answer()`` gives what
+    that call returned (or raises what it raised) where a run of calls made it already."""
     __tracebackhide__ = True
     try:
-        return kata.backward_through_f(learner_a)
+        return answer() if answer else kata.backward_through_f(learner_a)
     except RuntimeError as err:
         if NOT_A_SCALAR not in str(err):
             raise
@@ -181,23 +182,41 @@ CAST = Text("a2 is another tensor with a's values, a3 a third tensor", "a2 是�
 LATER_CALL = later_call(Text("its own a", "它自己的 a"))
 
 
+def new_values(a: torch.Tensor) -> torch.Tensor:
+    """What a CLEARED_AND_NEW_VALUES step writes into a tensor of values ``a``: -3·a (no entry
+    becomes 0, and the sum changes sign, so the branch changes too)."""
+    return -3 * a
+
+
+def steps_of_the_run(kata, learner, values) -> list:
+    """SEQUENCE as the steps of one request."""
+    values, steps = dict(values), []
+    for function, who in SEQUENCE:
+        if function == CLEARED_AND_NEW_VALUES:
+            values[who] = new_values(values[who])
+            steps.append(writing(learner[who], values[who], clear_grad=True))
+        else:
+            steps.append((getattr(kata, function), learner[who]))
+    return steps
+
+
 @example(a=MIXED_SIZES, other=SUM_IS_ZERO)
 @given(a=inputs, other=inputs)
 def test_calls_in_a_row_each_answer_for_their_own_a(kata, device, a, other):
     values = {"a": a.to(device), "a2": a.to(device), "a3": other.to(device)}
     learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
     passes = dict.fromkeys(values, 0)
+    run = kata.in_a_row(steps_of(kata, SEQUENCE, learner, values, new_values))
     for step, (function, who) in enumerate(SEQUENCE):
         if function == CLEARED_AND_NEW_VALUES:
-            # -3·a: no entry becomes 0, and the sum changes sign, so the branch changes too
-            values[who] = -3 * values[who]
-            written_in_place(kata, learner[who], values[who], clear_grad=True)
+            next(run)
+            values[who] = new_values(values[who])
             continue
         said = calls_so_far(SEQUENCE[:step + 1], CAST)
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         if function == "f":
-            assert_is_f_of(kata.f(learner[who]), values[who], f"f({who})", said, nudge)
+            assert_is_f_of(next(run), values[who], f"f({who})", said, nudge)
             continue
         passes[who] += 1
-        assert_backward_through_f(run_backward(kata, learner[who]), learner[who], values[who], passes[who], said,
-                                  nudge)
+        assert_backward_through_f(run_backward(kata, learner[who], answer=lambda: next(run)), learner[who],
+                                  values[who], passes[who], said, nudge)

@@ -16,7 +16,7 @@ from hypothesis import example, given
 
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_from_backward, assert_tensor_close,
                                   called_before, calls_so_far, fail, later_call, probes, shown_type,
-                                  strategies as kst, which_call, written_in_place)
+                                  steps_of, strategies as kst, which_call)
 from pytest_autograd_kata.remote import LearnerRaised, RemoteObject, RemoteTensor
 
 pytestmark = pytest.mark.kata("k12")
@@ -105,12 +105,13 @@ COS_WORDS = Text("cos(x) at every grid point (what calculus says; autograd must 
 
 
 def assert_sin_derivative(kata, learner_x, x: torch.Tensor, passes: int = 1, said: Text | None = None,
-                          nudge: Text | None = None) -> None:
+                          nudge: Text | None = None, answer=None) -> None:
     """sin_derivative(x) left cos(x) in x.grad from one more backward pass (``passes`` so far,
-    x.grad zeros before this one) and returned x.grad itself."""
+    x.grad zeros before this one) and returned x.grad itself. ``answer()`` gives what that call
+    returned (or raises what it raised) where a run of calls made it already."""
     __tracebackhide__ = True
     with kata.watch(backward_calls=True) as seen:
-        returned = on_a_grid(kata.sin_derivative, learner_x)
+        returned = on_a_grid(answer) if answer else on_a_grid(kata.sin_derivative, learner_x)
     context = which_call(said, nudge)
     assert_one_backward_pass(learner_x, seen.backward_calls, passes, context or ONE_BACKWARD)
     if returned is not learner_x.grad:
@@ -139,21 +140,28 @@ CAST = Text("x2 is another grid with x's values, x3 a third grid", "x2 是与 x 
 LATER_CALL = later_call(Text("its own x", "它自己的 x"))
 
 
+def new_values(x: torch.Tensor) -> torch.Tensor:
+    """What a CLEARED_AND_NEW_VALUES step writes into a grid of values ``x``: still within ±10."""
+    return x / 2 + 1
+
+
 @example(x=torch.linspace(-2 * math.pi, 2 * math.pi, 9), other=torch.linspace(0, 1, 5))
 @given(x=grids, other=grids)
 def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x, other):
     values = {"x": x.to(device), "x2": x.to(device), "x3": other.to(device)}
     learner = {who: kata.tensor(value, requires_grad=True) for who, value in values.items()}
     passes = dict.fromkeys(values, 0)
+    with kata.watch(backward_calls=True):  # each step's passes, read by assert_sin_derivative
+        run = kata.in_a_row(steps_of(kata, SEQUENCE, learner, values, new_values))
     for step, (function, who) in enumerate(SEQUENCE):
         if function == CLEARED_AND_NEW_VALUES:
-            values[who] = values[who] / 2 + 1  # still within ±10
-            written_in_place(kata, learner[who], values[who], clear_grad=True)
+            next(run)
+            values[who] = new_values(values[who])
             continue
         passes[who] += 1
         nudge = LATER_CALL if called_before(SEQUENCE, step) else None
         assert_sin_derivative(kata, learner[who], values[who], passes[who], calls_so_far(SEQUENCE[:step + 1], CAST),
-                              nudge)
+                              nudge, answer=lambda: next(run))
 
 
 @example(x=torch.linspace(-2 * math.pi, 2 * math.pi, 9))

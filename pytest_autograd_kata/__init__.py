@@ -34,6 +34,10 @@ _EXPORTS = {
     "CLEARED_AND_NEW_VALUES": "sequences",
     "later_call": "sequences",
     "written_in_place": "sequences",
+    "writing": "sequences",
+    "steps_of": "sequences",
+    "one_minus_half": "sequences",
+    "Returned": "remote",
     "Text": "course.i18n",
     "strategies": None,
 }

@@ -333,7 +333,7 @@ class RemoteKata:
         self.__dict__.update(_runner=runner, _source=source, _kata_id=kata_id, _missing=missing,
                              _process=None, _functions=(), _scratch="", _budget=Budget(None),
                              _tensors=weakref.WeakValueDictionary(), _released=[], _pending=[],
-                             _pending_blobs=[], _reset=True, _observing=[], _next_handle=0,
+                             _pending_blobs=[], _reset=True, _observing=[], _next_handle=0, _unapplied=[],
                              _output_start=0, _printed_before_stop=(0, ""), _flags=[],
                              # the learner's process knows its files by their module's name only;
                              # a module that is missing or unreadable has no files (no source)
@@ -348,6 +348,7 @@ class RemoteKata:
             return
         process = self._runner.spawn()
         self.__dict__.update(_process=process, _output_start=0, _reset=True)
+        self._unapplied.clear()  # states of an earlier process's tensors
         # Handles of an earlier process mean nothing to this one; the tensors made for the
         # next request (kata.tensor before the first call) keep theirs.
         waiting = {spec[key] for spec in self._pending for key in ("h", "grad_h") if key in spec}
@@ -544,14 +545,39 @@ class RemoteKata:
             "each": [codec.encode(args, blobs, self._encode_tensor, self._encode_special) for args in calls]},
             expected=len(calls))
 
+    def in_a_row(self, steps: Iterable[Sequence[Any]]) -> Iterator[Any]:
+        """Each step ``(function, *args)`` run in turn in the learner's process, as
+        ``kata.call(function, *args)`` would run it, all in one request: a run of calls whose
+        arguments do not depend on what the check reads between them (a training loop's calls,
+        new values written in between). An argument ``Returned(k)`` is what step ``k`` returned,
+        ``Returned(k)[i]`` its item ``i`` (of a tuple or list).
+
+        The iterator gives what each step returned, in order, raising what it raised in its turn;
+        and before it gives a step's, it brings every tensor the check holds to its state after
+        that step, as each step's own request would have left it. So a check reads the same
+        states, and stops at the same wrong step, as when it made one request per call. Every
+        step runs, whatever an earlier one did (as the calls of :meth:`each` do): a step after
+        one that hangs or crashes is not reached, and the run ends there as a single call would.
+
+        What each step is watched for is what the ``kata.watch`` open when the run is asked for
+        asks; what was seen during a step reaches the watches open when its answer is read:
+        ``with kata.watch(backward_calls=True) as seen: next(run)`` sees that step alone."""
+        steps = [list(step) for step in steps]
+        return _in_turn(self._request_calls(None, lambda blobs: {"run": [
+            {"fn": self._encode_function(function),
+             "args": codec.encode(list(args), blobs, self._encode_tensor, self._encode_special)}
+            for function, *args in steps]}, expected=len(steps), run=True))
+
     def _request_calls(self, function: Any, encode_arguments: Callable[[list[bytes]], dict],
-                       expected: int | None = None) -> list[Callable[[], Any]]:
+                       expected: int | None = None, run: bool = False) -> list[Callable[[], Any]]:
         """One request that runs ``function`` once (``expected`` None) or ``expected`` times in
-        the learner's process: for each call, a function that returns its result or raises
-        what it raised. What was seen is added to the watches at once."""
+        the learner's process (a ``run`` of steps, each with its own function and its own
+        snapshots): for each call, a function that returns its result or raises what it
+        raised. What was seen is added to the watches at once."""
+        self._catch_up()
         self._ensure()
         blobs = self._pending_blobs
-        header = {"op": "call", "fn": self._encode_function(function), **encode_arguments(blobs),
+        header = {"op": "call", **({} if run else {"fn": self._encode_function(function)}), **encode_arguments(blobs),
                   "create": list(self._pending), "release": list(self._released)}
         if self._observing:
             header["observe"] = self._observing[-1].request
@@ -564,23 +590,42 @@ class RemoteKata:
         # Every tensor this side holds stays alive until the reply is decoded: the learner's
         # process sends no snapshot of one it saw unchanged since it sent the last (see _update).
         held = dict(self._tensors.items())
-        reply, reply_blobs = self._request(header, blobs, f"{_function_name(function)}(...)")
+        what = "a run of calls" if run else f"{_function_name(function)}(...)"
+        reply, reply_blobs = self._request(header, blobs, what)
         tensor_of = self._update(reply["tensors"], reply_blobs, held)
-        results = [reply] if expected is None else reply["each"]
+        results = [reply] if expected is None else reply["run" if run else "each"]
         count = 1 if expected is None else expected
         if not isinstance(results, list) or len(results) != count:
             raise codec.CodecError(f"a reply with {count} results expected")
-        for result in results:
+        for result in results if not run else ():
             for observed in self._observing:
                 observed.add(result.get("observed", {}))
+        # A run's steps each bring the tensors to their state after it, in turn (see in_a_row);
+        # whatever the check did not read before its next request is brought up to date then.
+        steps = [functools.partial(self._update, result.get("tensors", {}), reply_blobs, held) if run else None
+                 for result in results]
+        self._unapplied.extend(step for step in steps if step is not None)
 
-        def outcome(result: dict) -> Any:
+        def outcome(result: dict, step: Callable[[], Any] | None) -> Any:
             __tracebackhide__ = True
+            if step is not None:
+                self._catch_up(step)
+                for observed in self._observing:
+                    observed.add(result.get("observed", {}))
             if "raised" in result:
                 raise raised(self._as_shown(result["raised"]))
             return codec.decode(result["value"], reply_blobs, tensor_of, self._decode_special)
 
-        return [functools.partial(outcome, result) for result in results]
+        return [functools.partial(outcome, result, step) for result, step in zip(results, steps)]
+
+    def _catch_up(self, until: Callable[[], Any] | None = None) -> None:
+        """Bring the tensors this side holds to their state after the steps of a run not read yet:
+        up to and with ``until``, or all of them."""
+        while self._unapplied:
+            step = self._unapplied.pop(0)
+            step()
+            if step is until:
+                return
 
     def _encode_function(self, function: Any) -> Any:
         return self._encode_special(function)
@@ -598,6 +643,8 @@ class RemoteKata:
             return {"t": "handle", "h": value.handle}
         if isinstance(value, RemoteFunction):
             return {"t": "learner", "name": value.name}
+        if isinstance(value, Returned):
+            return {"t": "returned", "step": value.step, "index": value.index}
         if isinstance(value, functools.partial):
             blobs: list[bytes] = []
             return {"t": "partial", "fn": self._encode_special(value.func),
@@ -614,6 +661,7 @@ class RemoteKata:
         until the reply's values are decoded; those no value or check refers to then are
         released in the learner's process with the next request."""
         updated = {int(handle): self._intern(int(handle)) for handle in snapshots}
+        held.update(updated)  # a later step of a run may refer to it unchanged
         for handle, snap in snapshots.items():
             remote = updated[int(handle)]
             remote.value = codec.tensor_from_bytes(snap["dtype"], snap["shape"], snap["device"],
@@ -678,10 +726,33 @@ class RemoteKata:
         return f"<kata {self._kata_id} from {self.display_path}>"
 
 
-def _in_turn(outcomes: list[Callable[[], Any]]) -> Iterator[Any]:
-    __tracebackhide__ = True
-    for outcome in outcomes:
-        yield outcome()
+class _in_turn:
+    """What each outcome gives, in turn: a result, or what it raised (after which the next
+    outcome still comes, as a generator would not let it)."""
+
+    def __init__(self, outcomes: list[Callable[[], Any]]) -> None:
+        self._outcomes = iter(outcomes)
+
+    def __iter__(self) -> _in_turn:
+        return self
+
+    def __next__(self) -> Any:
+        __tracebackhide__ = True
+        return next(self._outcomes)()
+
+
+class Returned:
+    """An argument of a step of :meth:`RemoteKata.in_a_row`: what step ``step`` of the run
+    returned; ``Returned(k)[i]``, its item ``i`` (of a tuple or list)."""
+
+    def __init__(self, step: int, index: int | None = None) -> None:
+        self.step, self.index = step, index
+
+    def __getitem__(self, index: int) -> Returned:
+        return Returned(self.step, index)
+
+    def __repr__(self) -> str:
+        return f"Returned({self.step})" + ("" if self.index is None else f"[{self.index}]")
 
 
 class RemoteFunction:

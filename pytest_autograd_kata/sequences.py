@@ -35,7 +35,34 @@ def written_in_place(kata: Any, tensor: Any, values: torch.Tensor, *, clear_grad
     place in autograd unchanged), as an optimizer's step does between two calls; with
     ``clear_grad``, its ``.grad`` (if any) zeroed in place first, as ``zero_grad()`` does. One
     request to the learner's process."""
-    kata.call(probes.written_in_place, tensor, values, clear_grad)
+    kata.call(*writing(tensor, values, clear_grad=clear_grad))
+
+
+def writing(tensor: Any, values: torch.Tensor, *, clear_grad: bool = False) -> tuple:
+    """The step of a run (``kata.in_a_row``) that does what :func:`written_in_place` does."""
+    return probes.written_in_place, tensor, values, clear_grad
+
+
+def one_minus_half(x: torch.Tensor) -> torch.Tensor:
+    """New values for a tensor of values ``x``: 1 - x/2, in x's dtype (other values, of the same
+    size, none of them 0 where x had none above 2)."""
+    return (1 - x / 2).to(x.dtype)
+
+
+def steps_of(kata: Any, sequence: Sequence[tuple[str, str]], learner: dict[str, Any], values: dict[str, torch.Tensor],
+             new_values: Callable[[torch.Tensor], torch.Tensor]) -> list[tuple]:
+    """The steps of one request (``kata.in_a_row``) for a ``sequence`` of ``(function, who)``:
+    the learner's ``function`` called on ``learner[who]``; at a NEW_VALUES or CLEARED_AND_NEW_VALUES
+    step, ``new_values`` of what ``who`` held then written into it (its grad cleared first for
+    the latter). ``values`` (who's values at the start) is left as it is."""
+    values, steps = dict(values), []
+    for function, who in sequence:
+        if function in (NEW_VALUES, CLEARED_AND_NEW_VALUES):
+            values[who] = new_values(values[who])
+            steps.append(writing(learner[who], values[who], clear_grad=function == CLEARED_AND_NEW_VALUES))
+        else:
+            steps.append((getattr(kata, function), learner[who]))
+    return steps
 
 
 def called_before(steps: Sequence[Sequence[Any]], step: int) -> bool:

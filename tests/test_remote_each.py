@@ -108,3 +108,109 @@ def test_the_calls_run_when_asked_even_if_no_result_is_read(kata) -> None:
     kata.each(kata.count, [(), ()])
     assert list(kata.each(kata.count, [])) == []
     assert kata.count() == 3
+
+
+RUN = """
+import torch
+
+kept = {}
+
+def backward_of_square(x):
+    (x * x).sum().backward()
+
+def clear(x):
+    x.grad = None
+
+def pair(x):
+    return x * 2, x * 3
+
+def product(a, b):
+    return a * b
+
+def fail_on_negative(x):
+    if float(x.sum()) < 0:
+        raise ValueError("negative")
+    return x + 1
+
+class Pair(tuple):
+    def __getitem__(self, index):  # says another item than it holds
+        return torch.zeros(1)
+
+def a_pair_that_lies(x):
+    return Pair((x, x))
+"""
+
+
+@pytest.fixture
+def run_kata(remote_kata):
+    return remote_kata(RUN)
+
+
+def test_a_run_is_one_request_and_each_step_shows_the_state_it_left(run_kata, monkeypatch) -> None:
+    from pytest_autograd_kata.remote import Returned
+
+    run_kata.clear(run_kata.tensor(torch.zeros(1)))  # the learner process is up
+    x = run_kata.tensor(torch.arange(3.0), requires_grad=True)
+    requests = []
+    original = LearnerProcess.request
+    monkeypatch.setattr(LearnerProcess, "request", lambda self, *a: requests.append(1) or original(self, *a))
+    run = run_kata.in_a_row([(run_kata.backward_of_square, x), (run_kata.backward_of_square, x),
+                             (run_kata.clear, x), (run_kata.pair, x), (run_kata.product, Returned(3)[0], Returned(3)[1]),
+                             (run_kata.backward_of_square, x)])
+    seen = []
+    for _ in range(6):
+        returned = next(run)
+        seen.append((x.passes, None if x.grad is None else x.grad.value.tolist(), returned))
+    assert len(requests) == 1
+    assert [s[:2] for s in seen] == [(1, [0.0, 2.0, 4.0]), (2, [0.0, 4.0, 8.0]), (2, None), (2, None), (2, None),
+                                     (3, [0.0, 2.0, 4.0])]
+    assert torch.equal(seen[4][2].value, torch.arange(3.0) * 2 * torch.arange(3.0) * 3)
+    with pytest.raises(StopIteration):
+        next(run)
+
+
+def test_a_check_that_stops_early_reads_the_last_state_at_its_next_request(run_kata) -> None:
+    x = run_kata.tensor(torch.ones(2), requires_grad=True)
+    run = run_kata.in_a_row([(run_kata.backward_of_square, x)] * 3)
+    next(run)
+    assert x.passes == 1
+    run_kata.clear(run_kata.tensor(torch.zeros(1)))  # the three passes all ran
+    assert x.passes == 3 and x.grad.value.tolist() == [6.0, 6.0]
+
+
+def test_a_step_raises_in_its_turn_and_the_run_goes_on(run_kata) -> None:
+    from pytest_autograd_kata.remote import Returned
+
+    x = run_kata.tensor(-torch.ones(2))
+    run = run_kata.in_a_row([(run_kata.fail_on_negative, torch.ones(2)), (run_kata.fail_on_negative, x),
+                             (run_kata.product, Returned(1), x), (run_kata.fail_on_negative, torch.ones(2))])
+    assert next(run).value.tolist() == [2.0, 2.0]
+    with pytest.raises(ValueError, match="negative"):
+        next(run)
+    with pytest.raises(RuntimeError, match="step 1 of the run raised"):
+        next(run)
+    assert next(run).value.tolist() == [2.0, 2.0]
+
+
+def test_an_item_is_read_as_the_check_reads_a_tuple_not_through_its_getitem(run_kata) -> None:
+    from pytest_autograd_kata.remote import Returned
+
+    x = run_kata.tensor(torch.full((2,), 5.0))
+    run = run_kata.in_a_row([(run_kata.a_pair_that_lies, x), (run_kata.product, Returned(0)[1], x)])
+    returned = next(run)
+    assert not isinstance(returned, tuple)  # a tuple subclass comes back as the learner's object
+    with pytest.raises(RuntimeError, match="not a tuple or list"):
+        next(run)
+
+
+def test_what_a_step_was_seen_doing_reaches_the_watch_open_when_it_is_read(run_kata) -> None:
+    xs = [run_kata.tensor(torch.ones(2), requires_grad=True) for _ in range(2)]
+    with run_kata.watch(backward_calls=True):  # what the run records
+        run = run_kata.in_a_row([(run_kata.backward_of_square, xs[0]), (run_kata.clear, xs[0]),
+                                 (run_kata.backward_of_square, xs[1])])
+    seen = []
+    for _ in range(3):
+        with run_kata.watch(backward_calls=True) as step:
+            next(run)
+        seen.append(len(step.backward_calls))
+    assert seen == [1, 0, 1]

@@ -345,6 +345,8 @@ class Server:
         self.heard = audit.Heard(audit_fd)
         #: what the learner's code replaced, reported once
         self.replaced: set[str] = set()
+        #: while a run's step is decoded, what its earlier steps returned (see _run_in_a_row)
+        self.returned: list | None = None
 
     # ------------------------------------------------------------ encoding
     def encode(self, value: Any, blobs: list[bytes]) -> Any:
@@ -408,6 +410,8 @@ class Server:
                 return pristine
             owner, name = resolve(data["name"])
             return getattr(owner, name)
+        if tag == "returned" and self.returned is not None:
+            return _item_returned(self.returned, data.get("step"), data.get("index"))
         if tag == "partial":
             from functools import partial
 
@@ -488,8 +492,11 @@ class Server:
                 self.handles.put(spec["grad_h"], tensor.grad)
             self.handles.put(spec["h"], tensor)
             self.watches[spec["h"]] = LeafWatch(tensor)
-        function = self.decode(header["fn"], blobs)
         observe = header.get("observe", {})
+        if "run" in header:
+            return {"run": self._run_in_a_row(header["run"], blobs, observe, reply_blobs),
+                    "tensors": self.snapshots(reply_blobs)}
+        function = self.decode(header["fn"], blobs)
         if "each" in header:  # one call per list of arguments, each decoded afresh just before it
             reply: dict[str, Any] = {"each": [self._run(function, self.decode(args, blobs), {}, observe, reply_blobs)
                                               for args in header["each"]]}
@@ -500,8 +507,10 @@ class Server:
         reply["tensors"] = self.snapshots(reply_blobs)
         return reply
 
-    def _run(self, function: Callable, args: list, kwargs: dict, observe: dict, reply_blobs: list[bytes]) -> dict:
-        """One call of ``function``, watched as asked: what it returned or raised, and what was seen."""
+    def _run(self, function: Callable, args: list, kwargs: dict, observe: dict, reply_blobs: list[bytes],
+             returned: list | None = None) -> dict:
+        """One call of ``function``, watched as asked: what it returned or raised, and what was
+        seen (what it returned also appended to ``returned``, when given)."""
         reply: dict[str, Any] = {}
         with Observation(observe, self.files, self.modules) as seen:
             try:
@@ -511,7 +520,54 @@ class Server:
                 value = None
         reply["observed"] = seen.report()
         reply["value"] = self.encode(value, reply_blobs)
+        if returned is not None:
+            returned.append(_NOTHING if "raised" in reply else value)
         return reply
+
+    def _run_in_a_row(self, steps: list, blobs: list[bytes], observe: dict, reply_blobs: list[bytes]) -> list[dict]:
+        """Each step called in turn, with the snapshots that changed after it. An argument
+        ``{"t": "returned", "step": k, "index": i}`` is what step k returned (its item i); a step
+        whose arguments cannot be had (that step raised; it returned no list or tuple of i items)
+        raises saying so, in its turn."""
+        returned: list[Any] = []
+        results = []
+        for step in steps:
+            self.returned = returned
+            try:
+                function, args = self.decode(step["fn"], blobs), self.decode(step["args"], blobs)
+            except Unavailable as err:
+                returned.append(_NOTHING)
+                results.append({"raised": describe_exception(err, self.files), "observed": {}, "value": None})
+            else:
+                results.append(self._run(function, args, {}, observe, reply_blobs, returned))
+            finally:
+                self.returned = None
+            results[-1]["tensors"] = self.snapshots(reply_blobs)
+        return results
+
+
+class Unavailable(RuntimeError):
+    """An argument of a run's step that refers to what an earlier step returned, which it did not."""
+
+
+#: what a run's step that raised returned
+_NOTHING = object()
+
+
+def _item_returned(returned: list, step: Any, index: Any) -> Any:
+    """What step ``step`` of the run returned, or its item ``index``: of a plain tuple or list
+    only, read as the trusted side reads it (a subclass's own ``__getitem__`` never runs)."""
+    if type(step) is not int or not 0 <= step < len(returned):
+        raise codec.CodecError(f"no step {step!r} ran before this one")
+    value = returned[step]
+    if value is _NOTHING:
+        raise Unavailable(f"step {step} of the run raised: it returned nothing to use")
+    if index is None:
+        return value
+    if type(value) not in (tuple, list) or type(index) is not int or not -len(value) <= index < len(value):
+        raise Unavailable(f"step {step} of the run returned {type(value).__name__}, not a tuple or list with "
+                          f"an item {index!r}")
+    return value[index]
 
 
 def _tensor_from(data: dict, blobs: list[bytes]) -> torch.Tensor:
