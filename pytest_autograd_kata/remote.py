@@ -536,7 +536,7 @@ class RemoteKata:
         iterator returned gives what each returned, in order; what one raised is raised when its
         turn comes, as ``kata.f(...)`` raises it. A check may stop reading at a wrong answer: the
         later calls ran all the same. Tensors the results hold show their state after the last call."""
-        return _in_turn(self._each(function, calls))
+        return _InTurn(self._each(function, calls))
 
     def _each(self, function: Any, calls: Iterable[Sequence[Any]]) -> list[Callable[[], Any]]:
         """:meth:`each`'s request: for each call, a function that returns its result or raises."""
@@ -563,7 +563,7 @@ class RemoteKata:
         asks; what was seen during a step reaches the watches open when its answer is read:
         ``with kata.watch(backward_calls=True) as seen: next(run)`` sees that step alone."""
         steps = [list(step) for step in steps]
-        return _in_turn(self._request_calls(None, lambda blobs: {"run": [
+        return _InTurn(self._request_calls(None, lambda blobs: {"run": [
             {"fn": self._encode_function(function),
              "args": codec.encode(list(args), blobs, self._encode_tensor, self._encode_special)}
             for function, *args in steps]}, expected=len(steps), run=True))
@@ -573,7 +573,7 @@ class RemoteKata:
         """One request that runs ``function`` once (``expected`` None) or ``expected`` times in
         the learner's process (a ``run`` of steps, each with its own function and its own
         snapshots): for each call, a function that returns its result or raises what it
-        raised. What was seen is added to the watches at once."""
+        raised. What was seen is added to the watches at once (a run's step's, when it is read)."""
         self._catch_up()
         self._ensure()
         blobs = self._pending_blobs
@@ -592,19 +592,24 @@ class RemoteKata:
         held = dict(self._tensors.items())
         what = "a run of calls" if run else f"{_function_name(function)}(...)"
         reply, reply_blobs = self._request(header, blobs, what)
-        tensor_of = self._update(reply["tensors"], reply_blobs, held)
         results = [reply] if expected is None else reply["run" if run else "each"]
         count = 1 if expected is None else expected
         if not isinstance(results, list) or len(results) != count:
             raise codec.CodecError(f"a reply with {count} results expected")
-        for result in results if not run else ():
-            for observed in self._observing:
-                observed.add(result.get("observed", {}))
-        # A run's steps each bring the tensors to their state after it, in turn (see in_a_row);
-        # whatever the check did not read before its next request is brought up to date then.
-        steps = [functools.partial(self._update, result.get("tensors", {}), reply_blobs, held) if run else None
-                 for result in results]
-        self._unapplied.extend(step for step in steps if step is not None)
+        last = functools.partial(self._update, reply["tensors"], reply_blobs, held)
+        if run:
+            # Each step brings the tensors to their state after it, in turn (see in_a_row);
+            # whatever the check did not read before its next request is brought up to date then.
+            steps = [functools.partial(self._update, result.get("tensors", {}), reply_blobs, held)
+                     for result in results]
+            self._unapplied.extend([*steps, last])
+        else:
+            steps = [None] * count
+            last()
+            for result in results:
+                for observed in self._observing:
+                    observed.add(result.get("observed", {}))
+        tensor_of = functools.partial(_tensor_in, held)
 
         def outcome(result: dict, step: Callable[[], Any] | None) -> Any:
             __tracebackhide__ = True
@@ -654,14 +659,14 @@ class RemoteKata:
             return {"t": "function", "name": _dotted_name(value)}
         raise TypeError(f"cannot hand a {type(value).__name__} to the learner's code")
 
-    def _update(self, snapshots: dict, blobs: list[bytes], held: dict[int, RemoteTensor]) -> Callable[[Any], RemoteTensor]:
-        """The tensors whose snapshot changed since the last reply, brought up to date (the
-        learner's process sends no other: those ``held`` when the request left stay as they
-        were). Returns how to find the tensor of a handle in the reply: it keeps them all alive
-        until the reply's values are decoded; those no value or check refers to then are
-        released in the learner's process with the next request."""
+    def _update(self, snapshots: dict, blobs: list[bytes], held: dict[int, RemoteTensor]) -> None:
+        """The tensors whose snapshot changed since the last reply (or step of a run), brought up
+        to date and added to ``held``: the learner's process sends no other, and those held when
+        the request left stay as they were. ``held`` keeps them all alive until the reply's
+        values are decoded; those no value or check refers to then are released in the learner's
+        process with the next request."""
         updated = {int(handle): self._intern(int(handle)) for handle in snapshots}
-        held.update(updated)  # a later step of a run may refer to it unchanged
+        held.update(updated)
         for handle, snap in snapshots.items():
             remote = updated[int(handle)]
             remote.value = codec.tensor_from_bytes(snap["dtype"], snap["shape"], snap["device"],
@@ -670,17 +675,8 @@ class RemoteKata:
             remote.requires_grad, remote.is_leaf = bool(snap["requires_grad"]), bool(snap["is_leaf"])
             remote.grad_fn, remote.version, remote.is_inference = snap["grad_fn"], snap["version"], bool(snap["inference"])
             remote.storage, remote.passes, remote.grad_as_left = snap["storage"], snap["passes"], snap["grad_as_left"]
-
-        def tensor_of(data: Any) -> RemoteTensor:
-            handle = data.get("h") if isinstance(data, dict) else None
-            remote = updated.get(handle) or held.get(handle)
-            if remote is None:
-                raise codec.CodecError(f"a tensor handle {handle!r} without a snapshot")
-            return remote
-
         for handle, snap in snapshots.items():
-            updated[int(handle)].grad = None if snap["grad"] is None else tensor_of({"h": snap["grad"]})
-        return tensor_of
+            updated[int(handle)].grad = None if snap["grad"] is None else _tensor_in(held, {"h": snap["grad"]})
 
     def _decode_special(self, data: dict) -> Any:
         if data["t"] == "exception":
@@ -726,14 +722,14 @@ class RemoteKata:
         return f"<kata {self._kata_id} from {self.display_path}>"
 
 
-class _in_turn:
+class _InTurn:
     """What each outcome gives, in turn: a result, or what it raised (after which the next
     outcome still comes, as a generator would not let it)."""
 
     def __init__(self, outcomes: list[Callable[[], Any]]) -> None:
         self._outcomes = iter(outcomes)
 
-    def __iter__(self) -> _in_turn:
+    def __iter__(self) -> _InTurn:
         return self
 
     def __next__(self) -> Any:
@@ -829,6 +825,14 @@ def _printed(process: Any, start: int) -> tuple[int, str]:
     size = process.output_size()
     lines = sum(process.read_output(offset, 2**20).count(b"\n") for offset in range(start, size, 2**20))
     return lines, inert(process.read_output(start, 4000).decode("utf-8", "replace"))
+
+
+def _tensor_in(held: dict[int, RemoteTensor], data: Any) -> RemoteTensor:
+    handle = data.get("h") if isinstance(data, dict) else None
+    remote = held.get(handle)
+    if remote is None:
+        raise codec.CodecError(f"a tensor handle {handle!r} without a snapshot")
+    return remote
 
 
 def _values_of(result: Any, what: str) -> torch.Tensor:
