@@ -532,18 +532,23 @@ class Server:
         returned: list[Any] = []
         results = []
         for step in steps:
-            self.returned = returned
             try:
-                function, args = self.decode(step["fn"], blobs), self.decode(step["args"], blobs)
+                function, args = self._decode_step(step, blobs, returned)
             except Unavailable as err:
                 returned.append(_NOTHING)
                 results.append({"raised": describe_exception(err, self.files), "observed": {}, "value": None})
             else:
                 results.append(self._run(function, args, {}, observe, reply_blobs, returned))
-            finally:
-                self.returned = None
             results[-1]["tensors"] = self.snapshots(reply_blobs)
         return results
+
+    def _decode_step(self, step: dict, blobs: list[bytes], returned: list) -> tuple[Callable, list]:
+        """A run's step's function and arguments, ``returned`` standing for what earlier steps returned."""
+        self.returned = returned
+        try:
+            return self.decode(step["fn"], blobs), self.decode(step["args"], blobs)
+        finally:
+            self.returned = None
 
 
 class Unavailable(RuntimeError):
