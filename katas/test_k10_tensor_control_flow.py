@@ -188,18 +188,6 @@ def new_values(a: torch.Tensor) -> torch.Tensor:
     return -3 * a
 
 
-def steps_of_the_run(kata, learner, values) -> list:
-    """SEQUENCE as the steps of one request."""
-    values, steps = dict(values), []
-    for function, who in SEQUENCE:
-        if function == CLEARED_AND_NEW_VALUES:
-            values[who] = new_values(values[who])
-            steps.append(writing(learner[who], values[who], clear_grad=True))
-        else:
-            steps.append((getattr(kata, function), learner[who]))
-    return steps
-
-
 @example(a=MIXED_SIZES, other=SUM_IS_ZERO)
 @given(a=inputs, other=inputs)
 def test_calls_in_a_row_each_answer_for_their_own_a(kata, device, a, other):
