@@ -5,7 +5,7 @@ from hypothesis import example, given, strategies as st
 
 from pytest_autograd_kata import (Text, NEW_VALUES, assert_grad_from_backward, assert_passes_in_a_run,
                                   assert_tensor_equal, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, writing)
+                                  steps_of, strategies as kst)
 
 pytestmark = pytest.mark.kata("k04")
 
@@ -165,6 +165,11 @@ ADDED = Text("ones from its last clear_then_backward_sum (before any, its old gr
              "backward_sum_without_clearing 加上 1")
 
 
+def new_values(x: torch.Tensor) -> torch.Tensor:
+    """What a NEW_VALUES step writes into a tensor of values ``x``."""
+    return 1 - 2 * x
+
+
 ONE_PASS_OF_ITS_SUM = Text("each call runs one backward pass, of its own x's sum.",
                           "每次调用只对它自己的 x 的和执行一次反向传播。")
 
@@ -180,8 +185,7 @@ def test_calls_in_a_row_each_answer_for_their_own_x(kata, device, x_and_old_grad
     words = dict.fromkeys(learner, ADDED)
     passes = dict.fromkeys(learner, 0)
     # One request for the whole run; each step's answer comes with the state it left.
-    run = kata.in_a_row(writing(learner[who], 1 - 2 * x) if function == NEW_VALUES
-                        else (getattr(kata, function), learner[who]) for function, who in SEQUENCE)
+    run = kata.in_a_row(steps_of(kata, SEQUENCE, learner, {"x": x, "x2": x, "x3": x3}, new_values))
     for step, ((function, who), returned) in enumerate(zip(SEQUENCE, run)):
         if function == NEW_VALUES:
             continue

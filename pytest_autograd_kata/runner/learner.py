@@ -100,8 +100,8 @@ class LeafWatch:
         self.left = facts.grad(tensor)
         self.look = facts.look(self.left)
 
-    def grad_as_left(self, tensor: torch.Tensor) -> bool:
-        grad = facts.grad(tensor)
+    def grad_as_left(self, grad: torch.Tensor | None) -> bool:
+        """Whether ``grad``, the leaf's ``.grad`` now, is what the last pass left, as it left it."""
         return grad is not None and grad is self.left and facts.look(grad) == self.look
 
 
@@ -371,7 +371,7 @@ class Server:
         watch = self.watches.get(handle)
         return {**facts.describe(tensor), "grad": None if grad is None else self.handles.ref(grad),
                 "passes": None if watch is None else watch.passes,
-                "grad_as_left": None if watch is None else watch.grad_as_left(tensor)}, codec.tensor_bytes(tensor)
+                "grad_as_left": None if watch is None else watch.grad_as_left(grad)}, codec.tensor_bytes(tensor)
 
     def snapshots(self, blobs: list[bytes]) -> dict:
         """The snapshot of each tensor the trusted side holds (and of each one's ``.grad``) that
