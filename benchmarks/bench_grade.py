@@ -11,7 +11,7 @@
 
 The grader is also measured with ``--no-sandbox``: the difference, per kata run, is what the
 sandbox costs. The scores must be the same in every run. Peak memory is the largest sum of
-proportional set sizes (PSS) over the grader's processes, sampled every 50 ms. The grader's CPU
+proportional set sizes (PSS) over the grader's processes, sampled every 2 s (see PSS_EVERY). The grader's CPU
 is split into what the kata runs' learner processes used (read from the runner's zygotes, which
 reap them), the zygotes' own, and the rest; ``bench_breakdown`` splits a kata run's CPU by
 part. Only the katas whose checks pass against solutions/ are graded (a course being rewritten
@@ -90,8 +90,17 @@ def make_class(root: Path, katas: list) -> list[Path]:
     return folders
 
 
+#: seconds between two looks at the grader's processes (their /proc/PID/stat: about 4 ms for
+#: the whole machine) and between two readings of their memory. Reading a process's PSS makes
+#: the kernel walk its page tables: 9 ms for each process that imported torch, about 60 ms for
+#: the grader's processes together. Read every 50 ms (until stop 28), that took half of one of
+#: this machine's two cores away from the grader it measured.
+LOOK_EVERY, PSS_EVERY = 0.25, 2.0
+
+
 class ProcessTree:
-    """Samples a process and all its descendants (Linux /proc) every 50 ms, for two figures:
+    """Samples a process and all its descendants (Linux /proc) every LOOK_EVERY seconds (their
+    memory every PSS_EVERY: a grader's memory stays level while it grades), for two figures:
     the largest sum of their proportional set sizes (PSS, so pages a forked child shares with
     its parent count once), and the CPU time of the runner's zygotes, their own and their
     children's. A zygote's children are the keepers of the kata runs, each with its learner
@@ -152,9 +161,12 @@ class ProcessTree:
                                      (int(fields[13]) + int(fields[14])) / tick)
 
     def _run(self) -> None:
-        while not self._stop.wait(0.05):
+        last_pss = -PSS_EVERY
+        while not self._stop.wait(LOOK_EVERY):
             tree = self._tree()
-            self.peak = max(self.peak, sum(self._pss(pid) for pid in tree))
+            if time.monotonic() - last_pss >= PSS_EVERY:
+                last_pss = time.monotonic()
+                self.peak = max(self.peak, sum(self._pss(pid) for pid in tree))
             self._sample_zygotes(tree)
 
     def stop(self) -> ProcessTree:
