@@ -93,6 +93,7 @@ def make_course(root: Path, title: str = TITLE, extra_check: str = "") -> Path:
     dev.write_stubs(course, solutions, katas)
     (katas / f"test_{MODULE}.py").write_text(CHECKS.format(extra_check=extra_check), encoding="utf-8")
     write_record(course)
+    assert devcheck.draw(course, course.katas, solutions, katas / "drawn").returncode == 0  # what `dev checks` keeps
     for folder, text in (("corpus", WRONG), ("right", RIGHT)):
         (root / "tests" / folder / KATA).mkdir(parents=True)
         (root / "tests" / folder / KATA / "answer.py").write_text(text, encoding="utf-8")
@@ -127,6 +128,7 @@ def test_dev_check_names_every_problem_of_a_broken_course(tmp_path, monkeypatch,
     assert "set zh_source" in out and "kata k01" in out  # the stale translation, with the fix
     assert f"katas/{MODULE}.py is not the stub `autograd-kata dev stubs` writes" in out
     assert f"katas/test_{MODULE}.py differs from its record in katas/checks.sha256" in out
+    assert f"katas/drawn/test_{MODULE}.json does not hold the inputs the checks draw now" in out
     assert f"solutions/{MODULE}.py: the reference solution of k01 does not pass test_values[cpu]; " \
            "the checks say: failing: square_grad(x) is not what it should be." in out
     assert f"test_{MODULE}.py::test_without_explicit_phase[cpu]: only 0 of its 1 explicit examples ran" in out

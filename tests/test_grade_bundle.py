@@ -16,6 +16,7 @@ import pytest
 from conftest import COURSE, KATAS, REPO, SOLUTIONS, checks_file
 from pytest_autograd_kata.cli import main
 from pytest_autograd_kata.runner import sandbox
+from pytest_autograd_kata.plugin import drawn
 
 #: the course in the bundle: k01's checks only, so run_autograder grades quickly
 KATA = "k01"
@@ -29,6 +30,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(KATAS / "course.toml", course)
     shutil.copy(checks_file(KATA), course)
     shutil.copy(KATAS / COURSE.get(KATA).filename, course)  # a stub: the names a notebook upload is read for
+    (course / "drawn").mkdir()
+    shutil.copy(drawn.path_for(checks_file(KATA)), course / "drawn")
     assert main(["gradescope-bundle", str(root / "autograder.zip"), "--course", str(course)]) == 0
     return root / "autograder.zip"
 
@@ -41,6 +44,8 @@ def test_bundle_holds_the_scripts_the_checks_and_the_package(bundle: Path) -> No
             "package/pyproject.toml", "package/pytest_autograd_kata/plugin/__init__.py",
             "package/pytest_autograd_kata/grading/worker.py"} <= names
     assert f"course/{COURSE.get(KATA).filename}" in names  # a notebook upload's katas are found by its names
+    # the inputs the checks draw when grading, where the grader looks for them: no submission draws them
+    assert f"course/drawn/{checks_file(KATA).stem}.json" in names
     assert "package/katas/course.toml" in names  # the package ships the course: its build needs it
     assert not any("__pycache__" in name for name in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR

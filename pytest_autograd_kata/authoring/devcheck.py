@@ -82,6 +82,7 @@ def check(course: Course, solutions: Path, wrong: Path, right: Path, jobs: int |
     checked = [row for row in result.katas if (course.root / row.kata.checks_filename).is_file()]
     if checked:
         run_solutions(result, [row.kata for row in checked], solutions)
+        stale_drawn(result, [row.kata for row in checked], solutions)
         run_answers(result, checked, solutions, wrong, right, jobs)
     result.seconds = time.monotonic() - start
     return result
@@ -125,32 +126,39 @@ def present_devices() -> list[str]:
     return [device.name for device in resolve(AUTO)]
 
 
+def solutions_session(course: Course, katas: list[Kata], solutions: Path, devices: list[str], folder: str,
+                      options: list[str]) -> subprocess.CompletedProcess:
+    """The reference solutions of ``katas`` in one pytest session on ``devices``, under the
+    grading profile, with ``options`` (the plugins it loads and their files), run in ``folder``."""
+    from ..runner.client import code_paths
+
+    ini = course.root / "pytest.ini"
+    command = [sys.executable, "-m", "pytest", *(str(course.root / k.checks_filename) for k in katas),
+               "--rootdir", str(course.root), "--confcutdir", str(course.root),
+               "-c", str(ini if ini.is_file() else os.devnull), "-p", "no:cacheprovider",
+               "-p", "pytest_autograd_kata.plugin", "-p", "_hypothesis_pytestplugin", *options,
+               "--hypothesis-profile", PROFILE, "--kata-target", str(solutions.resolve()),
+               "--kata-devices", ",".join(devices), "--kata-lang", "en", "-q"]
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("KATA_") and name not in DROPPED_ENV}
+    env["PYTHONPATH"] = os.pathsep.join([*code_paths(), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the plugins above, by name: this package's copy
+    # In a folder of its own: Hypothesis keeps its files in the working folder.
+    return subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+
+
 def run_solutions(result: CourseCheck, katas: list[Kata], solutions: Path) -> None:
     """The reference solutions in one pytest session on every device present, counting the
     explicit examples that ran; fills in each kata's solution status and examples."""
-    from ..runner.client import code_paths
-
     course = result.course
     result.devices = present_devices()
     print(t("dev_check_step_solutions", count=len(katas), devices=", ".join(result.devices)), file=sys.stderr, flush=True)
     rows = {row.kata.id: row for row in result.katas}
-    ini = course.root / "pytest.ini"
     with tempfile.TemporaryDirectory(prefix="autograd-kata-dev-check-") as folder:
         report, examples = Path(folder, "report.json"), Path(folder, "examples.json")
-        command = [sys.executable, "-m", "pytest", *(str(course.root / k.checks_filename) for k in katas),
-                   "--rootdir", str(course.root), "--confcutdir", str(course.root),
-                   "-c", str(ini if ini.is_file() else os.devnull), "-p", "no:cacheprovider",
-                   "-p", "pytest_autograd_kata.plugin", "-p", "_hypothesis_pytestplugin",
-                   "-p", "pytest_autograd_kata.authoring.examples_seen", "--hypothesis-profile", PROFILE,
-                   "--kata-target", str(solutions.resolve()), "--kata-devices", ",".join(result.devices),
-                   "--kata-lang", "en", "--kata-report", str(report), "--kata-examples-report", str(examples), "-q"]
-        env = {name: value for name, value in os.environ.items()
-               if not name.startswith("KATA_") and name not in DROPPED_ENV}
-        env["PYTHONPATH"] = os.pathsep.join([*code_paths(), *filter(None, [os.environ.get("PYTHONPATH")])])
-        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # the plugins above, by name: this package's copy
-        # In a folder of its own: Hypothesis keeps its files in the working folder.
-        done = subprocess.run(command, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True)
+        done = solutions_session(course, katas, solutions, result.devices, folder, [
+            "-p", "pytest_autograd_kata.authoring.examples_seen", "--kata-report", str(report),
+            "--kata-examples-report", str(examples)])
         if not report.is_file():
             result.problems.append(t("dev_check_session_failed", code=done.returncode,
                                      output=(done.stdout + done.stderr)[-OUTPUT_TAIL:].strip()))
@@ -172,6 +180,33 @@ def run_solutions(result: CourseCheck, katas: list[Kata], solutions: Path) -> No
         row.examples = (row.examples[0] + ran, row.examples[1] + counts["explicit"])
         if ran < counts["explicit"]:
             result.problems.append(t("dev_check_examples_not_run", check=node, ran=ran, explicit=counts["explicit"]))
+
+
+def draw(course: Course, katas: list[Kata], solutions: Path, out: Path) -> subprocess.CompletedProcess:
+    """The inputs the grading profile's engine draws for every check of ``katas`` that passes,
+    written into ``out`` as :mod:`..plugin.drawn` files (see :mod:`.drawn_kept`)."""
+    with tempfile.TemporaryDirectory(prefix="autograd-kata-draw-") as folder:
+        return solutions_session(course, katas, solutions, present_devices(), folder, [
+            "-p", "pytest_autograd_kata.authoring.drawn_kept", "--kata-drawn-out", str(out.resolve())])
+
+
+def stale_drawn(result: CourseCheck, katas: list[Kata], solutions: Path) -> None:
+    """A problem for each check file whose kept inputs (``drawn/``) are not what its checks draw now."""
+    from ..plugin import drawn
+
+    with tempfile.TemporaryDirectory(prefix="autograd-kata-drawn-") as folder:
+        done = draw(result.course, katas, solutions, Path(folder))
+        if done.returncode not in (0, 1):  # 1: a solution fails, which run_solutions reports
+            result.problems.append(t("dev_check_session_failed", code=done.returncode,
+                                     output=(done.stdout + done.stderr)[-OUTPUT_TAIL:].strip()))
+            return
+        for kata in katas:
+            check_file = result.course.root / kata.checks_filename
+            fresh = Path(folder, f"{check_file.stem}.json")
+            kept = drawn.path_for(check_file)
+            now = fresh.read_text(encoding="utf-8") if fresh.is_file() else None
+            if now != (kept.read_text(encoding="utf-8") if kept.is_file() else None):
+                result.problems.append(t("dev_check_drawn_stale", path=display_path(kept)))
 
 
 def corpus(folder: Path, kata: Kata) -> list[Path]:

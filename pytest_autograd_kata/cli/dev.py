@@ -9,7 +9,8 @@ from pathlib import Path
 
 ACTIONS = {
     "stubs": "write katas/ from solutions/ and course.toml",
-    "checks": "record each check file's checksum in katas/checks.sha256 (after changing checks)",
+    "checks": "record each check file's checksum in katas/checks.sha256 and the inputs its checks draw for "
+              "grading in katas/drawn/ (after changing checks)",
     "translations": "list Chinese texts whose English changed since",
     "check": "check everything the course promises: solutions pass on every device present, stubs are "
              "not started, translations and check records are current, every @example runs, the "
@@ -55,10 +56,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         return 0
     if args.action == "checks":
-        from ..course.checksums import write_record
-
-        print(f"wrote {write_record(course)}")
-        return 0
+        return record_checks(args, course)
     if args.action == "translations":
         stale = dev.stale_translations(course)
         print("\n".join(stale) or "every translation is up to date")
@@ -70,6 +68,28 @@ def run(args: argparse.Namespace) -> int:
     except GradeError as err:  # the checks could not be collected: the workers could not start
         print(f"autograd-kata dev {args.action}: {err}", file=sys.stderr)
         return 2
+
+
+def record_checks(args: argparse.Namespace, course) -> int:
+    from ..authoring.devcheck import draw
+    from ..course.checksums import write_record
+    from ..plugin.drawn import path_for
+
+    print(f"wrote {write_record(course)}")
+    katas = [k for k in course.katas if (course.root / k.checks_filename).is_file()]
+    for kata in katas:  # a check file whose checks no longer keep inputs keeps no file
+        path_for(course.root / kata.checks_filename).unlink(missing_ok=True)
+    folder = path_for(course.root / "checks.py").parent
+    done = draw(course, katas, Path(args.solutions), folder)
+    for kata in katas:
+        if path_for(course.root / kata.checks_filename).is_file():
+            print(f"wrote {path_for(course.root / kata.checks_filename)}")
+    if done.returncode != 0:  # a failing check keeps no inputs: the grader draws for it
+        print(f"autograd-kata dev checks: the reference solutions do not pass every check (run `autograd-kata "
+              f"dev check`); no inputs kept for a check that failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def check(args: argparse.Namespace, course) -> int:

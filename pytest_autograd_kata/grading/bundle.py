@@ -13,8 +13,9 @@ from .plan import GradeError
 
 SCRIPTS = Path(__file__).with_name("gradescope")
 PACKAGE = Path(__file__).resolve().parents[1]
-#: files of a course folder that grading needs (not the stubs a learner edits)
-COURSE_FILES = ("course.toml", "test_*.py", "conftest.py", "pytest.ini")
+#: files of a course folder that grading needs (not the stubs a learner edits); drawn/: the
+#: inputs its checks draw when grading, kept so that no submission draws them again
+COURSE_FILES = ("course.toml", "test_*.py", "conftest.py", "pytest.ini", "drawn/*.json")
 #: fixed time for every entry, so the same sources make the same zip
 STAMP = (2020, 1, 1, 0, 0, 0)
 
@@ -42,7 +43,7 @@ def _course_files(course: Course) -> list[tuple[Path, str]]:
     found = {p for pattern in COURSE_FILES for p in course.root.glob(pattern)}
     # Each kata's stub: the names a notebook upload's cells are searched for.
     found |= {course.root / k.filename for k in course.katas if (course.root / k.filename).is_file()}
-    return [(path, f"course/{path.name}") for path in sorted(found)]
+    return [(path, f"course/{path.relative_to(course.root).as_posix()}") for path in sorted(found)]
 
 
 def write_bundle(course: Course, zip_path: Path) -> Path:

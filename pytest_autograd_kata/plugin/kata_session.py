@@ -11,7 +11,7 @@ import functools
 import gc
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -45,11 +45,25 @@ class KataSession:
         self.frozen = False  # whether this run froze the garbage collector's objects
         #: inputs Hypothesis drew for kata checks, to run again (a replay.Store, made on first use)
         self.recordings = None
+        #: check file -> the inputs kept beside it (see drawn), read once
+        self.drawn_files: dict[Path, dict[str, dict]] = {}
         self.worker_sandbox = ""  # under pytest-xdist: the workers' runners' sandbox level
         #: the learner's files for a kata: (course, module) -> KataSource; the grader replaces it
         self.read_source: Callable = self._read_target
         #: the time the learner's code has for one check; the grader gives a whole kata one budget
         self.check_budget: Callable = self._budget_per_check
+
+    def drawn_record(self, test: Any, check_file: Path, name: str) -> Any:
+        """The record of inputs kept beside ``check_file`` for its check ``name`` (a
+        derandomized Hypothesis check), when it was drawn for this very check; else None."""
+        from . import drawn
+
+        if check_file not in self.drawn_files:
+            self.drawn_files[check_file] = drawn.read(check_file)
+        entries = self.drawn_files[check_file]
+        if name not in entries:
+            return None
+        return drawn.record(entries[name], drawn.digest(test, check_file, name))
 
     # ------------------------------------------------------------ results (hooks: the session is a plugin)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
