@@ -31,6 +31,21 @@ def backward_of_square(x):
 
 def nothing():
     pass
+
+
+class SaysItIsAnything(type(torch.Tensor)):
+    def __eq__(cls, other):
+        return True
+
+    __hash__ = type.__hash__
+
+
+class Disguised(torch.Tensor, metaclass=SaysItIsAnything):
+    pass
+
+
+def disguise():
+    kept[0].__class__ = Disguised
 """
 
 
@@ -88,3 +103,13 @@ def test_a_tensor_the_check_let_go_comes_back_whole(kata) -> None:
     kata.nothing()  # the check's handle is released with this request
     again = kata.first_kept()
     assert torch.equal(again.value, torch.full((2,), 3.0))
+
+
+def test_a_class_that_says_it_equals_any_class_still_shows_as_itself(kata) -> None:
+    """Its class is told apart by identity: a metaclass's ``==`` saying it is torch.Tensor, or
+    the class it replaced, neither hides it nor keeps the old snapshot."""
+    x = kata.tensor(torch.zeros(2))
+    kata.keep(x)
+    assert x.subclass is None
+    kata.disguise()
+    assert x.subclass == "k00_learner.Disguised"

@@ -6,7 +6,7 @@ replaces there, changes what its own code sees, never what is reported (and is f
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
@@ -67,10 +67,35 @@ def describe(tensor: torch.Tensor) -> dict:
     tensor has no memory to tell apart (its storage is None); a tensor made under
     ``torch.inference_mode()`` has no version counter (its version is None)."""
     with _no_torch_function():
-        return _described(tensor)
+        return described(_raw(tensor))
 
 
-def _described(tensor: torch.Tensor) -> dict:
+class State(NamedTuple):
+    """A tensor as read in one pass: its facts (:func:`_raw`), its values' bytes and its ``.grad``
+    (see :func:`grad`). ``facts`` and ``data`` compare in C alone, never through an object of the
+    learner's: two equal states are the same tensor state, and the second is not sent again."""
+    facts: tuple
+    data: bytes
+    grad: torch.Tensor | None
+    #: its class and its grad_fn's, whose ids ``facts`` holds: kept alive, so no other class
+    #: takes one of those ids while the state is remembered
+    classes: tuple
+
+    def look(self) -> tuple:
+        """:func:`look`'s value for the tensor, from this state."""
+        return self.data, tuple(self.facts[2]), self.facts[1]
+
+
+def state(tensor: torch.Tensor) -> State:
+    with _no_torch_function():
+        facts, classes = _raw(tensor)
+        grad = _read["grad"](tensor) if facts[4] and (facts[5] or _read["retains_grad"](tensor)) else None
+        return State(facts, tensor_bytes(tensor), grad, classes)
+
+
+def _raw(tensor: torch.Tensor) -> tuple[tuple, tuple]:
+    """What :func:`described` turns into facts, as torch's C descriptors give it (classes by id),
+    and the classes whose ids it holds."""
     read = _read
     try:
         # every meta tensor's memory is at address 0: no two of them can be told to share it
@@ -79,13 +104,22 @@ def _described(tensor: torch.Tensor) -> dict:
         storage = None
     kind = _type(tensor)
     grad_fn = read["grad_fn"](tensor)
+    node = None if grad_fn is None else _type(grad_fn)
     inference = _is_inference(tensor)
-    return {"cls": None if kind in (torch.Tensor, torch.nn.Parameter) else f"{kind.__module__}.{kind.__qualname__}",
-            "dtype": str(read["dtype"](tensor)).removeprefix("torch."), "shape": list(read["shape"](tensor)),
-            "device": str(read["device"](tensor)), "requires_grad": read["requires_grad"](tensor),
-            "is_leaf": read["is_leaf"](tensor), "grad_fn": None if grad_fn is None else _type(grad_fn).__name__,
-            "version": None if inference else read["_version"](tensor), "inference": inference,
-            "storage": storage, "offset": _storage_offset(tensor)}
+    return ((id(kind), read["dtype"](tensor), read["shape"](tensor), read["device"](tensor),
+             read["requires_grad"](tensor), read["is_leaf"](tensor), None if node is None else id(node),
+             None if inference else read["_version"](tensor), inference, storage, _storage_offset(tensor)),
+            (kind, node))
+
+
+def described(raw: tuple[tuple, tuple]) -> dict:
+    """The facts of a tensor read by :func:`_raw`, as the trusted side reads them."""
+    (_, dtype, shape, device, requires_grad, is_leaf, _, version, inference, storage, offset), (kind, node) = raw
+    plain = kind is torch.Tensor or kind is torch.nn.Parameter  # by identity: a metaclass may define ==
+    return {"cls": None if plain else f"{kind.__module__}.{kind.__qualname__}",
+            "dtype": str(dtype).removeprefix("torch."), "shape": list(shape), "device": str(device),
+            "requires_grad": requires_grad, "is_leaf": is_leaf, "grad_fn": None if node is None else node.__name__,
+            "version": version, "inference": inference, "storage": storage, "offset": offset}
 
 
 def look(tensor: torch.Tensor) -> tuple:

@@ -100,9 +100,10 @@ class LeafWatch:
         self.left = facts.grad(tensor)
         self.look = facts.look(self.left)
 
-    def grad_as_left(self, grad: torch.Tensor | None) -> bool:
-        """Whether ``grad``, the leaf's ``.grad`` now, is what the last pass left, as it left it."""
-        return grad is not None and grad is self.left and facts.look(grad) == self.look
+    def grad_as_left(self, grad: torch.Tensor | None, look: tuple | None) -> bool:
+        """Whether ``grad``, the leaf's ``.grad`` now, which looks as ``look`` (see facts.look),
+        is what the last pass left, as it left it."""
+        return grad is not None and grad is self.left and look == self.look
 
 
 class KataModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -337,8 +338,8 @@ class Server:
         self.read_fd, self.write_fd, self.scratch = read_fd, write_fd, scratch
         self.handles = Handles()
         self.watches: dict[int, LeafWatch] = {}
-        #: handle -> the snapshot last sent for it (see snapshots)
-        self.sent: dict[int, tuple[dict, bytes]] = {}
+        #: handle -> what the snapshot last sent for it was taken from (see snapshots)
+        self.sent: dict[int, tuple[tuple, tuple]] = {}
         self.modules: list[types.ModuleType] = []
         self.files: frozenset[str] = frozenset()
         self.main: types.ModuleType | None = None
@@ -365,34 +366,29 @@ class Server:
         return {"t": "object", "h": self.handles.ref(value),
                 "type": f"{type(value).__module__}.{type(value).__qualname__}", "repr": shown[:500]}
 
-    def snapshot(self, handle: int, tensor: torch.Tensor) -> tuple[dict, bytes]:
-        """What the trusted side reads of a tensor it holds: its facts, and its values' bytes."""
-        grad = facts.grad(tensor)
-        watch = self.watches.get(handle)
-        return {**facts.describe(tensor), "grad": None if grad is None else self.handles.ref(grad),
-                "passes": None if watch is None else watch.passes,
-                "grad_as_left": None if watch is None else watch.grad_as_left(grad)}, codec.tensor_bytes(tensor)
-
     def snapshots(self, blobs: list[bytes]) -> dict:
         """The snapshot of each tensor the trusted side holds (and of each one's ``.grad``) that
         differs from the one last sent for it: the trusted side keeps the others as they were.
-        Every snapshot is taken afresh: only sending the same again is saved."""
-        changed: dict[str, dict] = {}
-        seen: set[int] = set()
+        Every tensor is read afresh (facts.state); only sending the same again is saved."""
+        states: dict[int, facts.State] = {}
         pending = [h for h, obj in self.handles.objects.items() if isinstance(obj, torch.Tensor)]
-        while pending:  # a snapshot can add the handle of a .grad
+        while pending:  # a tensor's .grad gets a handle, and a state, of its own
             handle = pending.pop()
-            if handle in seen:
-                continue
-            seen.add(handle)
-            taken = self.snapshot(handle, self.handles.objects[handle])
-            if self.sent.get(handle) != taken:
-                self.sent[handle] = taken
-                blobs.append(taken[1])
-                changed[str(handle)] = {**taken[0], "blob": len(blobs) - 1}
-            grad = taken[0]["grad"]
-            if grad is not None and grad not in seen:
-                pending.append(grad)
+            if handle not in states:
+                states[handle] = found = facts.state(self.handles.objects[handle])
+                if found.grad is not None:
+                    pending.append(self.handles.ref(found.grad))
+        changed: dict[str, dict] = {}
+        for handle, found in states.items():
+            grad = None if found.grad is None else self.handles.ref(found.grad)
+            watch = self.watches.get(handle)
+            seen = (found.facts, found.data, grad, None if watch is None else watch.passes,
+                    None if watch is None else watch.grad_as_left(found.grad, None if grad is None else states[grad].look()))
+            if self.sent.get(handle, (None,))[0] != seen:
+                self.sent[handle] = (seen, found.classes)  # the classes whose ids it holds, kept alive
+                blobs.append(found.data)
+                changed[str(handle)] = {**facts.described((found.facts, found.classes)), "grad": grad,
+                                        "passes": seen[3], "grad_as_left": seen[4], "blob": len(blobs) - 1}
         return changed
 
     def decode(self, data: Any, blobs: list[bytes]) -> Any:
