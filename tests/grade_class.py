@@ -210,10 +210,14 @@ class Disturber(threading.Thread):
 
 def grader_process_of(pid: int, whose: str) -> int | None:
     """The grading worker (``whose="worker"``) or its runner's zygote (``"zygote"``) a learner
-    process belongs to: learner <- keeper <- zygote <- worker."""
+    process belongs to: learner <- keeper <- zygote, a branch of the grader's zygote named after
+    the worker it serves (``zygote:wPID``), or the worker's own zygote <- worker."""
     below = None
     while pid > 1:
         try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+            if name.startswith("zygote:w"):
+                return int(name.removeprefix("zygote:w")) if whose == "worker" else pid
             if b"grading.worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 return pid if whose == "worker" else below
             below, pid = pid, int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])

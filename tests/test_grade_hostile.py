@@ -434,9 +434,13 @@ LEVELS = {
         # Without a sandbox the learner's code can reach its worker: the job is run again on
         # a fresh one, then marked for review; every other kata keeps its true score.
         "p_kills_its_worker": Case("k01", "review", 0, "grading worker ended", source=(
+            # its ancestors: the worker, or the zygote that serves it (named zygote:wPID)
             "import os, signal\n\ndef make_x(n, device='cpu'):\n"
             "    pid = os.getppid()\n"
             "    while pid > 1:\n"
+            "        name = open(f'/proc/{pid}/comm').read().strip()\n"
+            "        if name.startswith('zygote:w'):\n"
+            "            os.kill(int(name[8:]), signal.SIGKILL)\n"
             "        if b'grading.worker' in open(f'/proc/{pid}/cmdline', 'rb').read():\n"
             "            os.kill(pid, signal.SIGKILL)\n"
             "        pid = int(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[1])\n")),

@@ -542,3 +542,28 @@ def test_an_inference_tensor_comes_back_with_its_facts(remote_kata) -> None:
     x = remote_kata(NO_VALUES).inference_leaf(3)
     assert x.is_inference and x.requires_grad and x.version is None
     assert x.value.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_a_branch_asked_for_before_its_zygote_is_warm_serves_another_runner_and_is_told_when_it_ends() -> None:
+    """The grader's one zygote: a worker's runner adopts a branch asked for at once (the zygote
+    forks it once warm), runs learner processes from it, and sees when it can no longer."""
+    root = Runner(sandbox.PROCESS)
+    try:
+        branch = Runner.adopt(sandbox.PROCESS, Limits(), root.branch_control())
+        branch.control.send(b'{"name": "zygote:w1"}')
+        kata = RemoteKata(branch, KataSource({"k00": "def twice(x):\n    return 2 * x\n"}, {"k00": "k00.py"}, "k00"),
+                          "k00")
+        kata.begin_check(Budget(60))
+        assert kata.twice(21) == 42
+        pid = kata._process.pid
+        zygote = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])  # the keeper's parent
+        zygote = int(open(f"/proc/{zygote}/stat").read().rsplit(")", 1)[1].split()[1])
+        assert Path(f"/proc/{zygote}/comm").read_text().strip() == "zygote:w1"
+        assert zygote != root.zygote.pid and branch.alive()
+        kata.close()
+    finally:
+        root.close()
+    deadline = time.monotonic() + 10
+    while branch.alive() and time.monotonic() < deadline:  # the branch ends with its zygote
+        time.sleep(0.05)
+    assert not branch.alive()

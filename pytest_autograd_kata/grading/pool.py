@@ -22,7 +22,7 @@ from typing import Callable
 
 from ..course.i18n import t
 from ..runner import wire
-from ..runner.client import CLOCK_FACTOR, code_paths, describe_end
+from ..runner.client import CLOCK_FACTOR, USE_FORK, Runner, code_paths, describe_end
 from . import worker as worker_module
 from .plan import GradeError, GradePlan
 from .workdir import WorkFolder
@@ -71,17 +71,23 @@ class WorkerLost(Exception):
 
 
 class Worker:
-    def __init__(self, plan: GradePlan, work: WorkFolder) -> None:
+    """``zygote``: the control socket of a branch of the grader's zygote for the worker's
+    learner processes (None: the worker starts a zygote of its own)."""
+
+    def __init__(self, plan: GradePlan, work: WorkFolder, zygote: socket.socket | None = None) -> None:
         folder = str(work.worker_folder())
         ours, theirs = socket.socketpair()
+        given = () if zygote is None else (zygote.fileno(),)
         self.stderr = tempfile.TemporaryFile(dir=folder)
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-B", "-c", worker_module.BOOT, json.dumps(code_paths()),
-             str(os.getpid()), str(theirs.fileno()), plan.sandbox, str(plan.memory_mib), str(work.scratch), "--",
-             *pytest_args(plan, folder)],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+             str(os.getpid()), str(theirs.fileno()), plan.sandbox, str(plan.memory_mib), str(work.scratch),
+             str(given[0]) if given else "-", "--", *pytest_args(plan, folder)],
+            pass_fds=(theirs.fileno(), *given), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=self.stderr, cwd=folder, env=worker_env(folder), start_new_session=True)
         theirs.close()
+        if zygote is not None:
+            zygote.close()  # the worker's now
         self.channel = ours
         self.ready: dict | None = None
 
@@ -147,6 +153,10 @@ class Pool:
     def __init__(self, plan: GradePlan, work: WorkFolder, size: int) -> None:
         self.plan, self.work, self.size = plan, work, size
         self.workers: list[Worker | None] = []
+        #: the zygote every worker's learner processes come from, through a branch of their own:
+        #: torch imported and warmed up once for all of them, started before them so that it
+        #: does so while they start
+        self.zygote: Runner | None = None
         #: kata id -> names of its checks; points given on markers; the level the workers run at
         self.checks: dict[str, list[str]] = {}
         self.marker_points: dict[str, float] = {}
@@ -156,13 +166,26 @@ class Pool:
 
     def __enter__(self) -> Pool:
         try:
-            self.workers = [Worker(self.plan, self.work) for _ in range(self.size)]
+            if USE_FORK:
+                self.zygote = Runner(self.plan.sandbox)
+                self.zygote.temp_folder = str(self.work.worker_folder())
+                self.zygote.start()
+            self.workers = [self._worker() for _ in range(self.size)]
             for worker in self.workers:
                 self._check_ready(worker.wait_ready())
         except BaseException:
             self.__exit__()  # the workers that did start must not outlive a failed start
             raise
         return self
+
+    def _worker(self) -> Worker:
+        """A new worker, with a branch of the grader's zygote; a zygote of its own if that one
+        ended (killed from outside, out of memory)."""
+        try:
+            branch = self.zygote.branch_control() if self.zygote is not None else None
+        except OSError:
+            branch = None
+        return Worker(self.plan, self.work, branch)
 
     def _check_ready(self, ready: dict) -> None:
         if ready["sandbox"] != self.plan.sandbox:  # the level is decided once, for every kata
@@ -175,6 +198,9 @@ class Pool:
             worker.channel.close()  # all of them end their sessions at once
         for worker in workers:
             worker.stop()
+        if self.zygote is not None:
+            self.zygote.close()
+            self.zygote = None
 
     def run(self, jobs: list[dict], on_done: Callable[[dict, dict], None], slots: int | None = None) -> None:
         """Run every job; ``on_done(job, reply)`` hears of each, from the worker's thread, one
@@ -240,5 +266,5 @@ class Pool:
         with self.lock:
             if self.failure is not None:
                 raise self.failure
-            self.workers[slot] = Worker(self.plan, self.work)
+            self.workers[slot] = self._worker()
         self._check_ready(self.workers[slot].wait_ready())

@@ -5,13 +5,16 @@ The checks — expected values, comparisons, verdicts — run here; the learner'
 sandboxed learner processes started by the runner (:mod:`..runner`), which never hold this
 process's channel to the grader: they get their own channel and output file only.
 
-Started by :mod:`.pool` as ``python -I -B -c BOOT PATHS GRADER_PID CHANNEL_FD LEVEL MEMORY_MIB SCRATCH --
-PYTEST_ARGS...``: the package is found where the grader found it (PATHS), not through an
-install. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD.
+Started by :mod:`.pool` as ``python -I -B -c BOOT PATHS GRADER_PID CHANNEL_FD LEVEL MEMORY_MIB SCRATCH
+ZYGOTE_FD -- PYTEST_ARGS...``: the package is found where the grader found it (PATHS), not
+through an install. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD.
+ZYGOTE_FD is the control socket of a branch of the grader's zygote (one torch import and one
+warm-up for every worker), or ``-``: the worker's runner then starts a zygote of its own.
 """
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import sys
@@ -32,18 +35,27 @@ class GradingSession:
     """A pytest plugin beside CheckServer: the runner this worker's learner processes come from,
     and what the checks saw of learner processes that a signal ended."""
 
-    def __init__(self, level: str, memory_mib: int, scratch: str) -> None:
-        self.level, self.memory_mib, self.scratch = level, memory_mib, scratch
+    def __init__(self, level: str, memory_mib: int, scratch: str, zygote_fd: int | None) -> None:
+        self.level, self.memory_mib, self.scratch, self.zygote_fd = level, memory_mib, scratch, zygote_fd
         #: signals that ended a learner process during the current job
         self.signals: list[int] = []
         self.runner = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_configure(self, config: pytest.Config) -> None:
-        from ..runner.client import Limits, shared
+        import socket
+
+        from ..runner.client import Limits, Runner, shared
 
         # The plugin would start a runner at the level and limits of a learner's own run.
-        self.runner = shared(self.level, Limits(self.memory_mib, self.scratch))
+        limits = Limits(self.memory_mib, self.scratch)
+        if self.zygote_fd is None:
+            self.runner = shared(self.level, limits)
+        else:
+            control = socket.socket(fileno=self.zygote_fd)
+            # ps (and a test's harness) tells which worker a branch serves by its name
+            control.send(json.dumps({"name": f"zygote:w{os.getpid()}"}).encode())
+            self.runner = Runner.adopt(self.level, limits, control)
         config.stash[session_key].runner = self.runner
 
     def end_orphans(self) -> None:
@@ -53,8 +65,7 @@ class GradingSession:
     def runner_failed(self) -> bool:
         """Whether the runner can no longer start learner processes (its zygote ended: killed
         from outside, out of memory): not the learner's doing, and this worker cannot go on."""
-        zygote = self.runner.zygote if self.runner is not None else None
-        return zygote is not None and zygote.poll() is not None
+        return self.runner is not None and not self.runner.alive()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -122,14 +133,15 @@ def end_orphans(keep: set[int]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``main([GRADER_PID, CHANNEL_FD, LEVEL, MEMORY_MIB, SCRATCH, "--", PYTEST_ARGS...])``"""
+    """``main([GRADER_PID, CHANNEL_FD, LEVEL, MEMORY_MIB, SCRATCH, ZYGOTE_FD, "--", PYTEST_ARGS...])``"""
     grader, channel, level, memory_mib, scratch = int(argv[0]), int(argv[1]), argv[2], int(argv[3]), argv[4]
+    zygote_fd = None if argv[5] == "-" else int(argv[5])
     _tie_to_grader(grader)
     import torch
 
     # One thread: --jobs already uses the cores, and the checks' tensors are tiny.
     torch.set_num_threads(1)
-    session = GradingSession(level, memory_mib, scratch)
+    session = GradingSession(level, memory_mib, scratch, zygote_fd)
 
     def reply(message: dict) -> None:
         if message["type"] == "result":

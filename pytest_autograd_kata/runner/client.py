@@ -37,6 +37,8 @@ EXIT_WAIT = 5.0
 #: how long the zygote may take to start (importing torch on a busy machine)
 ZYGOTE_START = 120.0
 USE_FORK = sys.platform.startswith("linux")
+#: bytes a look at the zygote's next message takes (only whether there is one matters)
+MESSAGE_PEEK = 64
 #: how often the wait for a reply reads the learner process's CPU time
 CPU_POLL = 0.05
 #: how many times its time limit a learner process may take on the clock before it counts as
@@ -353,6 +355,8 @@ class Runner:
         self.next_id = 0
         self.ended: dict[int, dict] = {}  # request id -> how its learner process ended
         self.spare: LearnerProcess | None = None
+        #: the zygote's temporary folder (TMPDIR; "": this process's)
+        self.temp_folder = ""
 
     # ------------------------------------------------------------ the zygote (Linux)
     def start(self) -> None:
@@ -364,10 +368,11 @@ class Runner:
         # would stop it.
         self.zygote_errors = tempfile.TemporaryFile()
         paths = code_paths_pipe()
+        folder = self.temp_folder or tempfile.gettempdir()
         self.zygote = subprocess.Popen(
             [sys.executable, "-I", "-B", "-c", BOOT, str(paths), "zygote", str(theirs.fileno()), self.level],
             pass_fds=(theirs.fileno(), paths), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self.zygote_errors, env=child_env(), cwd=tempfile.gettempdir())
+            stderr=self.zygote_errors, env={**child_env(), "TMPDIR": folder}, cwd=folder)
         theirs.close()
         os.close(paths)
         self.control = ours
@@ -418,12 +423,45 @@ class Runner:
         processes come from a fork of this runner's zygote, as warm as it is now, over a
         control socket of their own. Linux only; the zygote is started first if need be."""
         self._wait_ready()
+        return Runner.adopt(self.level, self.limits, self.branch_control())
+
+    def branch_control(self) -> socket.socket:
+        """The control socket of a branch of this runner's zygote, for another process's runner
+        (:meth:`adopt`), asked for without waiting: the zygote forks the branch once it is warm,
+        and the branch says it is ready on that socket. Raises OSError when the zygote is gone."""
+        self.start()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        socket.send_fds(self.control, [json.dumps({"branch": True}).encode()], [theirs.fileno()])
-        theirs.close()
-        branch = Runner(self.level, self.limits, self.fork)
-        branch.control = ours
+        try:
+            socket.send_fds(self.control, [json.dumps({"branch": True}).encode()], [theirs.fileno()])
+        except OSError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return ours
+
+    @classmethod
+    def adopt(cls, level: str, limits: Limits, control: socket.socket) -> Runner:
+        """A runner whose learner processes come from the branch of a zygote on ``control``
+        (see :meth:`branch_control`); the zygote that branched it holds its errors."""
+        branch = cls(level, limits)
+        branch.control = control
         return branch
+
+    def alive(self) -> bool:
+        """Whether this runner's zygote can still start learner processes: its own has not
+        ended, or a branch has not closed its control socket."""
+        if self.zygote is not None:
+            return self.zygote.poll() is None
+        if self.control is None:
+            return self.fork
+        readable, _, _ = select.select([self.control], [], [], 0)
+        if not readable:
+            return True
+        try:
+            return self.control.recv(MESSAGE_PEEK, socket.MSG_PEEK) != b""
+        except OSError:
+            return False
 
     # ------------------------------------------------------------ learner processes
     def spawn(self) -> LearnerProcess:

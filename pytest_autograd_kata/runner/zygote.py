@@ -120,6 +120,7 @@ def _keeper(spec: sandbox.Spec, channel: int, output: int, audit: int, status_pi
     try:
         sandbox.die_with_parent()
         sandbox.adopt_orphans()
+        sandbox.name_process("keeper")  # not the name of a branch's zygote, which holds its worker's pid
         _close_other_fds({channel, output, audit, status_pipe})
         if spec.level == sandbox.NAMESPACES:
             sandbox.unshare_namespaces()
@@ -248,7 +249,9 @@ class Zygote:
                     if not data:
                         return
                     request = json.loads(data)
-                    if request.get("branch") and later:
+                    if "name" in request:  # a branch named after the process it serves (see client.Runner.adopt)
+                        sandbox.name_process(str(request["name"]))
+                    elif request.get("branch") and later:
                         branches.append(fds[0])
                     elif request.get("branch"):
                         self._branch(fds[0])
@@ -271,8 +274,9 @@ class Zygote:
                 self.send({"exited": request, "how": how_it_ended(status)})
 
     def _branch(self, control_fd: int) -> None:
-        """Fork a zygote that serves another control socket (a forked pytest process's runner),
-        warm as this one is now, with keepers of its own; it ends when that socket closes."""
+        """Fork a zygote that serves another control socket (a forked pytest process's runner, a
+        grading worker's), warm as this one is now, with keepers of its own; it ends when that
+        socket closes."""
         pid = os.fork()
         if pid != 0:
             os.close(control_fd)
