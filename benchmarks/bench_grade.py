@@ -145,20 +145,24 @@ class ProcessTree:
 
     @staticmethod
     def _is_zygote(pid: int) -> bool:
+        """The grader's zygote, a worker's branch of it (``zygote:wPID``) or a worker's own: not
+        a keeper or a learner process (forks of a zygote too, with its command line, named
+        ``keeper``)."""
         try:
-            return b"\0zygote\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            return (b"\0zygote\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                    and Path(f"/proc/{pid}/comm").read_text().strip() != "keeper")
         except OSError:
             return False
 
     def _sample_zygotes(self, tree: dict[int, list[str]]) -> None:
         tick = os.sysconf("SC_CLK_TCK")
         zygotes = {pid for pid in tree if self._is_zygote(pid)}
+        # The grader's zygote reaps its branches: their figures, counted apart, are not its children's.
+        branched = {int(tree[pid][1]) for pid in zygotes} & zygotes
         for pid in zygotes:
             fields = tree[pid]
-            # A keeper and its learner process are forks of the zygote, with its command line.
-            if int(fields[1]) not in zygotes:
-                self.zygotes[pid] = ((int(fields[11]) + int(fields[12])) / tick,
-                                     (int(fields[13]) + int(fields[14])) / tick)
+            self.zygotes[pid] = ((int(fields[11]) + int(fields[12])) / tick,
+                                 0.0 if pid in branched else (int(fields[13]) + int(fields[14])) / tick)
 
     def _run(self) -> None:
         last_pss = -PSS_EVERY
