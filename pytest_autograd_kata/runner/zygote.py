@@ -22,12 +22,15 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 import traceback
 
 from . import integrity, sandbox
 
 #: bytes a control message may take
 MESSAGE_SIZE = 65536
+#: seconds a zygote whose control socket closed waits for its branches to end
+CHILDREN_WAIT = 5.0
 
 
 def warm_up() -> None:
@@ -215,6 +218,7 @@ class Zygote:
     def __init__(self, control: socket.socket, level: str) -> None:
         self.control, self.level = control, level
         self.keepers: dict[int, int] = {}  # keeper pid -> request id
+        self.branches: set[int] = set()  # pids of the zygotes branched from this one
         self.mount_point = tempfile.mkdtemp(prefix="kata-root-") if level == sandbox.NAMESPACES else ""
         self.python_folders = sandbox.python_folders()
 
@@ -247,6 +251,7 @@ class Zygote:
                 if self.control in ready:
                     data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 3)
                     if not data:
+                        _end_children(self.branches)
                         return
                     request = json.loads(data)
                     if "name" in request:  # a branch named after the process it serves (see client.Runner.adopt)
@@ -269,6 +274,7 @@ class Zygote:
                 return
             if pid == 0:
                 return
+            self.branches.discard(pid)
             request = self.keepers.pop(pid, None)
             if request is not None:
                 self.send({"exited": request, "how": how_it_ended(status)})
@@ -280,6 +286,7 @@ class Zygote:
         pid = os.fork()
         if pid != 0:
             os.close(control_fd)
+            self.branches.add(pid)
             return
         code = 70
         try:
@@ -307,6 +314,36 @@ class Zygote:
         pid = os.read(status_read, 32)  # one write, or nothing if the keeper failed
         os.close(status_read)
         self.send({"spawned": request["id"], "pid": int(pid) if pid else None})
+
+
+def _end_children(branches: set[int], wait: float = CHILDREN_WAIT) -> None:
+    """Reap this zygote's children before it ends: keepers at once (as when it ends, they end
+    with it), each branch within ``wait`` seconds (it ends as the process it served has), else
+    killed. A child left to end after it would be nobody's to reap, its CPU nobody's to count."""
+    deadline = time.monotonic() + wait
+    while True:
+        for child in _children() - (branches if time.monotonic() < deadline else set()):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.01)
+
+
+def _children() -> set[int]:
+    found: set[int] = set()
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as listing:
+                found.update(int(pid) for pid in listing.read().split())
+        except OSError:
+            pass
+    return found
 
 
 def _drain(fd: int) -> None:
