@@ -113,6 +113,8 @@ class ProcessTree:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
         #: zygote pid -> (its own CPU seconds, its reaped children's CPU seconds), as last seen
         self.zygotes: dict[int, tuple[float, float]] = {}
+        #: zygotes seen with a branch of theirs
+        self.branched: set[int] = set()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -157,12 +159,13 @@ class ProcessTree:
     def _sample_zygotes(self, tree: dict[int, list[str]]) -> None:
         tick = os.sysconf("SC_CLK_TCK")
         zygotes = {pid for pid in tree if self._is_zygote(pid)}
-        # The grader's zygote reaps its branches: their figures, counted apart, are not its children's.
-        branched = {int(tree[pid][1]) for pid in zygotes} & zygotes
+        # The grader's zygote reaps its branches: their figures, counted apart, are not its
+        # children's (once it has had a branch: it reaps them all at its end).
+        self.branched |= {int(tree[pid][1]) for pid in zygotes} & zygotes
         for pid in zygotes:
             fields = tree[pid]
             self.zygotes[pid] = ((int(fields[11]) + int(fields[12])) / tick,
-                                 0.0 if pid in branched else (int(fields[13]) + int(fields[14])) / tick)
+                                 0.0 if pid in self.branched else (int(fields[13]) + int(fields[14])) / tick)
 
     def _run(self) -> None:
         last_pss = -PSS_EVERY
