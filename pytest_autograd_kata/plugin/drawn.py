@@ -103,8 +103,6 @@ def decode(data: Any) -> Any:
         return [decode(v) for v in data["list"]]
     if "dict" in data:
         return {k: decode(v) for k, v in data["dict"]}
-    import torch
-
     from ..runner.codec import DTYPES, tensor_from_bytes
 
     if "dtype" in data:
