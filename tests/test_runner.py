@@ -567,3 +567,10 @@ def test_a_branch_asked_for_before_its_zygote_is_warm_serves_another_runner_and_
     while branch.alive() and time.monotonic() < deadline:  # the branch ends with its zygote
         time.sleep(0.05)
     assert not branch.alive()
+
+
+def test_a_runner_without_a_zygote_is_never_taken_for_a_dead_one() -> None:
+    """Where learner processes are fresh Pythons (no fork: macOS, Windows), and before a zygote
+    starts, the grader must not replace its worker after every job."""
+    assert Runner(sandbox.PROCESS, fork=False).alive()
+    assert Runner(sandbox.PROCESS).alive()

@@ -449,12 +449,13 @@ class Runner:
         return branch
 
     def alive(self) -> bool:
-        """Whether this runner's zygote can still start learner processes: its own has not
-        ended, or a branch has not closed its control socket."""
+        """Whether this runner can still start learner processes: its own zygote has not
+        ended, a branch has not closed its control socket; a runner with neither (a fresh
+        Python per learner process, or a zygote not started yet) always can."""
         if self.zygote is not None:
             return self.zygote.poll() is None
         if self.control is None:
-            return self.fork
+            return True
         readable, _, _ = select.select([self.control], [], [], 0)
         if not readable:
             return True
