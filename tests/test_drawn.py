@@ -55,6 +55,9 @@ def test_a_record_kept_for_another_check_or_a_damaged_file_is_not_taken(tmp_path
     check_file.write_text("# the check's source, changed\n", encoding="utf-8")
     assert drawn.digest(check, check_file, CHECK_NAME) != digest
     assert drawn.record(entry, drawn.digest(check, check_file, CHECK_NAME)) is None
+    # the same text with \r\n line ends (a git checkout on Windows) is the same check
+    check_file.write_bytes(b"# the check's source\r\n")
+    assert drawn.digest(check, check_file, CHECK_NAME) == digest
     # another check of the same file (another parameter) has a digest of its own
     assert drawn.digest(check, check_file, "check[cuda]") != drawn.digest(check, check_file, CHECK_NAME)
     # damaged entries: values that do not decode, kinds that are not a record's

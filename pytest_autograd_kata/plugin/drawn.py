@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..course.checksums import digest as file_digest
 from . import replay
 
 FOLDER = "drawn"
@@ -46,7 +47,7 @@ _strategies_digest: str | None = None
 def _strategies() -> str:
     global _strategies_digest
     if _strategies_digest is None:
-        _strategies_digest = hashlib.sha256(STRATEGIES.read_bytes()).hexdigest()
+        _strategies_digest = file_digest(STRATEGIES.read_bytes())
     return _strategies_digest
 
 
@@ -58,9 +59,9 @@ def digest(test: Any, check_file: Path, name: str) -> str:
     import torch
 
     conftest = check_file.parent / "conftest.py"
+    # the files' digests as checks.sha256 takes them: a checkout with \r\n line ends matches
     parts = [FORMAT, hypothesis.__version__, torch.__version__, numpy.__version__, list(sys.version_info[:2]),
-             hashlib.sha256(check_file.read_bytes()).hexdigest(),
-             hashlib.sha256(conftest.read_bytes()).hexdigest() if conftest.is_file() else None,
+             file_digest(check_file.read_bytes()), file_digest(conftest.read_bytes()) if conftest.is_file() else None,
              _strategies(), repr(test._hypothesis_internal_use_settings), name]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
