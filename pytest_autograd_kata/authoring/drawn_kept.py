@@ -52,7 +52,7 @@ class DrawnKept:
         if store is None or not getattr(test, "is_hypothesis_test", False):
             return None
         found = replay.key(test, item.nodeid)
-        record = store.get(found) if found is not None and found[0] == "derandomized" else None
+        record = store.get(found) if replay.derandomized(found) else None
         if record is None:
             return None
         try:

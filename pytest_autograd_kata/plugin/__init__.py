@@ -245,7 +245,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     test = pyfuncitem.obj
     fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     found = replay.key(test, pyfuncitem.nodeid)
-    if found is not None and found[0] == "derandomized" and kata_session.recordings.get(found) is None:
+    if replay.derandomized(found) and kata_session.recordings.get(found) is None:
         kept = kata_session.drawn_record(test, pyfuncitem.path, pyfuncitem.name)
         if kept is not None:
             kata_session.recordings.put(found, kept)

@@ -39,6 +39,7 @@ from hypothesis.strategies._internal.lazy import unwrap_strategies
 #: records a long-lived session keeps (a check service draws anew for every request)
 STORE_LIMIT = 512
 PASSED, INVALID, RAISED, TARGETED = "passed", "invalid", "raised", "targeted"
+DERANDOMIZED = "derandomized"
 
 
 @dataclass
@@ -104,12 +105,18 @@ def key(test: Callable, node_id: str) -> tuple | None:
     if forced is None and settings.database is not None and Phase.reuse in settings.phases:
         return None  # the engine first runs the inputs that failed in earlier runs
     if seed is None and settings.derandomize:
-        source: tuple = ("derandomized", node_id)
+        source: tuple = (DERANDOMIZED, node_id)
     elif seed is not None or forced is not None:
         source = ("seed", seed if seed is not None else forced, tuple(map(id, given.values())))
     else:
         return None
     return source + (repr(settings),)
+
+
+def derandomized(found_key: tuple | None) -> bool:
+    """Whether a key (see :func:`key`) is a derandomized check's: its inputs depend on the check
+    alone, and so may be kept beside it (see :mod:`.drawn`)."""
+    return found_key is not None and found_key[0] == DERANDOMIZED
 
 
 def run(test: Callable, fixtures: dict[str, Any], found_key: tuple | None, store: Store) -> None:
