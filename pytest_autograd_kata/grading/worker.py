@@ -24,7 +24,7 @@ import pytest
 
 from ..trusted.checkserver import CheckServer
 from ..plugin.kata_session import session_key
-from ..runner import wire
+from ..runner import sandbox, wire
 
 BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
         "from pytest_autograd_kata.grading.worker import main; sys.exit(main(sys.argv[2:]))")
@@ -105,23 +105,12 @@ def _tie_to_grader(grader: int) -> None:
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def _children() -> set[int]:
-    found: set[int] = set()
-    try:
-        for task in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{task}/children") as listing:
-                found.update(int(pid) for pid in listing.read().split())
-    except OSError:
-        pass
-    return found
-
-
 def end_orphans(keep: set[int]) -> None:
     """End every child of this worker but ``keep`` (its runner's zygote). In a pid namespace
     or as a uid of its own, the learner's processes already ended with the kata; as a plain
     process, a detached one would otherwise outlive it."""
     while True:
-        orphans = _children() - keep
+        orphans = sandbox.children() - keep
         if not orphans:
             return
         for pid in orphans:

@@ -317,33 +317,18 @@ class Zygote:
 
 
 def _end_children(branches: set[int], wait: float = CHILDREN_WAIT) -> None:
-    """Reap this zygote's children before it ends: keepers at once (as when it ends, they end
-    with it), each branch within ``wait`` seconds (it ends as the process it served has), else
-    killed. A child left to end after it would be nobody's to reap, its CPU nobody's to count."""
+    """Reap this zygote's children before it ends: its branches, each of which ends as the
+    process it served has, within ``wait`` seconds; then every other (keepers end with it, as
+    when it ends), killed. A child left to end after it would be nobody's to reap, and the CPU
+    it used nobody's to count."""
     deadline = time.monotonic() + wait
-    while True:
-        for child in _children() - (branches if time.monotonic() < deadline else set()):
-            try:
-                os.kill(child, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    while branches & sandbox.children() and time.monotonic() < deadline:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.01)
         except ChildProcessError:
             return
-        if pid == 0:
-            time.sleep(0.01)
-
-
-def _children() -> set[int]:
-    found: set[int] = set()
-    for task in os.listdir("/proc/self/task"):
-        try:
-            with open(f"/proc/self/task/{task}/children") as listing:
-                found.update(int(pid) for pid in listing.read().split())
-        except OSError:
-            pass
-    return found
+    sandbox.end_children()
 
 
 def _drain(fd: int) -> None:
