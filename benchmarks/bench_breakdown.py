@@ -25,31 +25,29 @@ from pathlib import Path
 
 from run import REPO, clean_environment
 
-#: the grader, with its workers' BOOT wrapped so that each grading worker runs under the
-#: profiler and wraps the runner's BOOT so that every learner process profiles its serving
-#: (argv: PROFILE_DIR, grade args...)
-PROFILED_GRADER = r"""
+#: the grader (argv: FOLDER MODE BENCHMARKS GRADE_ARGS...), its zygote (whose forks are the
+#: learner processes) and each grading worker, each measured as benchmarks/wrapped.py says (MODE)
+GRADER = r"""
 import sys
-folder = sys.argv[1]
-LEARNER_BOOT = ("import cProfile, json, os, sys, time; paths = json.load(os.fdopen(int(sys.argv[1]))); "
-                "sys.path[:0] = paths; from pytest_autograd_kata.runner import learner; serve = learner.serve\n"
-                "def profiled(*args):\n"
-                "    profile = cProfile.Profile(time.process_time); profile.enable()\n"
-                "    try:\n        serve(*args)\n"
-                "    finally:\n        profile.disable(); profile.dump_stats(%r + '/learner-%%d.prof' %% os.getpid())\n"
-                "learner.serve = profiled\n"
-                "from importlib import import_module; "
-                "import_module('pytest_autograd_kata.runner.' + sys.argv[2]).main([json.dumps(paths), *sys.argv[3:]])"
-                ) % folder
+folder, mode, benchmarks = sys.argv[1:4]
+wrap = "sys.path.insert(0, %r); import wrapped; sys.path.remove(%r); " % (benchmarks, benchmarks)
+
+
+def wrapped_boot(boot, before, measure):
+    assert before in boot, f"{before!r} is not in {boot!r}: see benchmarks/bench_breakdown.py"
+    return boot.replace(before, wrap + measure + before, 1)
+
+
+from pytest_autograd_kata.runner import client
 from pytest_autograd_kata.grading import worker
-worker.BOOT = ("import cProfile, json, os, sys, time; sys.path[:0] = json.loads(sys.argv[1]); "
-               "from pytest_autograd_kata.runner import client; client.BOOT = %r; "
-               "profile = cProfile.Profile(time.process_time); profile.enable(); "
-               "from pytest_autograd_kata.grading.worker import main; code = main(sys.argv[2:]); "
-               "profile.disable(); profile.dump_stats(%r + '/worker-%%d.prof' %% os.getpid()); sys.exit(code)"
-               ) % (LEARNER_BOOT, folder)
+client.BOOT = wrapped_boot(client.BOOT, "from importlib import import_module; ",
+                           "wrapped.learner_processes(%r, %r); " % (folder, mode))
+worker.BOOT = wrapped_boot(worker.BOOT, "from pytest_autograd_kata.grading.worker import main; ",
+                           "from pytest_autograd_kata.runner import client; client.BOOT = %r; " % client.BOOT)
+worker.BOOT = worker.BOOT.replace("sys.exit(main(sys.argv[2:]))",
+                                  "sys.exit(wrapped.grading_worker(%r, %r, main, sys.argv[2:]))" % (folder, mode))
 from pytest_autograd_kata.cli import main
-sys.exit(main(sys.argv[2:]))
+sys.exit(main(sys.argv[4:]))
 """
 #: submissions graded one after another by one worker, as a class is: the first pays for
 #: collecting the checks and drawing their inputs, the others replay them
@@ -145,6 +143,87 @@ def learner_side(stats: dict, learner_files: set[str]) -> dict[str, float]:
             "protocol (learner side)": max(serving - learner - checks - observing, 0.0)}
 
 
+def _submissions(root: Path, katas: list) -> list[str]:
+    """SUBMISSIONS copies of the reference solutions, no two files alike (as in a real class)."""
+    subs = []
+    for i in range(SUBMISSIONS):
+        sub = root / f"learner{i}"
+        sub.mkdir()
+        for _, filename in katas:
+            text = (REPO / "solutions" / filename).read_text(encoding="utf-8")
+            (sub / filename).write_text(f"{text}\n# handed in by learner{i}\n", encoding="utf-8")
+        subs.append(str(sub))
+    return subs
+
+
+def _grade_measured(root: Path, mode: str, subs: list[str]) -> Path:
+    """The submissions graded by one worker, its processes measured in ``mode``; the folder
+    their measures were written to."""
+    folder = root / mode
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-c", GRADER, str(folder), mode, str(Path(__file__).parent),
+                           "--lang", "en", "grade", *subs, "--out", str(root / f"out-{mode}"), "--course", "katas",
+                           "--jobs", "1", "--no-reuse", "--sandbox", "process"],
+                          cwd=REPO, env={**clean_environment(), "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"the measured grading ({mode}) failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return folder
+
+
+def report_profiled(folder: Path, katas: list) -> None:
+    parts: dict[str, float] = defaultdict(float)
+    for path in folder.glob("worker-*.prof"):
+        for part, seconds in checking_side(_stats(path)).items():
+            parts[part] += seconds
+    learner_files = {filename for _, filename in katas}
+    learners = list(folder.glob("learner-*.prof"))
+    if not learners:
+        sys.exit("no learner process wrote its profile: see GRADER in benchmarks/bench_breakdown.py")
+    for path in learners:
+        for part, seconds in learner_side(_stats(path), learner_files).items():
+            parts[part] += seconds
+    runs = SUBMISSIONS * len(katas)
+    total = sum(parts.values())
+    print(f"where a kata run's CPU goes, under Python's profiler (which slows Python code more than "
+          f"torch's C: shares, not seconds; the protocol, all Python, looks bigger than it is), per kata run:")
+    for part in PARTS:
+        print(f"  {part:<36} {parts[part] / runs * 1000:8.1f} ms  {parts[part] / total:6.1%}")
+
+
+def report_timed(folder: Path, katas: list) -> None:
+    learners = [json.loads(path.read_text()) for path in folder.glob("learner-*.json")]
+    workers = [json.loads(path.read_text()) for path in folder.glob("worker-*.json")]
+    if len(learners) < SUBMISSIONS * len(katas) or not workers:
+        sys.exit(f"{len(learners)} learner processes and {len(workers)} workers wrote their measures: "
+                 f"see GRADER in benchmarks/bench_breakdown.py")
+    runs = len(learners)
+
+    def per_run(records: list[dict], part: str) -> float:
+        return sum(record.get(part, 0.0) for record in records) / runs * 1000
+
+    learner = {part: per_run(learners, part) for part in (
+        "process", "serving", "learner's functions", "checks' questions", "loading the learner's module")}
+    learner_protocol = learner["serving"] - learner["learner's functions"] - learner["checks' questions"] \
+        - learner["loading the learner's module"]
+    worker, checking_protocol = per_run(workers, "process"), per_run(workers, "protocol")
+    total = learner["process"] + worker
+    print(f"where a kata run's CPU goes, timed without a profiler (CPU clocks read where each part begins "
+          f"and ends), {runs} kata runs; per kata run:")
+    print(f"  a learner process: {learner['process']:.1f} ms (its exit not counted: see bench_grade's lifecycle)")
+    for part in ("learner's functions", "checks' questions", "loading the learner's module"):
+        print(f"    {part:<34} {learner[part]:8.1f} ms")
+    print(f"    {'protocol (learner side)':<34} {learner_protocol:8.1f} ms")
+    print(f"    {'before its first request':<34} {learner['process'] - learner['serving']:8.1f} ms")
+    print(f"  the grading worker: {worker:.1f} ms (its imports and collection shared by {SUBMISSIONS} submissions)")
+    print(f"    {'protocol (checking side)':<34} {checking_protocol:8.1f} ms")
+    print(f"    {'pytest, Hypothesis, the checks':<34} {worker - checking_protocol:8.1f} ms")
+    protocol = learner_protocol + checking_protocol
+    verdict = "meets" if protocol / total <= 0.10 else "MISSES"
+    print(f"  protocol, both sides: {protocol:.1f} ms, {protocol / total:.1%} of a kata run's CPU "
+          f"({verdict} the goal <= 10 %)")
+
+
 def measure() -> None:
     katas = json.loads(subprocess.run([sys.executable, "-c", (
         "import json; from pytest_autograd_kata.course.data import load_course; "
@@ -152,42 +231,9 @@ def measure() -> None:
         cwd=REPO, capture_output=True, text=True, check=True).stdout)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        (root / "profiles").mkdir()
-        subs = []
-        for i in range(SUBMISSIONS):  # no two files alike, as in a real class
-            sub = root / f"learner{i}"
-            sub.mkdir()
-            for _, filename in katas:
-                text = (REPO / "solutions" / filename).read_text(encoding="utf-8")
-                (sub / filename).write_text(f"{text}\n# handed in by learner{i}\n", encoding="utf-8")
-            subs.append(str(sub))
-        done = subprocess.run([sys.executable, "-c", PROFILED_GRADER, str(root / "profiles"), "--lang", "en",
-                               "grade", *subs, "--out", str(root / "out"), "--course", "katas", "--jobs", "1",
-                               "--no-reuse", "--sandbox", "process"],
-                              cwd=REPO, env={**clean_environment(), "PYTHONPATH": str(REPO)},
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(f"the profiled grading failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-        parts: dict[str, float] = defaultdict(float)
-        for path in (root / "profiles").glob("worker-*.prof"):
-            for part, seconds in checking_side(_stats(path)).items():
-                parts[part] += seconds
-        learner_files = {filename for _, filename in katas}
-        for path in (root / "profiles").glob("learner-*.prof"):
-            for part, seconds in learner_side(_stats(path), learner_files).items():
-                parts[part] += seconds
-    runs = SUBMISSIONS * len(katas)
-    total = sum(parts.values())
-    print(f"where a kata run's CPU goes: {SUBMISSIONS} submissions x {len(katas)} katas graded by one worker "
-          f"(--jobs 1 --no-reuse, process level), CPU under Python's profiler (which slows Python code more "
-          f"than torch's: shares, not seconds), per kata run; a learner process's start and end: see bench_grade")
-    for part in PARTS:
-        print(f"  {part:<36} {parts[part] / runs * 1000:8.1f} ms  {parts[part] / total:6.1%}")
-    protocol = parts["protocol (checking side)"] + parts["protocol (learner side)"]
-    verdict = "meets" if protocol / total <= 0.10 else "MISSES"
-    print(f"  protocol, both sides: {protocol / total:.1%} of a kata run's CPU ({verdict} the goal <= 10 %)")
-    floor = parts["learner's functions"] + parts["checks' torch work"] + parts["checks' work in the learner process"]
-    print(f"  the floor (the learner's functions and the checks' own torch work): {floor / total:.1%}")
+        subs = _submissions(root, katas)
+        report_timed(_grade_measured(root, "time", subs), katas)
+        report_profiled(_grade_measured(root, "profile", subs), katas)
 
 
 if __name__ == "__main__":
