@@ -1,8 +1,12 @@
 """What the learner's code replaced in torch, NumPy and math is told once (runner.integrity), the
 functions a check asks for stay the snapshot's, and a change torch makes to its own functions
 (it wraps torch.manual_seed on its first call) is neither told nor looked for again at every
-reply."""
+reply. Each test runs twice: with looks that begin with the tables' dict versions (where this
+Python keeps them) and with looks that compare name by name (where it does not)."""
 from __future__ import annotations
+
+import sys
+import sysconfig
 
 import pytest
 import torch
@@ -10,11 +14,15 @@ import torch
 from pytest_autograd_kata.runner import integrity
 
 
-@pytest.fixture
-def snapshot(monkeypatch: pytest.MonkeyPatch):
+@pytest.fixture(params=["versions", "name by name"])
+def snapshot(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     """A snapshot of this process's torch, put back as it was afterwards."""
-    monkeypatch.setattr(integrity, "_taken", {})
-    monkeypatch.setattr(integrity, "_last_seen", {})
+    if request.param == "versions" and not integrity.VERSIONED:
+        pytest.skip("this Python's dicts keep no version a look can read")
+    monkeypatch.setattr(integrity, "VERSIONED", request.param == "versions")
+    for name in ("_taken", "_last_seen", "_version_cells"):
+        monkeypatch.setattr(integrity, name, {})
+    monkeypatch.setattr(integrity, "_last_versions", None)
     integrity.take()
     return monkeypatch
 
@@ -71,3 +79,20 @@ def test_a_replacement_that_says_it_equals_the_original_is_told_and_again_after_
     assert integrity.replaced() == []  # the look after a change compares by identity too
     snapshot.setattr(torch, "manual_seed", EqualsAnything())
     assert integrity.replaced() == ["torch.manual_seed"]
+
+
+def test_a_replacement_made_through_the_table_itself_is_told_after_looks_that_found_nothing(snapshot) -> None:
+    for _ in range(3):
+        assert integrity.replaced() == []
+    original = torch.nn.functional.relu
+    snapshot.setitem(vars(torch.nn.functional), "relu", lambda x: x)  # no setattr: into the module's dict
+    assert integrity.replaced() == ["torch.nn.functional.relu"]
+    vars(torch.nn.functional)["relu"] = original
+    assert integrity.replaced() == []  # back to the original: nothing more to tell
+
+
+def test_versions_are_read_on_this_cpython() -> None:
+    """CPython 3.11 to 3.13 keep a dict version (PEP 509) that every change renews; a look reads it."""
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 14) or sysconfig.get_config_var("Py_GIL_DISABLED"):
+        pytest.skip("a Python whose dicts may keep no version where integrity reads it")
+    assert integrity.VERSIONED

@@ -8,6 +8,9 @@ those modules is found (:func:`replaced`), to be flagged for review: no answer n
 """
 from __future__ import annotations
 
+import gc
+import struct
+from ctypes import _SimpleCData, c_uint64
 from importlib import import_module
 from operator import is_, itemgetter
 from typing import Any, Callable
@@ -28,6 +31,52 @@ _taken: dict[str, tuple[Any, dict[str, Any], frozenset[str]]] = {}
 #: a change already told of (torch wraps torch.manual_seed on its first call) costs one
 #: comparison, not a scan of every name, per reply.
 _last_seen: dict[str, tuple[Callable[[dict], tuple], tuple, int]] = {}
+#: namespace -> where its table's version is read (see _version_cell); and what they read at the
+#: last look, which none of the tables had changed since (None: look name by name)
+_version_cells: dict[str, Any] = {}
+_last_versions: tuple[int, ...] | None = None
+
+#: where a dict keeps its version (PEP 509; CPython 3.11 to 3.13), past its header and size
+VERSION_AT = object.__basicsize__ + struct.calcsize("n")
+#: a version's reader, the C one itself: the learner's code changing ctypes' classes changes nothing here
+_read_version = vars(_SimpleCData)["value"].__get__
+
+
+def _dict_of(table: Any) -> dict:
+    """The dict itself behind a namespace's table (a class's ``vars`` is a read-only view of it)."""
+    if type(table) is dict:
+        return table
+    (inside,) = gc.get_referents(table)
+    if type(inside) is not dict:
+        raise TypeError(f"no dict behind {type(table).__name__}")
+    return inside
+
+
+def _version_cell(table: Any) -> Any:
+    return c_uint64.from_address(id(_dict_of(table)) + VERSION_AT)
+
+
+def _versions_change() -> bool:
+    """Whether this Python's dicts keep a version where :func:`_version_cell` reads it, new at
+    every change (a value replaced, a name added or removed; a class's table too): tried on two."""
+    class Probe:
+        name = 1
+
+    plain = {"name": 1}
+    try:
+        cells = _version_cell(vars(Probe)), _version_cell(plain)
+        seen = [tuple(map(_read_version, cells))]
+        for change in (lambda: setattr(Probe, "name", 2), lambda: plain.__setitem__("name", 2),
+                       lambda: plain.__setitem__("other", 3), lambda: plain.__delitem__("other")):
+            change()
+            seen.append(tuple(map(_read_version, cells)))
+    except Exception:  # another layout: every look compares name by name
+        return False
+    return all(before != after for before, after in zip(seen, seen[1:]))
+
+
+#: whether a look may begin with the tables' versions (see replaced)
+VERSIONED = _versions_change()
 
 
 def _look(held: dict[str, Any], size: int) -> tuple[Callable[[dict], tuple], tuple, int]:
@@ -66,6 +115,10 @@ def take() -> None:
         functions = {name: value for name, value in table.items() if callable(value) or hasattr(type(value), "__get__")}
         _taken[dotted] = (table, functions, frozenset(table))
         _last_seen.pop(dotted, None)
+        if VERSIONED:
+            _version_cells[dotted] = _version_cell(table)
+    global _last_versions
+    _last_versions = None
 
 
 def function(dotted: str) -> Any | None:
@@ -83,8 +136,16 @@ def replaced() -> list[str]:
     """The names of the snapshot that now hold something else or nothing, and the names added to
     a class's table, where what they hold is not the packages' own (torch wraps some of its own
     functions when it imports a part of itself later): what the learner's code replaced. Each is
-    told by the first look that finds its namespace changed since the look before; one
-    comparison per namespace when none is."""
+    told by the first look that finds its namespace changed since the look before.
+
+    A look begins with each table's version, which CPython renews at every change to a dict: when
+    none changed since the last look, nothing was replaced (most replies: a few reads). Where
+    this Python keeps no such version, or a table changed, each namespace is compared name by
+    name with what it last held, one comparison per namespace when it is unchanged."""
+    global _last_versions
+    versions = tuple(map(_read_version, _version_cells.values())) if VERSIONED else None
+    if versions is not None and versions == _last_versions:
+        return []
     found: set[str] = set()
     for namespace, (table, then, names) in _taken.items():
         closed = namespace in CLASSES
@@ -98,6 +159,7 @@ def replaced() -> list[str]:
         # (a name of the snapshot that is gone stays out: the table no longer holds it)
         _last_seen[namespace] = _look({name: table[name] for name in then.keys() | changed if name in table},
                                       len(table))
+    _last_versions = versions  # read before the tables were: a change since makes the next look read them again
     return sorted(found)
 
 

@@ -98,6 +98,9 @@ def _warm(step) -> None:
         step()
     except Exception:  # a learner process that needs it imports it, and says what fails
         pass
+    # What the import added to torch's tables is seen here, once, not by every learner process's
+    # first look (none of the learner's code ever runs in the zygote: nothing here is replaced).
+    integrity.replaced()
     freeze()
 
 
