@@ -185,8 +185,8 @@ def report_profiled(folder: Path, katas: list) -> None:
             parts[part] += seconds
     runs = SUBMISSIONS * len(katas)
     total = sum(parts.values())
-    print(f"where a kata run's CPU goes, under Python's profiler (which slows Python code more than "
-          f"torch's C: shares, not seconds; the protocol, all Python, looks bigger than it is), per kata run:")
+    print("where a kata run's CPU goes, under Python's profiler (which slows Python code more than "
+          "torch's C: shares, not seconds; the protocol's true share is the timed one above), per kata run:")
     for part in PARTS:
         print(f"  {part:<36} {parts[part] / runs * 1000:8.1f} ms  {parts[part] / total:6.1%}")
 

@@ -8,8 +8,9 @@ nor hypothesis: they load when a kata check first needs them.
 
 The room's other modules: :mod:`.kata_session` (what the plugin knows during a run),
 :mod:`.settings` (options, ini keys, environment) with :mod:`.devices` and :mod:`.profiles`
-(Hypothesis's), :mod:`.replay` (inputs drawn once, run again), :mod:`.parallel` (kata modules
-side by side), :mod:`.hypothesis_notes` and :mod:`.report` (what a run says and writes).
+(Hypothesis's), :mod:`.hypothesis_constants` (inputs drawn alike whatever this process imported),
+:mod:`.replay` (inputs drawn once, run again), :mod:`.parallel` (kata modules side by side),
+:mod:`.hypothesis_notes` and :mod:`.report` (what a run says and writes).
 
 May use: the toolkit (the checks' API), the runner and the course. Never the trusted side or a
 front end, which drive pytest sessions with it.
@@ -25,6 +26,7 @@ from ..course import i18n, outcomes
 from ..course.data import CourseError
 from ..course.inert import inert
 from ..course.paths import display_path
+from . import hypothesis_constants
 from . import settings as settings_mod
 from .kata_session import MARKER, MARKER_IN_SOURCE, WORKER_OUTPUT, KataSession, kata_id_of, session_key
 
@@ -67,6 +69,7 @@ def _restore_global_state_on_unconfigure(config: pytest.Config) -> None:
     ends, so a run nested in another (pytester, an IDE) does not change the outer one."""
     language = i18n.current_language()
     config.add_cleanup(lambda: i18n.set_language(language))
+    config.add_cleanup(hypothesis_constants.unpin)
     if "hypothesis" not in sys.modules:
         return  # a process without Hypothesis has no profile to lose; importing it costs every run
     from hypothesis import core, settings
@@ -147,6 +150,7 @@ def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
 
     from . import profiles  # noqa: F401  (registers the profiles)
 
+    hypothesis_constants.pin()
     if not s.profile:
         settings.load_profile(settings_mod.DEFAULT_PROFILE)
     if not s.seed_given:

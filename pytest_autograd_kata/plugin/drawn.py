@@ -4,7 +4,8 @@ process runs them without drawing them again (see :mod:`.replay`, which runs a r
 
 Derandomized, the engine's inputs for a check depend on nothing but what :func:`digest` reads:
 the check file and the toolkit's strategies, the check's settings and parameters, and the
-versions of Hypothesis, torch, NumPy and Python. ``autograd-kata dev checks`` runs every check
+versions of Hypothesis, torch, NumPy and Python (a kata session draws without the constants of
+the modules its process imported: see :mod:`.hypothesis_constants`). ``autograd-kata dev checks`` runs every check
 against the reference solutions and writes, per check file ``test_kNN_name.py``,
 ``drawn/test_kNN_name.json``: for each check, that digest and the inputs the engine drew, each
 with how it ended. A process that grades takes a check's record only where the digest it
@@ -27,7 +28,9 @@ from ..course.checksums import digest as file_digest
 from . import replay
 
 FOLDER = "drawn"
-FORMAT = 1
+#: 2: drawn without Hypothesis's local constants; what format 1 kept was drawn with them (which
+#: came from whatever the recording process had imported), and is never taken
+FORMAT = 2
 #: the toolkit's strategies, which a check draws with (its other modules draw nothing; were one
 #: to, ``dev check``, which draws again and compares, would say the files are stale)
 STRATEGIES = Path(__file__).resolve().parents[1] / "strategies.py"
