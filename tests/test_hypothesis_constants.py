@@ -13,6 +13,18 @@ from hypothesis import given, settings, strategies as st
 from pytest_autograd_kata.plugin import hypothesis_constants
 
 
+@pytest.fixture(autouse=True)
+def unpinned():
+    """Each test begins with Hypothesis's own local constants (this very run may have pinned them:
+    its files name the kata marker), and leaves the pin as it found it."""
+    was = hypothesis_constants.pinned()
+    hypothesis_constants.unpin()
+    yield
+    hypothesis_constants.unpin()
+    if was:
+        hypothesis_constants.pin()
+
+
 def drawn() -> list:
     """The inputs a derandomized check draws, as a kata-grade check draws them."""
     seen = []
@@ -46,7 +58,7 @@ def local_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_a_pinned_process_draws_the_same_inputs_whatever_it_imported_between(local_module) -> None:
-    hypothesis_constants.pin()
+    assert hypothesis_constants.pin()
     try:
         before = drawn()
         local_module("course_helper_with_constants", -3.8125)
@@ -78,3 +90,23 @@ def test_a_kata_session_pins_them_and_puts_them_back(pytester: pytest.Pytester) 
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     assert providers._get_local_constants is original
+
+
+def test_a_kata_session_inside_a_pinned_one_leaves_the_pin(pytester: pytest.Pytester) -> None:
+    from hypothesis.internal.conjecture import providers
+
+    pytester.makepyfile(test_k01="""
+        import pytest
+
+        pytestmark = pytest.mark.kata("k01")
+
+        def test_nothing():
+            pass
+    """)
+    assert hypothesis_constants.pin()
+    try:
+        pinned = providers._get_local_constants
+        pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+        assert providers._get_local_constants is pinned
+    finally:
+        hypothesis_constants.unpin()

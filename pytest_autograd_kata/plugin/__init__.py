@@ -69,7 +69,6 @@ def _restore_global_state_on_unconfigure(config: pytest.Config) -> None:
     ends, so a run nested in another (pytester, an IDE) does not change the outer one."""
     language = i18n.current_language()
     config.add_cleanup(lambda: i18n.set_language(language))
-    config.add_cleanup(hypothesis_constants.unpin)
     if "hypothesis" not in sys.modules:
         return  # a process without Hypothesis has no profile to lose; importing it costs every run
     from hypothesis import core, settings
@@ -110,7 +109,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for item, kata_id in kata_items:
         # --junitxml writes these as <property> elements, so a CI can total points per kata.
         item.user_properties += [("kata", kata_id), ("points", f"{kata_session.points(kata_id):g}")]
-    _configure_hypothesis(kata_session.settings)
+    _configure_hypothesis(kata_session.settings, config)
     kata_session.freeze()
 
 
@@ -139,18 +138,21 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     # its zygote imports torch while this process collects the rest.
     if isinstance(collector, pytest.Module) and MARKER_IN_SOURCE in collector.path.read_bytes():
         kata_session = collector.config.stash[session_key]
-        _configure_hypothesis(kata_session.settings)
+        _configure_hypothesis(kata_session.settings, collector.config)
         kata_session.start_runner()
 
 
-def _configure_hypothesis(s: settings_mod.KataSettings) -> None:
+def _configure_hypothesis(s: settings_mod.KataSettings, config: pytest.Config) -> None:
     """Kata checks run under the learner profile unless one was chosen, with the seed the
-    header printed, so ``--hypothesis-seed=SEED`` repeats the run."""
+    header printed, so ``--hypothesis-seed=SEED`` repeats the run, and draw without the
+    constants of the modules this process imported (put back when the session that pinned
+    them ends: a kata session nested in another leaves the outer one's pin alone)."""
     from hypothesis import core, settings
 
     from . import profiles  # noqa: F401  (registers the profiles)
 
-    hypothesis_constants.pin()
+    if hypothesis_constants.pin():
+        config.add_cleanup(hypothesis_constants.unpin)
     if not s.profile:
         settings.load_profile(settings_mod.DEFAULT_PROFILE)
     if not s.seed_given:

@@ -18,23 +18,29 @@ from typing import Any, Callable
 _replaced: list[Callable[[], Any]] = []
 
 
-def pin() -> None:
-    """From now on, Hypothesis's draws in this process take no constants from local modules.
-    A Hypothesis that keeps no local constants (or keeps them elsewhere) is left as it is."""
+def pin() -> bool:
+    """From now on, Hypothesis's draws in this process take no constants from local modules;
+    whether this call pinned them (not when they already were, nor where Hypothesis keeps no
+    local constants, or keeps them elsewhere: then it is left as it is)."""
     if _replaced:
-        return
+        return False
     try:
         from hypothesis.internal.conjecture import providers
         from hypothesis.internal.constants_ast import Constants
     except ImportError:
-        return
+        return False
     original = getattr(providers, "_get_local_constants", None)
     if original is None or not hasattr(getattr(providers, "CONSTANTS_CACHE", None), "cache"):
-        return
+        return False
     none = Constants()
     providers._get_local_constants = lambda: none
     _forget_cached(providers)
     _replaced.append(original)
+    return True
+
+
+def pinned() -> bool:
+    return bool(_replaced)
 
 
 def unpin() -> None:
