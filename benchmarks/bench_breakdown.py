@@ -6,12 +6,15 @@ records a reply carries), and a learner process's start and end. The first two a
 no grader asking these checks' questions goes under; issue 23 wants the protocol under 10 %.
 
 How: a few submissions of the reference solutions graded by one grading worker (the
-``process`` sandbox level, so that a learner process may write its profile), with Python's
-profiler on CPU time (not the clock: a busy machine then changes little) in the worker and in
-every learner process. Each function's own time goes to the part its file belongs to; in a
-learner process, the learner's functions count with everything they call. A learner process's
-start and end (fork, sandbox, exit) are timed apart: ``bench_grade``'s sandbox line measures
-them. ``python benchmarks/bench_breakdown.py`` runs it alone.
+``process`` sandbox level, so that a learner process may write what it measured), twice (see
+``wrapped.py``). Timed: CPU clocks read only where the learner's functions, the check's
+questions and the protocol begin and end, in the worker and in every learner process; the
+protocol's true share, which the issue's goal is judged on. Profiled: Python's profiler on CPU
+time (not the clock: a busy machine then changes little); each function's own time goes to the
+part its file belongs to (in a learner process, the learner's functions count with everything
+they call): every part, but as shares, the profiler slowing Python code more than torch's C. A
+learner process's start and end (fork, sandbox, exit) are timed apart: ``bench_grade``'s sandbox
+line measures them. ``python benchmarks/bench_breakdown.py`` runs it alone.
 """
 from __future__ import annotations
 
@@ -33,19 +36,19 @@ folder, mode, benchmarks = sys.argv[1:4]
 wrap = "sys.path.insert(0, %r); import wrapped; sys.path.remove(%r); " % (benchmarks, benchmarks)
 
 
-def wrapped_boot(boot, before, measure):
-    assert before in boot, f"{before!r} is not in {boot!r}: see benchmarks/bench_breakdown.py"
-    return boot.replace(before, wrap + measure + before, 1)
+def replaced(boot, old, new):
+    assert old in boot, f"{old!r} is not in {boot!r}: see benchmarks/bench_breakdown.py"
+    return boot.replace(old, new, 1)
 
 
 from pytest_autograd_kata.runner import client
 from pytest_autograd_kata.grading import worker
-client.BOOT = wrapped_boot(client.BOOT, "from importlib import import_module; ",
-                           "wrapped.learner_processes(%r, %r); " % (folder, mode))
-worker.BOOT = wrapped_boot(worker.BOOT, "from pytest_autograd_kata.grading.worker import main; ",
-                           "from pytest_autograd_kata.runner import client; client.BOOT = %r; " % client.BOOT)
-worker.BOOT = worker.BOOT.replace("sys.exit(main(sys.argv[2:]))",
-                                  "sys.exit(wrapped.grading_worker(%r, %r, main, sys.argv[2:]))" % (folder, mode))
+IMPORT, MAIN, EXIT = ("from importlib import import_module; ", "from pytest_autograd_kata.grading.worker import main; ",
+                      "sys.exit(main(sys.argv[2:]))")
+client.BOOT = replaced(client.BOOT, IMPORT, wrap + "wrapped.learner_processes(%r, %r); " % (folder, mode) + IMPORT)
+worker.BOOT = replaced(worker.BOOT, MAIN, wrap + "from pytest_autograd_kata.runner import client; "
+                       "client.BOOT = %r; " % client.BOOT + MAIN)
+worker.BOOT = replaced(worker.BOOT, EXIT, "sys.exit(wrapped.grading_worker(%r, %r, main, sys.argv[2:]))" % (folder, mode))
 from pytest_autograd_kata.cli import main
 sys.exit(main(sys.argv[4:]))
 """
