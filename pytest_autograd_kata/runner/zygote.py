@@ -221,7 +221,7 @@ class Zygote:
     def __init__(self, control: socket.socket, level: str) -> None:
         self.control, self.level = control, level
         self.keepers: dict[int, int] = {}  # keeper pid -> request id
-        self.branches: set[int] = set()  # pids of the zygotes branched from this one
+        self.branch_pids: set[int] = set()  # the zygotes branched from this one
         self.mount_point = tempfile.mkdtemp(prefix="kata-root-") if level == sandbox.NAMESPACES else ""
         self.python_folders = sandbox.python_folders()
 
@@ -235,7 +235,7 @@ class Zygote:
         signal.set_wakeup_fd(wake_write)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         later = list(later)
-        branches: list[int] = []  # control sockets of branches asked for while warming up
+        asked_while_warming: list[int] = []  # control sockets of branches asked for before the zygote was warm
         try:
             while True:
                 # Ready at once, the zygote warms up the rest between requests: the trusted
@@ -244,9 +244,9 @@ class Zygote:
                 if not ready and later:
                     _warm(later.pop(0))
                     if not later:  # a branch starts as warm as a zygote gets, and warms nothing itself
-                        for control_fd in branches:
+                        for control_fd in asked_while_warming:
                             self._branch(control_fd)
-                        branches.clear()
+                        asked_while_warming.clear()
                     continue
                 if wake_read in ready:
                     _drain(wake_read)
@@ -254,13 +254,13 @@ class Zygote:
                 if self.control in ready:
                     data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 3)
                     if not data:
-                        _end_children(self.branches)
+                        _end_children(self.branch_pids)
                         return
                     request = json.loads(data)
                     if "name" in request:  # a branch named after the process it serves (see client.Runner.adopt)
                         sandbox.name_process(str(request["name"]))
                     elif request.get("branch") and later:
-                        branches.append(fds[0])
+                        asked_while_warming.append(fds[0])
                     elif request.get("branch"):
                         self._branch(fds[0])
                     else:
@@ -277,7 +277,7 @@ class Zygote:
                 return
             if pid == 0:
                 return
-            self.branches.discard(pid)
+            self.branch_pids.discard(pid)
             request = self.keepers.pop(pid, None)
             if request is not None:
                 self.send({"exited": request, "how": how_it_ended(status)})
@@ -289,7 +289,7 @@ class Zygote:
         pid = os.fork()
         if pid != 0:
             os.close(control_fd)
-            self.branches.add(pid)
+            self.branch_pids.add(pid)
             return
         code = 70
         try:
@@ -319,13 +319,13 @@ class Zygote:
         self.send({"spawned": request["id"], "pid": int(pid) if pid else None})
 
 
-def _end_children(branches: set[int], wait: float = CHILDREN_WAIT) -> None:
+def _end_children(branch_pids: set[int], wait: float = CHILDREN_WAIT) -> None:
     """Reap this zygote's children before it ends: its branches, each of which ends as the
     process it served has, within ``wait`` seconds; then every other (keepers end with it, as
     when it ends), killed. A child left to end after it would be nobody's to reap, and the CPU
     it used nobody's to count."""
     deadline = time.monotonic() + wait
-    while branches & sandbox.children() and time.monotonic() < deadline:
+    while branch_pids & sandbox.children() and time.monotonic() < deadline:
         try:
             if os.waitpid(-1, os.WNOHANG)[0] == 0:
                 time.sleep(0.01)
