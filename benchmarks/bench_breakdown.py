@@ -43,12 +43,12 @@ def replaced(boot, old, new):
 
 from pytest_autograd_kata.runner import client
 from pytest_autograd_kata.grading import worker
-IMPORT, MAIN, EXIT = ("from importlib import import_module; ", "from pytest_autograd_kata.grading.worker import main; ",
-                      "sys.exit(main(sys.argv[2:]))")
+IMPORT, MAIN, EXIT = ("from importlib import import_module; ",
+                      "from pytest_autograd_kata.grading.worker import end, main; ", "end(main(sys.argv[2:]))")
 client.BOOT = replaced(client.BOOT, IMPORT, wrap + "wrapped.learner_processes(%r, %r); " % (folder, mode) + IMPORT)
 worker.BOOT = replaced(worker.BOOT, MAIN, wrap + "from pytest_autograd_kata.runner import client; "
                        "client.BOOT = %r; " % client.BOOT + MAIN)
-worker.BOOT = replaced(worker.BOOT, EXIT, "sys.exit(wrapped.grading_worker(%r, %r, main, sys.argv[2:]))" % (folder, mode))
+worker.BOOT = replaced(worker.BOOT, EXIT, "end(wrapped.grading_worker(%r, %r, main, sys.argv[2:]))" % (folder, mode))
 from pytest_autograd_kata.cli import main
 sys.exit(main(sys.argv[4:]))
 """

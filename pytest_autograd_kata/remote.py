@@ -332,7 +332,7 @@ class RemoteKata:
     def __init__(self, runner: Runner, source: KataSource | None, kata_id: str, missing: str = "") -> None:
         self.__dict__.update(_runner=runner, _source=source, _kata_id=kata_id, _missing=missing,
                              _process=None, _functions=(), _scratch="", _budget=Budget(None),
-                             _tensors=weakref.WeakValueDictionary(), _released=[], _pending=[],
+                             _tensors=weakref.WeakValueDictionary(), _interned=set(), _pending=[],
                              _pending_blobs=[], _reset=True, _observing=[], _next_handle=0, _unapplied=[],
                              _output_start=0, _printed_before_stop=(0, ""), _flags=[],
                              # the learner's process knows its files by their module's name only;
@@ -354,7 +354,7 @@ class RemoteKata:
         waiting = {spec[key] for spec in self._pending for key in ("h", "grad_h") if key in spec}
         self.__dict__["_tensors"] = weakref.WeakValueDictionary(
             {h: r for h, r in self._tensors.items() if h in waiting})
-        self._released.clear()
+        self.__dict__["_interned"] = set(self._tensors.keys())
         source = self._source
         # The learner's process knows its files by their module's name only: where they lie on
         # this machine is none of its business (see _as_shown).
@@ -516,8 +516,16 @@ class RemoteKata:
         if remote is None:
             remote = RemoteTensor(handle)
             self._tensors[handle] = remote
-            weakref.finalize(remote, self._released.append, handle)
+            self._interned.add(handle)
         return remote
+
+    def _released(self) -> list[int]:
+        """The handles whose RemoteTensor this side no longer holds (nothing refers to it): the
+        learner's process lets their tensors go."""
+        held = self._tensors
+        gone = [handle for handle in self._interned if handle not in held]
+        self._interned.difference_update(gone)
+        return gone
 
     def call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
         """Run ``function(*args, **kwargs)`` in the learner's process and return its result.
@@ -578,14 +586,13 @@ class RemoteKata:
         self._ensure()
         blobs = self._pending_blobs
         header = {"op": "call", **({} if run else {"fn": self._encode_function(function)}), **encode_arguments(blobs),
-                  "create": list(self._pending), "release": list(self._released)}
+                  "create": list(self._pending), "release": self._released()}
         if self._observing:
             header["observe"] = self._observing[-1].request
         if self._reset:  # the check's first call: torch's settings back to their defaults first
             header["reset"] = True
             self.__dict__["_reset"] = False
         self._pending.clear()
-        self._released.clear()
         self.__dict__["_pending_blobs"] = []
         # Every tensor this side holds stays alive until the reply is decoded: the learner's
         # process sends no snapshot of one it saw unchanged since it sent the last (see _update).

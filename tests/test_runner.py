@@ -399,6 +399,33 @@ def test_a_module_that_cannot_load_says_why() -> None:
         kata.anything
 
 
+SETTINGS_LEAK = """import torch
+
+def draw():
+    return torch.rand(3), torch.randint(0, 2**62, (1,)), torch.is_grad_enabled(), str(torch.get_default_dtype())
+
+def leak():
+    torch.manual_seed(12345)
+    torch.set_grad_enabled(False)
+    torch.set_default_dtype(torch.float64)
+"""
+
+
+def test_each_check_starts_from_torchs_defaults_and_the_same_random_numbers() -> None:
+    kata = learner(shared(), SETTINGS_LEAK)
+    first = kata.draw()
+    again = kata.draw()
+    assert not torch.equal(first[0].value, again[0].value)  # within a check, the generator goes on
+    kata.leak()
+    kata.begin_check(Budget(30))
+    second = kata.draw()
+    kata.close()
+    assert first[2:] == second[2:] == (True, "torch.float32")
+    assert torch.equal(first[0].value, second[0].value) and torch.equal(first[1].value, second[1].value)
+    torch.manual_seed(0)  # the generator as every check's begins: seed 0
+    assert torch.equal(first[0].value, torch.rand(3))
+
+
 def test_without_fork_a_fresh_python_serves_the_same_calls() -> None:
     runner = Runner(fork=False)
     try:
@@ -567,6 +594,29 @@ def test_a_branch_asked_for_before_its_zygote_is_warm_serves_another_runner_and_
     while branch.alive() and time.monotonic() < deadline:  # the branch ends with its zygote
         time.sleep(0.05)
     assert not branch.alive()
+
+
+def test_a_closed_runners_zygote_ends_cleanly_even_with_news_unread() -> None:
+    """The zygote's news of learner processes that ended may be unread when its runner closes
+    (the socket then reads as reset, not as closed): it still ends as asked, with status 0 and
+    nothing on its standard error."""
+    runner = Runner(sandbox.PROCESS)
+    runner.start()
+    zygote, errors = runner.zygote, os.dup(runner.zygote_errors.fileno())
+    try:
+        for _ in range(3):
+            kata = RemoteKata(runner, KataSource({"k00": "def one():\n    return 1\n"}, {"k00": "k00.py"}, "k00"),
+                              "k00")
+            kata.begin_check(Budget(60))
+            assert kata.one() == 1
+            kata.close()
+    finally:
+        runner.close()
+    try:
+        assert zygote.returncode == 0
+        assert os.pread(errors, 4000, 0) == b""
+    finally:
+        os.close(errors)
 
 
 def test_a_runner_without_a_zygote_is_never_taken_for_a_dead_one() -> None:
