@@ -4,6 +4,7 @@ alone gives it; the engine draws nothing for a check that passes on its record."
 from __future__ import annotations
 
 from contextlib import contextmanager
+from copy import deepcopy
 
 import pytest
 import torch
@@ -166,3 +167,25 @@ def test_a_check_that_draws_inside_itself_or_has_a_random_seed_has_no_record():
 ])
 def test_drawn_values_are_compared_bit_for_bit(a, b, same):
     assert replay._same(a, b) is same
+
+
+@given(x=kst.tensors(kst.shapes(min_dims=0, max_dims=3)), n=st.integers(), f=st.floats())
+def test_a_drawn_input_is_copied_bit_for_bit_and_shares_nothing_with_the_record(x, n, f):
+    values = (x, n, (f, [x]), None)
+    copy = replay.copied(values)
+    assert replay._same(copy, values)
+    assert copy[0] is not x and copy[2][1][0] is copy[0]  # drawn once, copied once
+    copy[0].fill_(7.0)
+    assert replay._same(values, (x, n, (f, [x]), None)) and not (x.numel() and torch.equal(copy[0], x))
+
+
+@pytest.mark.parametrize("view", [
+    torch.arange(10.0)[2:5], torch.arange(6.0).reshape(2, 3).t(), torch.arange(8.0)[::2],
+    torch.tensor([1 + 2j]).conj(), torch.ones(2, requires_grad=True),
+], ids=["offset", "transposed", "strided", "conjugate", "records gradients"])
+def test_a_tensor_whose_clone_differs_from_its_deep_copy_is_deep_copied(view):
+    copy, deep = replay.copied((view,))[0], deepcopy(view)
+    assert replay._same(copy, deep)
+    assert (copy.stride(), copy.storage_offset(), copy.is_conj(), copy.requires_grad) == \
+           (deep.stride(), deep.storage_offset(), deep.is_conj(), deep.requires_grad)
+    assert copy.untyped_storage().nbytes() == deep.untyped_storage().nbytes()
