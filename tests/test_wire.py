@@ -173,6 +173,16 @@ def test_values_and_depth_are_counted_exactly_without_decoding(value, part, inde
         assert (error.reason, error.sent) == (wire.DEPTH, depth)
 
 
+def test_a_header_far_within_its_bounds_is_decoded_without_reading_its_structure_first() -> None:
+    """Fewer bytes than the bound on values, fewer brackets than the bound on depth: nothing to
+    count (a reply of the course's, most of them)."""
+    header = json.dumps({"tensors": {str(h): {"shape": [2, 3], "grad": None} for h in range(20)}}).encode()
+    with mock.patch.object(wire, "_structure", side_effect=AssertionError("read")):
+        assert read(frame_file(header))[0]["tensors"]["19"]["shape"] == [2, 3]
+        with pytest.raises(AssertionError, match="read"):  # one bracket over: counted
+            read(frame_file(header), wire.Bounds(2**20, values=10**6, depth=header.count(b"{") + header.count(b"[") - 1))
+
+
 def test_brackets_commas_and_quotes_inside_strings_are_not_structure() -> None:
     text = '[{,:"\\' * wire.REPLY.values  # as structure, four times over the bound on values
     header = json.dumps({"s": text, "t": ["[" * (wire.REPLY.depth + 1), "\\", '"{']}).encode()

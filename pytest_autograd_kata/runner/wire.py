@@ -176,7 +176,11 @@ def _within_structure(bounds: Bounds, data: bytes) -> None:
     """The values and the depth of the UTF-8 JSON ``data`` against ``bounds``, read from its
     structure without decoding it. For JSON that does not parse they bound what the decoder
     builds before it stops: up to there, it read the same structure."""
-    if bounds.values is None and bounds.depth is None:
+    # What can be told without reading the structure first: each value takes at least a byte of
+    # it, and each level of nesting a bracket (a bracket inside a string only adds to the count).
+    # Most replies are far within both, and are not read twice.
+    if (bounds.values is None or len(data) + 1 <= bounds.values) and \
+            (bounds.depth is None or data.count(b"[") + data.count(b"{") <= bounds.depth):
         return
     structure = _structure(data)
     _at_most(VALUES, _values(structure), bounds.values)
