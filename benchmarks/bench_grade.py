@@ -272,8 +272,9 @@ def measure() -> list[str]:
         f"  one submission cold (fresh processes, every kata, results written; median of {COLD_REPEAT}): {cold:.1f} s "
         f"-> {cold / anchor:.2f}x import torch ({'meets' if cold / anchor <= COLD_GOAL else 'MISSES'} the goal <= {COLD_GOAL}x)",
         f"  same, --no-sandbox:                      {bare.seconds:.1f} s, peak memory {bare.peak / mib:.0f} MiB",
-        f"  the sandbox ({level}) costs {(graded.seconds - bare.seconds) * JOBS / runs * 1000:+.0f} ms per kata run on a "
-        f"worker ({(graded.seconds - bare.seconds):+.1f} s over {runs} runs on {JOBS} workers)",
+        f"  with the sandbox ({level}) minus without, one run each (a busy machine moves this by tens of seconds; "
+        f"the sandbox's own cost is the lifecycle rows' difference, measured in turns): "
+        f"{graded.seconds - bare.seconds:+.1f} s, {(graded.cpu - bare.cpu) / runs * 1000:+.0f} ms of CPU a kata run",
         f"  the grader's CPU: {graded.cpu:.1f} s = {graded.cpu / runs * 1000:.0f} ms a kata run; of it the kata runs' "
         f"learner processes (fork, the learner's code, the learner's side of the protocol, exit) "
         f"{graded.learner_processes:.1f} s = {graded.learner_processes / runs * 1000:.0f} ms a kata run, the zygotes "
