@@ -180,7 +180,8 @@ def test_a_header_far_within_its_bounds_is_decoded_without_reading_its_structure
     with mock.patch.object(wire, "_structure", side_effect=AssertionError("read")):
         assert read(frame_file(header))[0]["tensors"]["19"]["shape"] == [2, 3]
         with pytest.raises(AssertionError, match="read"):  # one bracket over: counted
-            read(frame_file(header), wire.Bounds(2**20, values=10**6, depth=header.count(b"{") + header.count(b"[") - 1))
+            brackets = header.count(b"{") + header.count(b"[")
+            read(frame_file(header), wire.Bounds(2**20, values=10**6, depth=brackets - 1))
 
 
 def test_brackets_commas_and_quotes_inside_strings_are_not_structure() -> None:

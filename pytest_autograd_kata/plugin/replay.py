@@ -258,10 +258,10 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def copied(value: Any, memo: dict[int, Any] | None = None) -> Any:
-    """``copy.deepcopy(value)`` of drawn values, with the tensors checks draw cloned instead (4
-    µs against 60): a plain, contiguous tensor that owns all of its memory and records no
-    gradient, whose clone is its deep copy (its values bit for bit, dtype, shape, strides,
-    device). An object drawn twice is copied once, as deepcopy does."""
+    """``copy.deepcopy(value)`` of drawn values, with the tensors checks draw cloned instead (a
+    tuple holding a small tensor: 9 µs against 51): a plain, contiguous tensor that owns all of
+    its memory and records no gradient, whose clone is its deep copy (its values bit for bit,
+    dtype, shape, strides, device). An object drawn twice is copied once, as deepcopy does."""
     memo = {} if memo is None else memo
     if id(value) in memo:
         return memo[id(value)]

@@ -472,8 +472,8 @@ class Server:
         torch.autograd.set_detect_anomaly(False)
         if torch.accelerator.is_available():
             torch.manual_seed(0)
-        else:  # what torch.manual_seed seeds here, without queueing, with a call stack each (3 ms in a
-            # fresh process), seedings for devices that cannot start here
+        else:  # the CPU's generator is all torch.manual_seed would seed here; it would also queue,
+            # with a formatted call stack (3 ms in a fresh process), seedings of devices that cannot start
             torch.default_generator.manual_seed(0)
 
     def op_call(self, header: dict, blobs: list[bytes], reply_blobs: list[bytes]) -> dict:
