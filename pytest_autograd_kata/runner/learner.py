@@ -470,7 +470,8 @@ class Server:
         torch.set_grad_enabled(True)
         torch.set_default_dtype(torch.float32)
         torch.autograd.set_detect_anomaly(False)
-        if torch.accelerator.is_available():
+        accelerator = getattr(torch, "accelerator", None)  # torch 2.6 on
+        if accelerator is None or accelerator.is_available():
             torch.manual_seed(0)
         else:  # the CPU's generator is all torch.manual_seed would seed here; it would also queue,
             # with a formatted call stack (3 ms in a fresh process), seedings of devices that cannot start
