@@ -5,12 +5,13 @@ process runs them without drawing them again (see :mod:`.replay`, which runs a r
 Derandomized, the engine's inputs for a check depend on nothing but what :func:`digest` reads:
 the check file and the toolkit's strategies, the check's settings and parameters, and the
 versions of Hypothesis, torch, NumPy and Python (a kata session draws without the constants of
-the modules its process imported: see :mod:`.hypothesis_constants`). ``autograd-kata dev checks`` runs every check
-against the reference solutions and writes, per check file ``test_kNN_name.py``,
-``drawn/test_kNN_name.json``: for each check, that digest and the inputs the engine drew, each
-with how it ended. A process that grades takes a check's record only where the digest it
-computes is the one written; otherwise the engine draws, as it always did (a stale file costs
-time, never a verdict). ``autograd-kata dev check`` draws again and says when a file is stale.
+the modules its process imported: see :mod:`.hypothesis_constants`).
+``autograd-kata dev checks`` runs every check against the reference solutions and writes, per
+check file ``test_kNN_name.py``, ``drawn/test_kNN_name.json``: for each check, that digest and
+the inputs the engine drew, each with how it ended. A process that grades takes a check's
+record only where the digest it computes is the one written; otherwise the engine draws, as it
+always did (a stale file costs time, never a verdict). ``autograd-kata dev check`` draws again
+and says when a file is stale.
 
 The file is data: JSON of numbers, strings, lists and tensors as bytes (base64), never pickle.
 A value of another type leaves its check out of the file (the engine draws for it).
