@@ -29,7 +29,7 @@ from pathlib import Path
 from run import REPO, clean_environment
 
 #: the grader (argv: FOLDER MODE BENCHMARKS GRADE_ARGS...), its zygote (whose forks are the
-#: learner processes) and each grading worker, each measured as benchmarks/wrapped.py says (MODE)
+#: learner processes and the grading workers), each measured as benchmarks/wrapped.py says (MODE)
 GRADER = r"""
 import sys
 folder, mode, benchmarks = sys.argv[1:4]
@@ -43,12 +43,9 @@ def replaced(boot, old, new):
 
 from pytest_autograd_kata.runner import client
 from pytest_autograd_kata.grading import worker
-IMPORT, MAIN, EXIT = ("from importlib import import_module; ",
-                      "from pytest_autograd_kata.grading.worker import end, main; ", "end(main(sys.argv[2:]))")
+IMPORT = "from importlib import import_module; "
 client.BOOT = replaced(client.BOOT, IMPORT, wrap + "wrapped.learner_processes(%r, %r); " % (folder, mode) + IMPORT)
-worker.BOOT = replaced(worker.BOOT, MAIN, wrap + "from pytest_autograd_kata.runner import client; "
-                       "client.BOOT = %r; " % client.BOOT + MAIN)
-worker.BOOT = replaced(worker.BOOT, EXIT, "end(wrapped.grading_worker(%r, %r, main, sys.argv[2:]))" % (folder, mode))
+worker.ENTRY = "wrapped:forked_grading_worker"  # the zygote has imported wrapped: it finds it
 from pytest_autograd_kata.cli import main
 sys.exit(main(sys.argv[4:]))
 """

@@ -148,11 +148,11 @@ class ProcessTree:
     @staticmethod
     def _is_zygote(pid: int) -> bool:
         """The grader's zygote, a worker's branch of it (``zygote:wPID``) or a worker's own: not
-        a keeper or a learner process (forks of a zygote too, with its command line, named
-        ``keeper``)."""
+        a keeper, a learner process or a grading worker (forks of a zygote too, with its command
+        line, named ``keeper`` and ``grading.worker``)."""
         try:
             return (b"\0zygote\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
-                    and Path(f"/proc/{pid}/comm").read_text().strip() != "keeper")
+                    and Path(f"/proc/{pid}/comm").read_text().strip() not in ("keeper", "grading.worker"))
         except OSError:
             return False
 

@@ -61,10 +61,15 @@ def _run_by(server: Any, function: Callable, *args: Any) -> str:
     return "learner's functions" if code is not None and code.co_filename in server.files else "checks' questions"
 
 
+#: where the zygote's forks write what they measured, and how they measure (MODE)
+SETTINGS: dict[str, str] = {}
+
+
 def learner_processes(folder: str, mode: str) -> None:
     """In the zygote: every learner process forked from it measures its serving."""
     from pytest_autograd_kata.runner import learner
 
+    SETTINGS.update(folder=folder, mode=mode)
     serve = learner.serve
     if mode == PROFILE:
         def measured(*args: Any) -> None:
@@ -94,6 +99,13 @@ def learner_processes(folder: str, mode: str) -> None:
 #: the check API's classes whose every method is the checking side of the protocol: encode a
 #: call, send it, wait, read the reply, refresh the tensors the check holds, raise what it says
 CHECK_API = ("RemoteKata", "RemoteFunction", "_InTurn", "_Questions")
+
+
+def forked_grading_worker(argv: list[str]) -> None:
+    """What the grader's zygote calls in each grading worker it forks: ``worker.run``, measured."""
+    from pytest_autograd_kata.grading.worker import end, main
+
+    end(grading_worker(SETTINGS["folder"], SETTINGS["mode"], main, argv))
 
 
 def grading_worker(folder: str, mode: str, main: Callable[[list[str]], int], argv: list[str]) -> int:

@@ -7,6 +7,7 @@ import errno
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -21,7 +22,7 @@ from pytest_autograd_kata.remote import (Budget, KataLoadError, KataSource, Kata
                                          RemoteKata)
 from pytest_autograd_kata.runner import probes
 from pytest_autograd_kata.runner import codec, names, sandbox, seccomp, wire
-from pytest_autograd_kata.runner.client import LevelRefused, Limits, Runner, shared
+from pytest_autograd_kata.runner.client import LevelRefused, Limits, Runner, describe_end, shared
 
 from conftest import REPO
 
@@ -630,3 +631,61 @@ def test_a_runner_without_a_zygote_is_never_taken_for_a_dead_one() -> None:
     starts, the grader must not replace its worker after every job."""
     assert Runner(sandbox.PROCESS, fork=False).alive()
     assert Runner(sandbox.PROCESS).alive()
+
+
+def test_a_trusted_process_forked_by_the_zygote_runs_as_a_new_one_would_and_its_end_is_told(tmp_path: Path) -> None:
+    """What a grading worker forked from the grader's zygote gets: the folder, the environment
+    (nothing of the zygote's) and the descriptors asked for, numbered 3, 4, ..., a session of
+    its own, its name, its standard error; how it ended, and its session killed on demand."""
+    runner = Runner(sandbox.PROCESS)
+    errors = tmp_path / "errors"
+    read, write = os.pipe()
+    try:
+        with errors.open("w+b") as error_file:
+            script = ('echo "$PWD|$ONLY|${MPLBACKEND-none}|$(ps -o sid= -p $$ | tr -d " ")|$PPID|'
+                      '$(cat /proc/$PPID/comm)" >&2; exec sleep 60')
+            process = runner.run_trusted("subprocess:call", ["sh", "-c", script], [read, write], error_file.fileno(),
+                                         str(tmp_path), {"ONLY": "yes", "PATH": os.environ["PATH"]}, "kata-trusted")
+            deadline = time.monotonic() + 60
+            while not errors.read_text().endswith("\n"):
+                assert time.monotonic() < deadline, "the trusted process said nothing"
+                time.sleep(0.05)
+            pid = process.pid
+            assert errors.read_text() == f"{tmp_path}|yes|none|{pid}|{pid}|kata-trusted\n"
+            assert sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd")) == [0, 1, 2, 3, 4]  # nothing of the zygote's
+            assert [os.stat(f"/proc/{pid}/fd/{fd}").st_ino for fd in (3, 4)] == [os.fstat(read).st_ino] * 2
+            assert process.wait(0.2) is None
+            # a branch forked since (it holds what the zygote held then) does not keep the end untold
+            branch = Runner.adopt(sandbox.PROCESS, Limits(), runner.branch_control())
+            branch.spawn().close()
+            process.kill()
+            assert process.wait(30) == {"signal": signal.SIGKILL}
+            branch.close()
+        ended = runner.run_trusted("subprocess:call", ["sh", "-c", "exit 7"], [], sys.stderr.fileno(), str(tmp_path),
+                                   {"PATH": os.environ["PATH"]}, "kata-trusted")
+        assert ended.wait(30) == {"code": 7}
+    finally:
+        os.close(read)
+        os.close(write)
+        runner.close()
+
+
+def test_a_trusted_process_dies_with_its_zygote_and_a_branch_forks_none(tmp_path: Path) -> None:
+    runner = Runner(sandbox.PROCESS)
+    try:
+        branch = Runner.adopt(sandbox.PROCESS, Limits(), runner.branch_control())
+        refused = branch.run_trusted("subprocess:call", ["true"], [], sys.stderr.fileno(), str(tmp_path), {}, "x")
+        assert refused.pid is None and refused.wait(30) == {"unseen": True}
+        branch.close()
+        process = runner.run_trusted("subprocess:call", ["sleep", "60"], [], sys.stderr.fileno(), str(tmp_path),
+                                     {"PATH": os.environ["PATH"]}, "kata-trusted")
+        pid = process.pid
+        runner.zygote.kill()
+        assert process.wait(30) == {"unseen": True}
+        assert describe_end(process.wait(0)) == "an end nobody saw (the zygote that forked it ended first)"
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+            assert time.monotonic() < deadline, "the trusted process outlived its zygote"
+            time.sleep(0.05)
+    finally:
+        runner.close()

@@ -22,7 +22,7 @@ from typing import Callable
 
 from ..course.i18n import t
 from ..runner import wire
-from ..runner.client import CLOCK_FACTOR, USE_FORK, Runner, code_paths, describe_end
+from ..runner.client import CLOCK_FACTOR, USE_FORK, Runner, TrustedProcess, code_paths, describe_end
 from . import worker as worker_module
 from .plan import GradeError, GradePlan
 from .workdir import WorkFolder
@@ -70,24 +70,60 @@ class WorkerLost(Exception):
         self.cause = cause
 
 
-class Worker:
-    """``zygote``: the control socket of a branch of the grader's zygote for the worker's
-    learner processes (None: the worker starts a zygote of its own)."""
+class NewPython:
+    """A worker started as a new Python (where there is no fork), as :class:`Worker` sees it:
+    what :class:`..runner.client.TrustedProcess` tells of a worker the grader's zygote forked."""
 
-    def __init__(self, plan: GradePlan, work: WorkFolder, zygote: socket.socket | None = None) -> None:
+    def __init__(self, popen: subprocess.Popen) -> None:
+        self.popen, self.pid = popen, popen.pid
+
+    def wait(self, timeout: float | None) -> dict | None:
+        try:
+            code = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+        return {"signal": -code} if code < 0 else {"code": code}
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+class Worker:
+    """``zygote``: the grader's runner, whose zygote forks the worker and a branch of itself for
+    the worker's learner processes (None where there is no fork: a new Python, whose learner
+    processes are new Pythons too)."""
+
+    def __init__(self, plan: GradePlan, work: WorkFolder, zygote: Runner | None = None) -> None:
         folder = str(work.worker_folder())
         ours, theirs = socket.socketpair()
-        given = () if zygote is None else (zygote.fileno(),)
         self.stderr = tempfile.TemporaryFile(dir=folder)
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", worker_module.BOOT, json.dumps(code_paths()),
-             str(os.getpid()), str(theirs.fileno()), plan.sandbox, str(plan.memory_mib), str(work.scratch),
-             str(given[0]) if given else "-", "--", *pytest_args(plan, folder)],
-            pass_fds=(theirs.fileno(), *given), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self.stderr, cwd=folder, env=worker_env(folder), start_new_session=True)
-        theirs.close()
-        if zygote is not None:
-            zygote.close()  # the worker's now
+        args = [plan.sandbox, str(plan.memory_mib), str(work.scratch)]
+        try:
+            if zygote is None:
+                self.process: TrustedProcess | NewPython = NewPython(subprocess.Popen(
+                    [sys.executable, "-I", "-B", "-c", worker_module.BOOT, json.dumps(code_paths()),
+                     str(os.getpid()), str(theirs.fileno()), *args, "-", "--", *pytest_args(plan, folder)],
+                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=self.stderr, cwd=folder, env=worker_env(folder), start_new_session=True))
+            else:
+                branch = zygote.branch_control()
+                try:  # the channel and the branch become the worker's descriptors 3 and 4
+                    self.process = zygote.run_trusted(
+                        worker_module.ENTRY, ["-", "3", *args, "4", "--", *pytest_args(plan, folder)],
+                        [theirs.fileno(), branch.fileno()], self.stderr.fileno(), folder, worker_env(folder),
+                        "grading.worker")
+                finally:
+                    branch.close()  # the worker's now
+        except BaseException:
+            ours.close()
+            self.stderr.close()
+            raise
+        finally:
+            theirs.close()
         self.channel = ours
         self.ready: dict | None = None
 
@@ -116,33 +152,26 @@ class Worker:
         return reply
 
     def _end(self) -> dict:
-        try:
-            code = self.process.wait(STOP_WAIT)
-        except subprocess.TimeoutExpired:
+        how = self.process.wait(STOP_WAIT)
+        if how is None:
             self.kill()
-            code = self.process.wait()
-        return {"signal": -code} if code < 0 else {"code": code}
+            how = self.process.wait(None)
+        return how
 
     def _stderr_tail(self) -> str:
         self.stderr.seek(0)
         return self.stderr.read()[-STDERR_TAIL:].decode("utf-8", "replace")
 
     def kill(self) -> None:
-        """The worker, its runner's zygote and everything they started (its own session)."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        """The worker and everything it started (its own session)."""
+        self.process.kill()
 
     def stop(self) -> None:
         """Closing its channel ends the worker's session; one that does not end is killed."""
         self.channel.close()
-        try:
-            self.process.wait(STOP_WAIT)
-        except subprocess.TimeoutExpired:
-            pass
+        self.process.wait(STOP_WAIT)
         self.kill()  # what its session may have left behind, too
-        self.process.wait()
+        self.process.wait(None)
         self.stderr.close()
 
 
@@ -153,9 +182,8 @@ class Pool:
     def __init__(self, plan: GradePlan, work: WorkFolder, size: int) -> None:
         self.plan, self.work, self.size = plan, work, size
         self.workers: list[Worker | None] = []
-        #: the zygote every worker's learner processes come from, through a branch of their own:
-        #: torch imported and warmed up once for all of them, started before them so that it
-        #: does so while they start
+        #: the zygote every worker is forked from, and their learner processes, through a branch
+        #: of each worker's own: torch imported and warmed up once for all of them
         self.zygote: Runner | None = None
         #: kata id -> names of its checks; points given on markers; the level the workers run at
         self.checks: dict[str, list[str]] = {}
@@ -167,9 +195,7 @@ class Pool:
     def __enter__(self) -> Pool:
         try:
             if USE_FORK:
-                self.zygote = Runner(self.plan.sandbox)
-                self.zygote.temp_folder = str(self.work.worker_folder())
-                self.zygote.start()
+                self.zygote = self._zygote()
             self.workers = [self._worker() for _ in range(self.size)]
             for worker in self.workers:
                 self._check_ready(worker.wait_ready())
@@ -179,13 +205,18 @@ class Pool:
         return self
 
     def _worker(self) -> Worker:
-        """A new worker, with a branch of the grader's zygote; a zygote of its own if that one
-        ended (killed from outside, out of memory)."""
-        try:
-            branch = self.zygote.branch_control() if self.zygote is not None else None
-        except OSError:
-            branch = None
-        return Worker(self.plan, self.work, branch)
+        """A new worker, forked from the grader's zygote; from a fresh one if that one ended
+        (killed from outside, out of memory)."""
+        if self.zygote is not None and not self.zygote.alive():
+            self.zygote.close()
+            self.zygote = self._zygote()
+        return Worker(self.plan, self.work, self.zygote)
+
+    def _zygote(self) -> Runner:
+        zygote = Runner(self.plan.sandbox)
+        zygote.temp_folder = str(self.work.worker_folder())
+        zygote.start()
+        return zygote
 
     def _check_ready(self, ready: dict) -> None:
         if ready["sandbox"] != self.plan.sandbox:  # the level is decided once, for every kata

@@ -5,11 +5,14 @@ The checks — expected values, comparisons, verdicts — run here; the learner'
 sandboxed learner processes started by the runner (:mod:`..runner`), which never hold this
 process's channel to the grader: they get their own channel and output file only.
 
-Started by :mod:`.pool` as ``python -I -B -c BOOT PATHS GRADER_PID CHANNEL_FD LEVEL MEMORY_MIB SCRATCH
-ZYGOTE_FD -- PYTEST_ARGS...``: the package is found where the grader found it (PATHS), not
-through an install. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD.
-ZYGOTE_FD is the control socket of a branch of the grader's zygote (one torch import and one
-warm-up for every worker), or ``-``: the worker's runner then starts a zygote of its own.
+Forked by the grader's zygote (:meth:`..runner.client.Runner.run_trusted`: one torch import for
+the grader's learner processes and all its workers), which calls :func:`run` with ``[-
+CHANNEL_FD LEVEL MEMORY_MIB SCRATCH ZYGOTE_FD -- PYTEST_ARGS...]``; where there is no fork, started
+by :mod:`.pool` as ``python -I -B -c BOOT PATHS GRADER_PID ...`` (the same arguments, the
+grader's pid first), the package found where the grader found it (PATHS), not through an
+install. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD. ZYGOTE_FD is
+the control socket of a branch of the grader's zygote, or ``-``: the worker's runner then starts
+learner processes of its own.
 """
 from __future__ import annotations
 
@@ -28,7 +31,9 @@ from ..plugin.kata_session import session_key
 from ..runner import sandbox, wire
 
 BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
-        "from pytest_autograd_kata.grading.worker import end, main; end(main(sys.argv[2:]))")
+        "from pytest_autograd_kata.grading.worker import run; run(sys.argv[2:])")
+#: what the grader's zygote calls in the worker it forks
+ENTRY = f"{__name__}:run"
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
@@ -92,17 +97,19 @@ def _jobs(channel: int, session: GradingSession) -> Iterator[dict]:
             return  # the grader hears it with this job's reply, and starts a fresh worker
 
 
-def _tie_to_grader(grader: int) -> None:
+def _tie_to_grader(grader: int | None) -> None:
     """The kernel ends this worker when the grader (the thread that started it) ends, so no
-    worker outlives a grader that was interrupted or killed. Orphans of the learner's code (a
-    daemon that double-forked and called setsid) become this worker's children instead of
-    init's, so they can be ended after each job."""
+    worker outlives a grader that was interrupted or killed (``None``: the grader's zygote forked
+    it, and tied it to itself). Orphans of the learner's code (a daemon that double-forked and
+    called setsid) become this worker's children instead of init's, so they can be ended after
+    each job."""
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(None)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != grader:  # the grader ended before the line above
-        os._exit(1)
+    if grader is not None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != grader:  # the grader ended before the line above
+            os._exit(1)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
@@ -132,9 +139,14 @@ def end(code: int) -> NoReturn:
     os._exit(code)
 
 
+def run(argv: list[str]) -> NoReturn:
+    end(main(argv))
+
+
 def main(argv: list[str]) -> int:
-    """``main([GRADER_PID, CHANNEL_FD, LEVEL, MEMORY_MIB, SCRATCH, ZYGOTE_FD, "--", PYTEST_ARGS...])``"""
-    grader, channel, level, memory_mib, scratch = int(argv[0]), int(argv[1]), argv[2], int(argv[3]), argv[4]
+    """``main([GRADER_PID or -, CHANNEL_FD, LEVEL, MEMORY_MIB, SCRATCH, ZYGOTE_FD, "--", PYTEST_ARGS...])``"""
+    grader = None if argv[0] == "-" else int(argv[0])
+    channel, level, memory_mib, scratch = int(argv[1]), argv[2], int(argv[3]), argv[4]
     zygote_fd = None if argv[5] == "-" else int(argv[5])
     _tie_to_grader(grader)
     import torch

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import audit, sandbox, wire
+from .zygote import MESSAGE_FDS, MESSAGE_SIZE
 
 #: BOOT PATHS_FD MODULE ARGS...: the runner's code is found where this process found it, read
 #: from a pipe (so no folder of the host shows in the command line, which every learner process
@@ -94,6 +95,8 @@ class LearnerBroke(Exception):
 
 
 def describe_end(how: dict) -> str:
+    if how.get("unseen"):
+        return "an end nobody saw (the zygote that forked it ended first)"
     if "signal" in how:
         try:
             return f"signal {signal.Signals(how['signal']).name}"
@@ -322,6 +325,66 @@ class LearnerProcess:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
+class TrustedProcess:
+    """A trusted process the runner's zygote forked (:meth:`Runner.run_trusted`), as its caller
+    sees it: its pid, then how it ended, come on a pipe from the zygote, which reaps it."""
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.heard = b""
+        self.closed = False  # the zygote has said all it will
+
+    def _hear(self, timeout: float | None) -> None:
+        """Read what the zygote wrote, waiting up to ``timeout`` seconds for more."""
+        if self.closed:
+            return
+        readable, _, _ = select.select([self.status], [], [], timeout)
+        if readable:
+            data = os.read(self.status, 4096)
+            self.heard += data
+            if not data:
+                self.closed = True
+                os.close(self.status)
+
+    @property
+    def pid(self) -> int | None:
+        """None: the zygote ended before it forked the process."""
+        deadline = time.monotonic() + ZYGOTE_START
+        while b"\n" not in self.heard and not self.closed and time.monotonic() < deadline:
+            self._hear(max(0.0, deadline - time.monotonic()))
+        line, newline, _ = self.heard.partition(b"\n")
+        return int(line) if newline else None
+
+    def _ended(self) -> dict | None:
+        how = self.heard.partition(b"\n")[2]
+        if how:  # a few bytes written at once: whole once seen
+            return json.loads(how)
+        # Closed unwritten: the zygote ended first, and the process with it (its parent-death signal).
+        return {"unseen": True} if self.closed else None
+
+    def wait(self, timeout: float | None) -> dict | None:
+        """How it ended (as :func:`describe_end` reads it), once it has, within ``timeout``
+        seconds (None: no limit); None while it runs."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (how := self._ended()) is None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return None
+            self._hear(left)
+        return how
+
+    def kill(self) -> None:
+        """Its session: it and whatever it started there. Not once it has ended and been reaped
+        (its pid may be another process's by then)."""
+        pid = self.pid
+        self._hear(0)
+        if pid is not None and self._ended() is None:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
 _shared: dict[tuple[str | None, Limits], "Runner"] = {}
 
 
@@ -439,6 +502,29 @@ class Runner:
         finally:
             theirs.close()
         return ours
+
+    def run_trusted(self, entry: str, argv: list[str], passed: list[int], errors: int, cwd: str,
+                    env: dict[str, str], name: str) -> TrustedProcess:
+        """A trusted process (one that never runs the learner's code: a grading worker) forked
+        from this runner's zygote, so that torch is imported once for both: ``entry``
+        (``module:function``) called with ``argv``, in a session of its own, in ``cwd`` with
+        ``env`` only, standard error on ``errors``, ``passed`` as descriptors 3, 4, ... and
+        ``name`` for ps; it dies with the zygote. The zygote is started first if need be, and
+        forks it once it has imported torch. Raises OSError when the zygote is gone."""
+        request = json.dumps({"run": entry, "argv": argv, "cwd": cwd, "env": env, "name": name}).encode()
+        if len(request) > MESSAGE_SIZE or 2 + len(passed) > MESSAGE_FDS:
+            raise RunnerError(f"a request of {len(request)} bytes and {2 + len(passed)} descriptors is more than "
+                              f"the zygote reads ({MESSAGE_SIZE} and {MESSAGE_FDS})")
+        self.start()
+        status, write = os.pipe()
+        try:
+            socket.send_fds(self.control, [request], [write, errors, *passed])
+        except OSError:
+            os.close(status)
+            raise
+        finally:
+            os.close(write)
+        return TrustedProcess(status)
 
     @classmethod
     def adopt(cls, level: str, limits: Limits, control: socket.socket) -> Runner:

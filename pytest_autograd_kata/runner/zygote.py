@@ -13,7 +13,9 @@ its control socket closes; keepers and learner processes die with it (parent-dea
 """
 from __future__ import annotations
 
+import fcntl
 import gc
+import importlib
 import json
 import os
 import select
@@ -27,8 +29,8 @@ import traceback
 
 from . import integrity, sandbox
 
-#: bytes a control message may take
-MESSAGE_SIZE = 65536
+#: bytes a control message may take, and descriptors it may carry
+MESSAGE_SIZE, MESSAGE_FDS = 65536, 8
 #: seconds a zygote whose control socket closed waits for its branches to end
 CHILDREN_WAIT = 5.0
 
@@ -111,6 +113,13 @@ def freeze() -> None:
     gc.freeze()
 
 
+def _own_signals() -> None:
+    """In a child of the zygote: the zygote's wake-up on a child's end is not the child's (its
+    pipe gets closed, and each end of the child's own children would write an error about it)."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+
+
 def _close_other_fds(keep: set[int]) -> None:
     for name in os.listdir("/proc/self/fd"):
         fd = int(name)
@@ -127,10 +136,7 @@ def _keeper(spec: sandbox.Spec, channel: int, output: int, audit: int, status_pi
         sandbox.die_with_parent()
         sandbox.adopt_orphans()
         sandbox.name_process("keeper")  # not the name of a branch's zygote, which holds its worker's pid
-        # The zygote's wake-up on a child's end is not the keeper's: its pipe is closed below, and
-        # each end of a learner process would write an error to the zygote's standard error.
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _own_signals()
         _close_other_fds({channel, output, audit, status_pipe})
         if spec.level == sandbox.NAMESPACES:
             sandbox.unshare_namespaces()
@@ -215,6 +221,41 @@ def _exit_like(status: int) -> None:
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
+def _trusted_child(parent: int, request: dict, errors: int, passed: list[int]) -> None:
+    """A trusted process forked from the root zygote (a grading worker): the code named by
+    ``request["run"]`` (``module:function``), called with ``request["argv"]``, as a new Python
+    started with ``cwd``, ``env``, standard error on ``errors`` and the ``passed`` descriptors
+    as 3, 4, ... would run it; a session of its own, and it dies with the zygote. The zygote
+    never runs the learner's code, so what it holds (torch imported and warmed up) is sound."""
+    code = 70
+    try:
+        sandbox.die_with_parent()
+        if os.getppid() != parent:  # the zygote ended before the line above
+            return
+        os.setsid()
+        _own_signals()
+        null = os.open(os.devnull, os.O_RDWR)
+        order = [null, null, errors, *passed]
+        # Above every number they move to, so that no move overwrites one still to be moved.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 3 + len(order)) for fd in order]
+        _close_other_fds(set(high))
+        for number, fd in enumerate(high):
+            os.dup2(fd, number)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        tempfile.tempdir = None  # the zygote's, cached: TMPDIR is read again
+        sandbox.name_process(request["name"])
+        module, _, function = request["run"].partition(":")
+        code = getattr(importlib.import_module(module), function)(request["argv"])
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stderr.flush()
+        os._exit(code)
+
+
 def how_it_ended(status: int) -> dict:
     if os.WIFSIGNALED(status):
         return {"signal": os.WTERMSIG(status)}
@@ -222,10 +263,14 @@ def how_it_ended(status: int) -> dict:
 
 
 class Zygote:
-    def __init__(self, control: socket.socket, level: str) -> None:
-        self.control, self.level = control, level
+    """``root``: the zygote its runner started, which may also fork trusted processes
+    (:func:`_trusted_child`); a branch forks keepers only."""
+
+    def __init__(self, control: socket.socket, level: str, root: bool = True) -> None:
+        self.control, self.level, self.root = control, level, root
         self.keepers: dict[int, int] = {}  # keeper pid -> request id
         self.branch_pids: set[int] = set()  # the zygotes branched from this one
+        self.trusted: dict[int, int] = {}  # trusted child pid -> the write end of its status pipe
         self.mount_point = tempfile.mkdtemp(prefix="kata-root-") if level == sandbox.NAMESPACES else ""
         self.python_folders = sandbox.python_folders()
 
@@ -257,14 +302,16 @@ class Zygote:
                     self._reap()
                 if self.control in ready:
                     try:
-                        data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 3)
+                        data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, MESSAGE_FDS)
                     except ConnectionResetError:  # closed with news of this zygote's still unread
                         data = b""
                     if not data:
                         _end_children(self.branch_pids)
                         return
                     request = json.loads(data)
-                    if "name" in request:  # a branch named after the process it serves (see client.Runner.adopt)
+                    if "run" in request:
+                        self._run_trusted(request, fds)
+                    elif "name" in request:  # a branch named after the process it serves (see client.Runner.adopt)
                         sandbox.name_process(str(request["name"]))
                     elif request.get("branch") and later:
                         asked_while_warming.append(fds[0])
@@ -285,6 +332,10 @@ class Zygote:
             if pid == 0:
                 return
             self.branch_pids.discard(pid)
+            status_pipe = self.trusted.pop(pid, None)
+            if status_pipe is not None:
+                os.write(status_pipe, json.dumps(how_it_ended(status)).encode())
+                os.close(status_pipe)
             request = self.keepers.pop(pid, None)
             if request is not None:
                 self.send({"exited": request, "how": how_it_ended(status)})
@@ -302,12 +353,32 @@ class Zygote:
         try:
             sandbox.die_with_parent()
             self.control.close()
-            branch = Zygote(socket.socket(fileno=control_fd), self.level)
+            for status_pipe in self.trusted.values():  # the root's to close: its closing says the zygote ended
+                os.close(status_pipe)
+            branch = Zygote(socket.socket(fileno=control_fd), self.level, root=False)
             branch.send({"ready": True, "pid": os.getpid()})
             branch.serve(later=())
             code = 0
         finally:
             os._exit(code)
+
+    def _run_trusted(self, request: dict, fds: list[int]) -> None:
+        """Fork a trusted child (``fds``: its status pipe, its standard error, what it is
+        passed); its pid, then how it ended, go on its status pipe (see
+        :class:`.client.TrustedProcess`). A branch forks none: its pipe closes unwritten."""
+        status_pipe, errors, passed = fds[0], fds[1], fds[2:]
+        zygote = os.getpid()
+        pid = os.fork() if self.root else -1
+        if pid == 0:
+            self.control.detach()  # closed in the child with the rest: never by this object
+            _trusted_child(zygote, request, errors, passed)
+        for fd in fds[1:]:
+            os.close(fd)
+        if pid < 0:
+            os.close(status_pipe)
+            return
+        os.write(status_pipe, f"{pid}\n".encode())
+        self.trusted[pid] = status_pipe
 
     def _spawn(self, request: dict, fds: list[int]) -> None:
         channel, output, audit = fds
