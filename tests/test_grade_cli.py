@@ -17,7 +17,7 @@ import pytest
 from conftest import COURSE, KATAS, SOLUTIONS
 from pytest_autograd_kata.course import i18n, outcomes
 from pytest_autograd_kata.cli import main
-from pytest_autograd_kata.grading import class_summary, gradebook, isolation
+from pytest_autograd_kata.grading import class_summary, gradebook, isolation, pool
 from pytest_autograd_kata.grading.grade import ClassResult, SubmissionResult
 from pytest_autograd_kata.runner import sandbox
 
@@ -104,6 +104,17 @@ def test_grading_again_writes_the_same_bytes_with_or_without_reuse(graded_twice)
                              *(f"submissions/{n}/{f}" for n in ("alice", "bob", "carol")
                                for f in ("report.json", "results.json")),
                              "summary.png", "summary.txt"]  # and no .work left
+
+
+def test_where_there_is_no_fork_workers_started_as_new_pythons_write_the_same_bytes(
+        a_class, graded_twice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Linux the workers are forked from the grader's zygote; on macOS each is a new Python
+    (and starts learner processes of its own): the same verdicts either way."""
+    monkeypatch.setattr(pool, "USE_FORK", False)
+    with redirect_stdout(StringIO()), redirect_stderr(StringIO()):
+        assert grade(a_class.values(), tmp_path / "out", "--no-reuse") == 0
+    assert {name: data for name, data in _written(tmp_path / "out").items() if name != "summary.png"} == \
+           {name: data for name, data in _written(graded_twice[0][0]).items() if name != "summary.png"}
 
 
 def test_each_submission_gets_a_report_and_gradescope_results(graded_twice) -> None:
