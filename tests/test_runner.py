@@ -661,9 +661,11 @@ def test_a_trusted_process_forked_by_the_zygote_runs_as_a_new_one_would_and_its_
             process.kill()
             assert process.wait(30) == {"signal": signal.SIGKILL}
             branch.close()
+        open_before = len(os.listdir("/proc/self/fd"))
         ended = runner.run_trusted("subprocess:call", ["sh", "-c", "exit 7"], [], sys.stderr.fileno(), str(tmp_path),
                                    {"PATH": os.environ["PATH"]}, "kata-trusted")
         assert ended.wait(30) == {"code": 7}
+        assert len(os.listdir("/proc/self/fd")) == open_before  # its status pipe is not kept open
     finally:
         os.close(read)
         os.close(write)

@@ -332,7 +332,7 @@ class TrustedProcess:
     def __init__(self, status: int) -> None:
         self.status = status
         self.heard = b""
-        self.closed = False  # the zygote has said all it will
+        self.closed = False  # the zygote has said all it will: the pipe is closed here
 
     def _hear(self, timeout: float | None) -> None:
         """Read what the zygote wrote, waiting up to ``timeout`` seconds for more."""
@@ -342,7 +342,8 @@ class TrustedProcess:
         if readable:
             data = os.read(self.status, 4096)
             self.heard += data
-            if not data:
+            # Nothing follows how it ended (a few bytes written at once), nor the pipe's end.
+            if not data or self.heard.partition(b"\n")[2]:
                 self.closed = True
                 os.close(self.status)
 
@@ -357,7 +358,7 @@ class TrustedProcess:
 
     def _ended(self) -> dict | None:
         how = self.heard.partition(b"\n")[2]
-        if how:  # a few bytes written at once: whole once seen
+        if how:
             return json.loads(how)
         # Closed unwritten: the zygote ended first, and the process with it (its parent-death signal).
         return {"unseen": True} if self.closed else None

@@ -8,8 +8,13 @@ it did, so that the zygote can tell the trusted side how the learner process end
     trusted side --control socket-- zygote --fork-- keeper --fork-- learner process
          \\______________________ channel (socket pair) ____________________/
 
+The zygote its runner started may also fork *trusted* processes, which never run the learner's
+code either (grading workers: :meth:`.client.Runner.run_trusted`), so that torch is imported
+once for them and for the learner processes; a branch of it forks keepers only.
+
 Started as ``python -I -B -c BOOT PATHS zygote CONTROL_FD LEVEL`` by :mod:`.client`. It ends when
-its control socket closes; keepers and learner processes die with it (parent-death signal).
+its control socket closes; keepers, trusted processes and learner processes die with it
+(parent-death signal).
 """
 from __future__ import annotations
 
