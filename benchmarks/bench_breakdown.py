@@ -42,10 +42,10 @@ def replaced(boot, old, new):
 
 
 from pytest_autograd_kata.runner import client
-from pytest_autograd_kata.grading import worker
+from pytest_autograd_kata.grading import pool
 IMPORT = "from importlib import import_module; "
 client.BOOT = replaced(client.BOOT, IMPORT, wrap + "wrapped.learner_processes(%r, %r); " % (folder, mode) + IMPORT)
-worker.ENTRY = "wrapped:forked_grading_worker"  # the zygote has imported wrapped: it finds it
+pool.WORKER_ENTRY = "wrapped:forked_grading_worker"  # the zygote has imported wrapped: it finds it
 from pytest_autograd_kata.cli import main
 sys.exit(main(sys.argv[4:]))
 """

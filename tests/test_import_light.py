@@ -30,3 +30,19 @@ def test_collecting_an_unrelated_project_loads_nothing_heavy(pytester: pytest.Py
     result = pytester.runpytest_subprocess("--co", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
     assert "autograd-kata:" in result.stdout.str()  # the plugin was loaded
     result.stdout.fnmatch_lines(["*<Module test_plain.py>", "heavy: []"])
+
+
+def test_a_grader_starts_its_zygote_before_loading_pytest_or_anything_heavy(tmp_path) -> None:
+    """The zygote's torch import is the cold grade's first wait: the grader starts it before it
+    loads anything of its own that takes time (its workers, not the grader, run pytest)."""
+    (tmp_path / "alice").mkdir()
+    code = ("import sys\n"
+            "from pytest_autograd_kata.runner import client\n"
+            "def start(self):\n"
+            f"    print(sorted(m for m in {(*HEAVY, 'pytest')!r} if m in sys.modules))\n"
+            "    raise SystemExit(0)\n"
+            "client.Runner.start = start\n"
+            "from pytest_autograd_kata.cli import main\n"
+            f"main(['grade', {str(tmp_path / 'alice')!r}, '--out', {str(tmp_path / 'out')!r}, '--no-sandbox'])\n")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -8,7 +8,6 @@ unless the teacher accepts a plain ``process`` (``--no-sandbox``).
 from __future__ import annotations
 
 from ..course.i18n import t
-from ..plugin.settings import sandbox_refusal
 from ..runner import sandbox
 from .plan import GradeError
 
@@ -18,9 +17,17 @@ def available(level: str) -> bool:
     return sandbox.problem(level) is None
 
 
+def _refusal(level: str) -> str:
+    # Imported here, on the way to an error only: the plugin brings pytest, which a grader does
+    # not otherwise load before its zygote starts.
+    from ..plugin.settings import sandbox_refusal
+
+    return sandbox_refusal(sandbox.problem(level))
+
+
 def _no_sandbox() -> GradeError:
     """Neither namespaces nor a user of its own for each kata: why, for each."""
-    why = " ".join(sandbox_refusal(sandbox.problem(level)) for level in (sandbox.NAMESPACES, sandbox.UID))
+    why = " ".join(_refusal(level) for level in (sandbox.NAMESPACES, sandbox.UID))
     return GradeError(t("grade_no_sandbox", why=why))
 
 
@@ -38,9 +45,8 @@ def choose(requested: str | None, no_sandbox: bool) -> str:
         raise _no_sandbox()
     if requested is None:
         return best
-    refusal = sandbox.problem(requested)
-    if refusal is not None:
-        raise GradeError(t("grade_sandbox_unavailable", level=requested, why=sandbox_refusal(refusal), best=best))
+    if not available(requested):
+        raise GradeError(t("grade_sandbox_unavailable", level=requested, why=_refusal(requested), best=best))
     return requested
 
 

@@ -23,10 +23,14 @@ from typing import Callable
 from ..course.i18n import t
 from ..runner import wire
 from ..runner.client import CLOCK_FACTOR, USE_FORK, Runner, TrustedProcess, code_paths, describe_end
-from . import worker as worker_module
 from .plan import GradeError, GradePlan
 from .workdir import WorkFolder
 
+#: how the grader starts a worker (:mod:`.worker`), named rather than imported: the grader needs
+#: no pytest (0.2 s before its zygote could start), only its workers do
+WORKER_ENTRY = "pytest_autograd_kata.grading.worker:run"
+WORKER_BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+               "from pytest_autograd_kata.grading.worker import run; run(sys.argv[2:])")
 #: environment variables a worker keeps; everything else (PYTHONPATH, PYTEST_ADDOPTS, KATA_*) is dropped
 KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL")
 #: how long a worker may take to import torch and collect the checks
@@ -105,7 +109,7 @@ class Worker:
         try:
             if zygote is None:
                 self.process: TrustedProcess | NewPython = NewPython(subprocess.Popen(
-                    [sys.executable, "-I", "-B", "-c", worker_module.BOOT, json.dumps(code_paths()),
+                    [sys.executable, "-I", "-B", "-c", WORKER_BOOT, json.dumps(code_paths()),
                      str(os.getpid()), str(theirs.fileno()), *args, "-", "--", *pytest_args(plan, folder)],
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=self.stderr, cwd=folder, env=worker_env(folder), start_new_session=True))
@@ -113,7 +117,7 @@ class Worker:
                 branch = zygote.branch_control()
                 try:  # the channel and the branch become the worker's descriptors 3 and 4
                     self.process = zygote.run_trusted(
-                        worker_module.ENTRY, ["-", "3", *args, "4", "--", *pytest_args(plan, folder)],
+                        WORKER_ENTRY, ["-", "3", *args, "4", "--", *pytest_args(plan, folder)],
                         [theirs.fileno(), branch.fileno()], self.stderr.fileno(), folder, worker_env(folder),
                         "grading.worker")
                 finally:

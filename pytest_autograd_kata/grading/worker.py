@@ -8,9 +8,9 @@ process's channel to the grader: they get their own channel and output file only
 Forked by the grader's zygote (:meth:`..runner.client.Runner.run_trusted`: one torch import for
 the grader's learner processes and all its workers), which calls :func:`run` with ``[-
 CHANNEL_FD LEVEL MEMORY_MIB SCRATCH ZYGOTE_FD -- PYTEST_ARGS...]``; where there is no fork, started
-by :mod:`.pool` as ``python -I -B -c BOOT PATHS GRADER_PID ...`` (the same arguments, the
+by :mod:`.pool` as ``python -I -B -c WORKER_BOOT PATHS GRADER_PID ...`` (the same arguments, the
 grader's pid first), the package found where the grader found it (PATHS), not through an
-install. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD. ZYGOTE_FD is
+install. The grader names this module and never imports it (nor pytest with it). Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD. ZYGOTE_FD is
 the control socket of a branch of the grader's zygote, or ``-``: the worker's runner then starts
 learner processes of its own.
 """
@@ -30,10 +30,6 @@ from ..trusted.checkserver import CheckServer
 from ..plugin.kata_session import session_key
 from ..runner import sandbox, wire
 
-BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
-        "from pytest_autograd_kata.grading.worker import run; run(sys.argv[2:])")
-#: what the grader's zygote calls in the worker it forks
-ENTRY = f"{__name__}:run"
 PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36
 
 
