@@ -633,6 +633,19 @@ def test_a_runner_without_a_zygote_is_never_taken_for_a_dead_one() -> None:
     assert Runner(sandbox.PROCESS).alive()
 
 
+def _ends(pid: int, seconds: float = 10.0) -> bool:
+    """Whether process ``pid`` is gone (or a zombie nobody reaps) within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_a_trusted_process_forked_by_the_zygote_runs_as_a_new_one_would_and_its_end_is_told(tmp_path: Path) -> None:
     """What a grading worker forked from the grader's zygote gets: the folder, the environment
     (nothing of the zygote's) and the descriptors asked for, numbered 3, 4, ..., a session of
@@ -666,6 +679,13 @@ def test_a_trusted_process_forked_by_the_zygote_runs_as_a_new_one_would_and_its_
                                    {"PATH": os.environ["PATH"]}, "kata-trusted")
         assert ended.wait(30) == {"code": 7}
         assert len(os.listdir("/proc/self/fd")) == open_before  # its status pipe is not kept open
+        with (tmp_path / "left").open("w+b") as left_file:  # what it left in its session ends on kill, too
+            leaving = runner.run_trusted("subprocess:call", ["sh", "-c", "sleep 60 & echo $! >&2"], [],
+                                         left_file.fileno(), str(tmp_path), {"PATH": os.environ["PATH"]}, "kata-trusted")
+            assert leaving.wait(30) == {"code": 0}
+        left = int((tmp_path / "left").read_text())
+        leaving.kill()
+        assert _ends(left), "what the trusted process left in its session outlived its kill"
     finally:
         os.close(read)
         os.close(write)
@@ -685,9 +705,6 @@ def test_a_trusted_process_dies_with_its_zygote_and_a_branch_forks_none(tmp_path
         runner.zygote.kill()
         assert process.wait(30) == {"unseen": True}
         assert describe_end(process.wait(0)) == "an end nobody saw (the zygote that forked it ended first)"
-        deadline = time.monotonic() + 10
-        while Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]:
-            assert time.monotonic() < deadline, "the trusted process outlived its zygote"
-            time.sleep(0.05)
+        assert _ends(pid), "the trusted process outlived its zygote"
     finally:
         runner.close()

@@ -375,11 +375,10 @@ class TrustedProcess:
         return how
 
     def kill(self) -> None:
-        """Its session: it and whatever it started there. Not once it has ended and been reaped
-        (its pid may be another process's by then)."""
+        """Its session: it and whatever it started there, which may outlive it (the number of a
+        process group with members left is not given to a new process)."""
         pid = self.pid
-        self._hear(0)
-        if pid is not None and self._ended() is None:
+        if pid is not None:
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
