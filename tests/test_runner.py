@@ -681,7 +681,8 @@ def test_a_trusted_process_forked_by_the_zygote_runs_as_a_new_one_would_and_its_
         assert len(os.listdir("/proc/self/fd")) == open_before  # its status pipe is not kept open
         with (tmp_path / "left").open("w+b") as left_file:  # what it left in its session ends on kill, too
             leaving = runner.run_trusted("subprocess:call", ["sh", "-c", "sleep 60 & echo $! >&2"], [],
-                                         left_file.fileno(), str(tmp_path), {"PATH": os.environ["PATH"]}, "kata-trusted")
+                                         left_file.fileno(), str(tmp_path), {"PATH": os.environ["PATH"]},
+                                         "kata-trusted")
             assert leaving.wait(30) == {"code": 0}
         left = int((tmp_path / "left").read_text())
         leaving.kill()

@@ -10,7 +10,8 @@ the grader's learner processes and all its workers), which calls :func:`run` wit
 CHANNEL_FD LEVEL MEMORY_MIB SCRATCH ZYGOTE_FD -- PYTEST_ARGS...]``; where there is no fork, started
 by :mod:`.pool` as ``python -I -B -c WORKER_BOOT PATHS GRADER_PID ...`` (the same arguments, the
 grader's pid first), the package found where the grader found it (PATHS), not through an
-install. The grader names this module and never imports it (nor pytest with it). Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD. ZYGOTE_FD is
+install. The grader names this module (``pool.WORKER_ENTRY``) and never imports it, nor pytest
+with it. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD. ZYGOTE_FD is
 the control socket of a branch of the grader's zygote, or ``-``: the worker's runner then starts
 learner processes of its own.
 """
