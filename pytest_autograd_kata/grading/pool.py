@@ -22,7 +22,8 @@ from typing import Callable
 
 from ..course.i18n import t
 from ..runner import wire
-from ..runner.client import CLOCK_FACTOR, USE_FORK, Runner, TrustedProcess, code_paths, describe_end
+from ..runner.client import (CLOCK_FACTOR, USE_FORK, Runner, TrustedProcess, code_paths, describe_end,
+                             how_returned)
 from .plan import GradeError, GradePlan
 from .workdir import WorkFolder
 
@@ -86,7 +87,7 @@ class NewPython:
             code = self.popen.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
-        return {"signal": -code} if code < 0 else {"code": code}
+        return how_returned(code)
 
     def kill(self) -> None:
         try:

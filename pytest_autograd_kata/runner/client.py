@@ -94,6 +94,11 @@ class LearnerBroke(Exception):
         self.refused = refused
 
 
+def how_returned(returncode: int) -> dict:
+    """How a ``subprocess.Popen`` ended (its ``returncode``), as :func:`describe_end` reads it."""
+    return {"signal": -returncode} if returncode < 0 else {"code": returncode}
+
+
 def describe_end(how: dict) -> str:
     if how.get("unseen"):
         return "an end nobody saw (the zygote that forked it ended first)"
@@ -268,7 +273,7 @@ class LearnerProcess:
             if self.popen is not None:
                 try:
                     status = self.popen.wait(EXIT_WAIT)
-                    self.ended = {"signal": -status} if status < 0 else {"code": status}
+                    self.ended = how_returned(status)
                 except subprocess.TimeoutExpired:
                     self.kill()
                     self.ended = {"signal": signal.SIGKILL}
