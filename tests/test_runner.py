@@ -142,6 +142,11 @@ def host_facts():
             "hostname": os.uname().nodename, "home": os.environ.get("HOME"), "tmpdir": os.environ.get("TMPDIR"),
             "modules": " ".join(sorted(sys.modules)), "path": " ".join(sys.path)}
 
+def import_system():
+    # what the import system holds that could find the runner again
+    return {"modules": sorted(sys.modules), "finders": sorted(sys.path_importer_cache),
+            "meta_path": [repr(finder) for finder in sys.meta_path]}
+
 def nap(seconds):
     time.sleep(seconds)
 
@@ -206,6 +211,41 @@ def test_the_learner_cannot_reach_the_network_or_the_runner(probe, level: str) -
 
 def test_the_runners_own_folder_is_not_on_the_learners_path(probe) -> None:
     assert probe.import_solutions() == "ModuleNotFoundError"
+
+
+def test_the_learners_import_system_holds_nothing_of_the_runner(probe) -> None:
+    # Its modules are read in the zygote (learner.runner_modules) and dropped in the learner's
+    # process, with every finder the import system had cached: none names the runner's package
+    # or the folder it was found in (a source checkout, which holds the solutions).
+    held = probe.import_system()
+    package = "pytest_autograd_kata"
+    assert [name for name in held["modules"] if name.startswith((package, "__editable__"))] == []
+    assert [path for path in held["finders"] if path.startswith(str(REPO))] == []
+    # the one finder of the package's left is the one that imports the learner's kata modules
+    assert [finder for finder in held["meta_path"] if package in finder or "__editable__" in finder] \
+        == [finder for finder in held["meta_path"] if ".learner.KataModules object" in finder]
+
+
+def test_the_runners_modules_are_read_again_once_a_module_was_imported_since_the_last_reading() -> None:
+    # The zygote reads them before each learner process it forks, a comparison when nothing was
+    # imported since: a module of the package imported later (a warm-up step) is dropped too.
+    from pytest_autograd_kata.runner import learner as learner_side
+
+    def scanned() -> set[str]:
+        return {name for name in sys.modules if name.split(".")[0] == "pytest_autograd_kata"
+                or name.startswith("__editable__")}
+
+    first = set(learner_side.runner_modules())
+    assert first == scanned() and "pytest_autograd_kata.runner.learner" in first
+    added = {"pytest_autograd_kata.imported_later": types.ModuleType("later"),
+             "__editable___later_finder": types.ModuleType("finder")}
+    sys.modules.update(added)
+    try:
+        assert set(learner_side.runner_modules()) == first | set(added) == scanned()
+    finally:
+        for name in added:
+            del sys.modules[name]
+    assert set(learner_side.runner_modules()) == first
 
 
 def test_memory_beyond_the_cap_is_a_memory_error(probe) -> None:

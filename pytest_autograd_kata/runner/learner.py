@@ -607,20 +607,46 @@ def describe_exception(err: BaseException, learner_files: frozenset[str]) -> dic
     return found
 
 
+#: the names in sys.modules of this package's modules and of an editable install's finder, and
+#: sys.modules's size and last name when they were read (see runner_modules)
+_runner_modules: tuple[tuple[int, str], list[str]] = ((0, ""), [])
+#: the import system's cache of finders as it was before the learner's process dropped it: kept,
+#: not freed (see _forget_the_runner)
+_finders_before: list[dict] = []
+
+
+def runner_modules() -> list[str]:
+    """The names in ``sys.modules`` of this package's modules and of an editable install's
+    finder, read again only when ``sys.modules`` has changed since the last reading. The zygote
+    reads them before it forks a learner process's keeper: in the learner process the reading
+    is then one comparison, where reading every module's name (thousands, torch's) would write
+    to the page of each, which the process shares with the zygote and so must copy (8 ms).
+    Its size and last name tell a change: a module imported is added at the end, and nothing
+    in the zygote, where no learner code ever runs, takes one out."""
+    global _runner_modules
+    seen = len(sys.modules), next(reversed(sys.modules), "")
+    if _runner_modules[0] != seen:
+        package = __name__.split(".")[0]
+        _runner_modules = seen, [name for name in sys.modules
+                                 if name == package or name.startswith((package + ".", "__editable__"))]
+    return _runner_modules[1]
+
+
 def _forget_the_runner() -> None:
     """This package's modules leave ``sys.modules`` (where their files would name the folder it
     was installed from), and so do the finders that would import it again: the learner's code
     cannot import the runner. :mod:`.names` keeps them, to read the functions a check names."""
     package = __name__.split(".")[0]
-    ours = {name: module for name, module in sys.modules.items() if name == package or name.startswith(package + ".")}
-    names.keep(ours)
     # an editable install's finder module maps the package to the folder it was installed from
-    for name in [*ours, *(name for name in sys.modules if name.startswith("__editable__"))]:
-        del sys.modules[name]
+    ours = {name: sys.modules.pop(name) for name in runner_modules()}
+    names.keep(ours)
     sys.meta_path[:] = [f for f in sys.meta_path if package not in getattr(f, "__module__", "") + repr(f)
                         and not getattr(f, "__module__", "").startswith("__editable__")]
     sys.path_hooks[:] = [h for h in sys.path_hooks if not getattr(h, "__module__", "").startswith("__editable__")]
-    sys.path_importer_cache.clear()
+    # A new, empty cache rather than the old one emptied: freeing each of its finders would write
+    # to pages shared with the zygote (6 ms a process); kept here instead, out of the import system.
+    _finders_before.append(sys.path_importer_cache)
+    sys.path_importer_cache = {}
 
 
 def serve(read_fd: int, write_fd: int, scratch: str, code_paths: list[str], audit_fd: int) -> None:

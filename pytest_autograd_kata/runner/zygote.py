@@ -388,6 +388,9 @@ class Zygote:
     def _spawn(self, request: dict, fds: list[int]) -> None:
         channel, output, audit = fds
         spec = sandbox.Spec(self.level, self.mount_point, self.python_folders, request["memory_mib"])
+        from . import learner  # imported by warm_up: torch is loaded
+
+        learner.runner_modules()  # read here once, not in every learner process (see there)
         status_read, status_write = os.pipe()
         keeper = os.fork()
         if keeper == 0:
