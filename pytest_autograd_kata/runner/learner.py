@@ -639,7 +639,7 @@ def _forget_the_runner() -> None:
     cannot import the runner. :mod:`.names` keeps them, to read the functions a check names."""
     package = __name__.split(".")[0]
     # an editable install's finder module maps the package to the folder it was installed from
-    ours = {name: sys.modules.pop(name) for name in runner_modules()}
+    ours = {name: sys.modules.pop(name) for name in runner_modules() if name in sys.modules}
     names.keep(ours)
     sys.meta_path[:] = [f for f in sys.meta_path if package not in getattr(f, "__module__", "") + repr(f)
                         and not getattr(f, "__module__", "").startswith("__editable__")]
