@@ -197,7 +197,9 @@ class RemoteTensor:
     def __init__(self, handle: int) -> None:
         self.handle = handle
         self.subclass: str | None = None
-        self.value: torch.Tensor = torch.empty(0)
+        self._value: torch.Tensor = torch.empty(0)
+        #: the values as the latest snapshot sent them, checked, until they are first read
+        self._sent: tuple[str, list[int], str, bytes] | None = None
         self.requires_grad = False
         self.is_leaf = True
         self.grad_fn: str | None = None
@@ -210,6 +212,28 @@ class RemoteTensor:
         #: the .grad the check gave it with kata.tensor(..., grad=...), if any, and its values then
         self.given_grad: RemoteTensor | None = None
         self.given_values: torch.Tensor | None = None
+
+    @property
+    def value(self) -> torch.Tensor:
+        """Its values; those a snapshot sent are made a tensor when first read: most are never
+        read, or are sent again first (grading the reference solutions, a check reads one in four)."""
+        if self._sent is not None:
+            self._value, self._sent = codec.built_tensor(*self._sent), None
+        return self._value
+
+    @value.setter
+    def value(self, values: torch.Tensor) -> None:
+        self._value, self._sent = values, None
+
+    def sent(self, dtype: str, shape: list[int], device: str, blob: bytes) -> None:
+        """Its values as a snapshot sends them: refused now if they describe no tensor (a reply
+        is refused as a whole, whatever the check reads of it); made a tensor when read. A meta
+        tensor, which has no values, is made now: its making is its check."""
+        codec.checked_tensor_data(dtype, shape, device, blob)
+        if device == codec.META:
+            self.value = codec.built_tensor(dtype, shape, device, blob)
+        else:
+            self._sent = dtype, shape, device, blob
 
     @property
     def shape(self) -> torch.Size:
@@ -676,8 +700,7 @@ class RemoteKata:
         held.update(updated)
         for handle, snap in snapshots.items():
             remote = updated[int(handle)]
-            remote.value = codec.tensor_from_bytes(snap["dtype"], snap["shape"], snap["device"],
-                                                   codec.blob(blobs, snap["blob"]))
+            remote.sent(snap["dtype"], snap["shape"], snap["device"], codec.blob(blobs, snap["blob"]))
             remote.subclass = snap["cls"]
             remote.requires_grad, remote.is_leaf = bool(snap["requires_grad"]), bool(snap["is_leaf"])
             remote.grad_fn, remote.version, remote.is_inference = snap["grad_fn"], snap["version"], bool(snap["inference"])

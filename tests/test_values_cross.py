@@ -218,3 +218,26 @@ def test_k11_passes_with_boundaries_given_as_numpy_numbers(run_kata, tmp_path) -
                        encoding="utf-8")
     result = run_kata("k11", learner, "--kata-lang=en")
     assert result["status"] == "passed", result
+
+
+@pytest.mark.parametrize("dtype, shape, device, blob", [
+    ("float32", [2], "cpu", b"x" * 4), ("float32", [2], "cpu", b"x" * 12), ("float99", [1], "cpu", b"x" * 4),
+    ("float32", [-1], "cpu", b""), ("float32", [1], "tpu", b"x" * 4), ("float32", [1], "meta", b"x" * 4),
+    ("float32", [2**62, 2**62], "meta", b"")])
+def test_a_snapshot_that_describes_no_tensor_is_refused_when_it_arrives_read_or_not(dtype, shape, device, blob) -> None:
+    # Its values are made a tensor only when the check reads them; what they say is checked at once.
+    with pytest.raises(codec.CodecError):
+        RemoteTensor(1).sent(dtype, shape, device, blob)
+
+
+def test_the_values_a_snapshot_sent_are_read_as_sent_until_others_replace_them() -> None:
+    remote, values = RemoteTensor(1), torch.arange(6.0, dtype=torch.float64).reshape(2, 3).T
+    remote.sent("float64", [3, 2], "cpu", codec.tensor_bytes(values))
+    assert torch.equal(remote.value, values) and remote.shape == (3, 2) and remote.dtype == torch.float64
+    remote.sent("float64", [1], "cpu", codec.tensor_bytes(torch.tensor([7.0], dtype=torch.float64)))
+    assert remote.value.tolist() == [7.0]
+    remote.sent("float64", [1], "cpu", codec.tensor_bytes(torch.tensor([8.0], dtype=torch.float64)))
+    remote.value = torch.ones(2)  # before the values sent were read: these replace them
+    assert remote.value.tolist() == [1.0, 1.0]
+    remote.sent("float64", [0], "meta", b"")
+    assert remote.value.is_meta and remote.shape == (0,)

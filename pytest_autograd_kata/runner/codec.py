@@ -83,20 +83,31 @@ def is_shape(shape: Any) -> bool:
 
 def tensor_from_bytes(dtype_name: str, shape: list[int], device: str, blob: bytes) -> torch.Tensor:
     """A plain tensor rebuilt from :func:`tensor_bytes`; refuses anything inconsistent."""
-    dtype = DTYPES.get(dtype_name)
-    if dtype is None or not is_shape(shape):
+    checked_tensor_data(dtype_name, shape, device, blob)
+    return built_tensor(dtype_name, shape, device, blob)
+
+
+def checked_tensor_data(dtype_name: str, shape: list[int], device: str, blob: bytes) -> None:
+    """Refuses (CodecError) what describes no tensor :func:`built_tensor` can build."""
+    if DTYPES.get(dtype_name) is None or not is_shape(shape):
         raise CodecError(f"a tensor of dtype {dtype_name!r} and shape {shape!r}")
     if not isinstance(device, str) or device.split(":")[0] not in DEVICE_TYPES:
         raise CodecError(f"a tensor on device {device!r}")
     if device == META:
         if blob:
             raise CodecError(f"a meta tensor, which has no values, with {len(blob)} bytes of data")
+    elif math.prod(shape) * ITEMSIZES[dtype_name] != len(blob):
+        raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
+
+
+def built_tensor(dtype_name: str, shape: list[int], device: str, blob: bytes) -> torch.Tensor:
+    """The tensor data :func:`checked_tensor_data` let through describes."""
+    dtype = DTYPES[dtype_name]
+    if device == META:
         try:
             return torch.empty(shape, dtype=dtype, device=META)
         except RuntimeError:  # more elements than torch counts
             raise CodecError(f"a meta tensor of shape {shape}") from None
-    if math.prod(shape) * ITEMSIZES[dtype_name] != len(blob):
-        raise CodecError(f"a tensor of shape {shape} whose data has {len(blob)} bytes")
     values = torch.frombuffer(bytearray(blob), dtype=dtype) if blob else torch.empty(0, dtype=dtype)
     values = values.reshape(shape)
     return values if device == "cpu" else values.to(device)
