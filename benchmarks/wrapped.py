@@ -102,31 +102,29 @@ CHECK_API = ("RemoteKata", "RemoteFunction", "_InTurn", "_Questions")
 
 
 def forked_grading_worker(argv: list[str]) -> None:
-    """What the grader's zygote calls in each grading worker it forks: ``worker.run``, measured."""
+    """What the grader's zygote calls in each grading worker it forks: ``worker.run``, its
+    ``main(argv)`` measured as SETTINGS says."""
+    from pytest_autograd_kata import remote
     from pytest_autograd_kata.grading.worker import end, main
 
-    end(grading_worker(SETTINGS["folder"], SETTINGS["mode"], main, argv))
-
-
-def grading_worker(folder: str, mode: str, main: Callable[[list[str]], int], argv: list[str]) -> int:
-    """A grading worker's ``main(argv)``, measured."""
+    folder, mode = SETTINGS["folder"], SETTINGS["mode"]
     if mode == PROFILE:
         profile = cProfile.Profile(time.process_time)
         profile.enable()
         try:
-            return main(argv)
+            code = main(argv)
         finally:
             profile.disable()
             profile.dump_stats(f"{folder}/worker-{os.getpid()}.prof")
-    from pytest_autograd_kata import remote
-
-    ledger = Ledger()
-    for name in CHECK_API:
-        cls = getattr(remote, name)
-        for attribute, value in list(vars(cls).items()):
-            if callable(value) and not isinstance(value, type):
-                setattr(cls, attribute, ledger.clock("protocol", value))
-    try:
-        return main(argv)
-    finally:
-        ledger.dump(f"{folder}/worker-{os.getpid()}.json", process=_own_cpu())
+    else:
+        ledger = Ledger()
+        for name in CHECK_API:
+            cls = getattr(remote, name)
+            for attribute, value in list(vars(cls).items()):
+                if callable(value) and not isinstance(value, type):
+                    setattr(cls, attribute, ledger.clock("protocol", value))
+        try:
+            code = main(argv)
+        finally:
+            ledger.dump(f"{folder}/worker-{os.getpid()}.json", process=_own_cpu())
+    end(code)
