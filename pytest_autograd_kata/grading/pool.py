@@ -30,8 +30,10 @@ from .workdir import WorkFolder
 #: how the grader starts a worker (:mod:`.worker`), named rather than imported: the grader needs
 #: no pytest (0.2 s before its zygote could start), only its workers do
 WORKER_ENTRY = "pytest_autograd_kata.grading.worker:run"
-WORKER_BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
-               "from pytest_autograd_kata.grading.worker import run; run(sys.argv[2:])")
+#: where there is no fork, a new Python calls the same entry: ``-c WORKER_BOOT PATHS ENTRY ARGS...``
+WORKER_BOOT = ("import json, sys; sys.path[:0] = json.loads(sys.argv[1]); from importlib import import_module; "
+               "module, _, function = sys.argv[2].partition(':'); "
+               "getattr(import_module(module), function)(sys.argv[3:])")
 #: environment variables a worker keeps; everything else (PYTHONPATH, PYTEST_ADDOPTS, KATA_*) is dropped
 KEPT_ENV = ("PATH", "HOME", "LANG", "LC_ALL")
 #: how long a worker may take to import torch and collect the checks
@@ -109,7 +111,7 @@ class Worker:
         try:
             if zygote is None:
                 self.process: TrustedProcess | NewPython = NewPython(subprocess.Popen(
-                    [sys.executable, "-I", "-B", "-c", WORKER_BOOT, json.dumps(code_paths()),
+                    [sys.executable, "-I", "-B", "-c", WORKER_BOOT, json.dumps(code_paths()), WORKER_ENTRY,
                      str(os.getpid()), str(theirs.fileno()), *args, "-", "--", *pytest_args(plan, folder)],
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=self.stderr, cwd=folder, env=worker_env(folder), start_new_session=True))

@@ -8,7 +8,7 @@ process's channel to the grader: they get their own channel and output file only
 Forked by the grader's zygote (:meth:`..runner.client.Runner.run_trusted`: one torch import for
 the grader's learner processes and all its workers), which calls :func:`run` with ``[-
 CHANNEL_FD LEVEL MEMORY_MIB SCRATCH ZYGOTE_FD -- PYTEST_ARGS...]``; where there is no fork, started
-by :mod:`.pool` as ``python -I -B -c WORKER_BOOT PATHS GRADER_PID ...`` (the same arguments, the
+by :mod:`.pool` as ``python -I -B -c WORKER_BOOT PATHS ENTRY GRADER_PID ...`` (the same arguments, the
 grader's pid first), the package found where the grader found it (PATHS), not through an
 install. The grader names this module (``pool.WORKER_ENTRY``) and never imports it, nor pytest
 with it. Jobs and replies are :mod:`..runner.wire` frames on the socket CHANNEL_FD. ZYGOTE_FD is
