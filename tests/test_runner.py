@@ -142,6 +142,13 @@ def host_facts():
             "hostname": os.uname().nodename, "home": os.environ.get("HOME"), "tmpdir": os.environ.get("TMPDIR"),
             "modules": " ".join(sorted(sys.modules)), "path": " ".join(sys.path)}
 
+def on_the_meta_device():
+    # what k01's and k12's checks have the learner's function do: torch's reference implementations
+    import torch
+    x = torch.arange(3.0, device="meta", requires_grad=True)
+    y = (x * x + torch.sin(x)).sum()
+    return [list(y.shape), str(y.device), y.requires_grad, "torch._dynamo" in sys.modules]
+
 def import_system():
     # what the import system holds that could find the runner again
     return {"modules": sorted(sys.modules), "finders": sorted(sys.path_importer_cache),
@@ -246,6 +253,12 @@ def test_the_runners_modules_are_read_again_once_a_module_was_imported_since_the
         for name in added:
             del sys.modules[name]
     assert set(learner_side.runner_modules()) == first
+
+
+def test_a_function_on_the_meta_device_runs_without_importing_torchs_compiler(probe) -> None:
+    # torch wraps its reference implementations in a guard that imports torch._dynamo (1.3-1.8 s)
+    # at its first call; the zygote gives each guard its function beforehand (nothing compiles)
+    assert probe.on_the_meta_device() == [[], "meta", True, False]
 
 
 def test_memory_beyond_the_cap_is_a_memory_error(probe) -> None:

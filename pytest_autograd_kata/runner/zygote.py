@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
+import types
 
 from . import integrity, sandbox
 
@@ -47,6 +48,7 @@ def warm_up() -> None:
 
     from . import learner  # noqa: F401
 
+    _dynamo_left_out()
     x = torch.ones(2, requires_grad=True)
     (x * x).sum().backward()
     (g,) = torch.autograd.grad((x ** 3).sum(), x, create_graph=True)
@@ -55,6 +57,33 @@ def warm_up() -> None:
     with learner.BackwardCalls():
         torch.ones(1)
     integrity.take()  # before any learner process is forked: what its code may replace, as it was
+
+
+def _dynamo_left_out() -> None:
+    """torch wraps hundreds of its own Python functions in ``torch._disable_dynamo`` (among them
+    the reference implementations a meta tensor's operators run: k01's and k12's checks call the
+    learner's function on the meta device), a wrapper that imports ``torch._dynamo`` (1.3-1.8 s
+    of CPU, 600 modules) at its first call only to keep torch's compiler out of the function.
+    Nothing compiles here: the zygote and the trusted processes it forks never do, and a learner
+    process only if the learner's code calls ``torch.compile``, which then imports the compiler
+    itself (and may trace into these functions, which only changes where its graph breaks). Each
+    wrapper is given now what it would cache at its first call, the function itself, so no
+    learner process pays for the import, and the zygote's image, which every fork and exit of
+    a learner process copies from, holds none of it. Where torch's wrapper is not what this
+    reads (another torch), nothing is changed: the import is paid as before."""
+    import torch
+
+    wrap = getattr(getattr(torch, "_compile", None), "_disable_dynamo", None)
+    inner = next((code for code in getattr(getattr(wrap, "__code__", None), "co_consts", ())
+                  if isinstance(code, types.CodeType) and code.co_name == "inner"), None)
+    if inner is None or "fn" not in inner.co_freevars:
+        return
+    cell = inner.co_freevars.index("fn")
+    for wrapper in gc.get_referrers(inner):  # the functions whose code it is
+        if isinstance(wrapper, types.FunctionType) and wrapper.__closure__ is not None:
+            function = wrapper.__closure__[cell].cell_contents
+            if getattr(function, "__dynamo_disable", None) is None:
+                function.__dynamo_disable = function
 
 
 def _import_sympy() -> None:
@@ -84,20 +113,11 @@ def _import_matplotlib() -> None:
     plt.close(figure)
 
 
-def _import_dynamo() -> None:
-    """torch imports torch._dynamo (1.8 s) on the first arange on the meta device, whose reference
-    implementation it compiles: k01's and k12's checks ask for one there."""
-    import torch
-
-    torch.arange(2, device="meta", dtype=torch.float32, requires_grad=True)
-
-
 #: what the zygote imports once it is ready, while no request waits (in the order the katas
-#: need it: a course's first learner process, k01's, is forked before any of them, and the
-#: longest, dynamo, goes last, so that it holds up no kata that does not need it), so that
+#: need it: a course's first learner process, k01's, is forked before any of them), so that
 #: learner processes forked later do not each pay it; a learner process forked before a step
 #: simply imports what it uses itself
-LATER = (_import_sympy, _import_matplotlib, _import_dynamo)
+LATER = (_import_sympy, _import_matplotlib)
 
 
 def _warm(step) -> None:
