@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
 import sys
 from collections import Counter
 from contextlib import redirect_stderr, redirect_stdout
@@ -302,6 +304,19 @@ def test_without_matplotlib_there_is_no_chart(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
     assert class_summary.write_chart(class_summary.summarize(_class_result(), "en"), tmp_path / "c.png") is False
     assert not (tmp_path / "c.png").exists()
+
+
+def test_the_chart_library_is_imported_while_the_grade_runs() -> None:
+    # in a Python of its own, where nothing imported matplotlib before: the grader's thread does,
+    # for the chart at the end, with the backend that needs no display
+    pytest.importorskip("matplotlib")
+    done = subprocess.run([sys.executable, "-c", (
+        "import sys, threading; from pytest_autograd_kata.grading import class_summary; "
+        "before = 'matplotlib' in sys.modules; class_summary.import_chart_library_meanwhile(); "
+        "[t.join() for t in threading.enumerate() if t is not threading.current_thread()]; "
+        "import matplotlib; print(before, 'matplotlib.pyplot' in sys.modules, matplotlib.get_backend().lower())")],
+        capture_output=True, text=True, env={**os.environ, "MPLBACKEND": ""}, check=True)
+    assert done.stdout.split() == ["False", "True", "agg"]
 
 
 def test_with_matplotlib_the_chart_is_a_png(tmp_path: Path) -> None:

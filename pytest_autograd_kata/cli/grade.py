@@ -50,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..course import i18n
-    from ..grading import shards
+    from ..grading import class_summary, shards
     from ..grading.grade import grade
     from ..grading.plan import GradeError
     from ..grading.planning import make_plan
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         plan = make_plan(args.submissions, args.out, args.course, args.jobs, args.timeout, args.memory,
                          lang, args.katas.split(",") if args.katas else None, not args.no_reuse,
                          args.sandbox, args.no_sandbox, shards.parse(args.shard) if args.shard else (1, 1))
+        class_summary.import_chart_library_meanwhile()
         graded = grade(plan, Progress(len(plan.submissions)).submission_done)
     except GradeError as err:
         print(f"autograd-kata grade: {err}", file=sys.stderr)
