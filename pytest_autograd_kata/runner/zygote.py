@@ -63,7 +63,7 @@ def _dynamo_left_out() -> None:
     """torch wraps hundreds of its own Python functions in ``torch._disable_dynamo`` (among them
     the reference implementations a meta tensor's operators run: k01's and k12's checks call the
     learner's function on the meta device), a wrapper that imports ``torch._dynamo`` (1.3-1.8 s
-    of CPU, 600 modules) at its first call only to keep torch's compiler out of the function.
+    of CPU, 800 modules) at its first call only to keep torch's compiler out of the function.
     Nothing compiles here: the zygote and the trusted processes it forks never do, and a learner
     process only if the learner's code calls ``torch.compile``, which then imports the compiler
     itself (and may trace into these functions, which only changes where its graph breaks). Each
