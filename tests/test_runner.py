@@ -746,6 +746,20 @@ def test_a_trusted_process_forked_by_the_zygote_runs_as_a_new_one_would_and_its_
         runner.close()
 
 
+def test_a_trusted_process_asked_for_before_the_zygote_is_warm_gets_the_imports_its_checks_make_first(
+        tmp_path: Path) -> None:
+    # A grading worker's first check makes a backward pass with a gradient, which imports sympy
+    # (0.6 s): the zygote imports it before it forks the worker, rather than each worker again.
+    runner = Runner(sandbox.PROCESS)
+    try:  # asked for at once: the request waits while the zygote imports torch
+        process = runner.run_trusted("timeit:main", ["-n", "1", "-r", "1", "import os, sys; os._exit("
+                                                     "0 if 'sympy' in sys.modules else 3)"],
+                                     [], sys.stderr.fileno(), str(tmp_path), {}, "kata-trusted")
+        assert process.wait(120) == {"code": 0}
+    finally:
+        runner.close()
+
+
 def test_a_trusted_process_dies_with_its_zygote_and_a_branch_forks_none(tmp_path: Path) -> None:
     runner = Runner(sandbox.PROCESS)
     try:

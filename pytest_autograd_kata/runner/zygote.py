@@ -118,6 +118,10 @@ def _import_matplotlib() -> None:
 #: learner processes forked later do not each pay it; a learner process forked before a step
 #: simply imports what it uses itself
 LATER = (_import_sympy, _import_matplotlib)
+#: the steps of LATER that a trusted child (a grading worker) takes first thing itself, its
+#: checks' own backward passes with a gradient importing sympy: done before the zygote forks one,
+#: once, rather than in every child forked before the zygote came to them
+FOR_TRUSTED = (_import_sympy,)
 
 
 def _warm(step) -> None:
@@ -310,17 +314,22 @@ class Zygote:
         signal.signal(signal.SIGCHLD, lambda *_: None)
         later = list(later)
         asked_while_warming: list[int] = []  # control sockets of branches asked for before the zygote was warm
+
+        def warm(step) -> None:
+            later.remove(step)
+            _warm(step)
+            if not later:  # a branch starts as warm as a zygote gets, and warms nothing itself
+                for control_fd in asked_while_warming:
+                    self._branch(control_fd)
+                asked_while_warming.clear()
+
         try:
             while True:
                 # Ready at once, the zygote warms up the rest between requests: the trusted
                 # side's first learner process does not wait for what only later katas use.
                 ready, _, _ = select.select([self.control, wake_read], [], [], 0 if later else None)
                 if not ready and later:
-                    _warm(later.pop(0))
-                    if not later:  # a branch starts as warm as a zygote gets, and warms nothing itself
-                        for control_fd in asked_while_warming:
-                            self._branch(control_fd)
-                        asked_while_warming.clear()
+                    warm(later[0])
                     continue
                 if wake_read in ready:
                     _drain(wake_read)
@@ -335,6 +344,8 @@ class Zygote:
                         return
                     request = json.loads(data)
                     if "run" in request:
+                        for step in [step for step in later if step in FOR_TRUSTED]:
+                            warm(step)
                         self._run_trusted(request, fds)
                     elif "name" in request:  # a branch named after the process it serves (see client.Runner.adopt)
                         sandbox.name_process(str(request["name"]))
