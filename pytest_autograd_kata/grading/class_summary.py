@@ -105,23 +105,29 @@ def import_chart_library_meanwhile() -> None:
 
 def _import_chart_library() -> None:
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib import pyplot  # noqa: F401
-    except Exception:  # no matplotlib, or one that cannot start: write_chart finds it so and says so
+        _pyplot()
+    except Exception:  # one that cannot start: write_chart finds it so and says so
         pass
+
+
+def _pyplot():
+    """matplotlib's pyplot, on the backend that needs no display (a grading server has none);
+    None where matplotlib is not installed."""
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    return pyplot
 
 
 def write_chart(summaries: list[KataSummary], path: Path) -> bool:
     """A bar chart of the pass rate per kata; False when matplotlib is not installed."""
-    try:
-        import matplotlib
-    except ImportError:
+    pyplot = _pyplot()
+    if pyplot is None:
         return False
-    matplotlib.use("Agg")  # no display on a grading server
-    from matplotlib import pyplot
-
     figure, axes = pyplot.subplots(figsize=(max(4.0, 0.6 * len(summaries) + 1), 3))
     axes.bar([s.id for s in summaries], [100 * s.rate for s in summaries], color="#4c72b0")
     axes.set_ylim(0, 100)

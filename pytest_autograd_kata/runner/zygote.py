@@ -118,9 +118,9 @@ def _import_matplotlib() -> None:
 #: learner processes forked later do not each pay it; a learner process forked before a step
 #: simply imports what it uses itself
 LATER = (_import_sympy, _import_matplotlib)
-#: the steps of LATER that a trusted child (a grading worker) takes first thing itself, its
-#: checks' own backward passes with a gradient importing sympy: done before the zygote forks one,
-#: once, rather than in every child forked before the zygote came to them
+#: the steps of LATER whose imports a trusted child (a grading worker) would make first thing
+#: itself (its checks' backward passes with a gradient import sympy): taken before the zygote
+#: forks one, so they are made once, not again in every child forked while the zygote warms up
 FOR_TRUSTED = (_import_sympy,)
 
 
