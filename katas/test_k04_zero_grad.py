@@ -88,8 +88,9 @@ def test_clearing_keeps_the_same_x_grad_and_its_memory(kata, device, x_and_old_g
     old_grad = learner_x.grad
     # A second tensor on the old gradient's memory keeps that memory alive while the learner's
     # code runs, so a new gradient cannot be allocated at the same address and pass for it.
-    old_memory = kata.call(torch.detach, old_grad)
-    returned_nothing(kata.clear_then_backward_sum(learner_x), "clear_then_backward_sum(x)")
+    run = kata.in_a_row([(torch.detach, old_grad), (kata.clear_then_backward_sum, learner_x)])
+    old_memory = next(run)
+    returned_nothing(next(run), "clear_then_backward_sum(x)")
     if learner_x.grad is not old_grad:
         fail(Text("x.grad is no longer the tensor it was: setting x.grad to None or to a new tensor of zeros "
                   "drops the old values too, but the backward pass then stores the gradient in new memory. "

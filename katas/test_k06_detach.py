@@ -7,7 +7,7 @@ from torch.autograd.graph import increment_version
 from pytest_autograd_kata import (Text, CLEARED_AND_NEW_VALUES, assert_grad_fn, assert_grad_from_backward,
                                   assert_is_tensor, assert_passes_in_a_run, assert_shares_storage,
                                   assert_tensor_equal, called_before, calls_so_far, fail, later_call,
-                                  strategies as kst, with_nudge, writing)
+                                  probes, strategies as kst, with_nudge, writing)
 from pytest_autograd_kata.remote import RemoteTensor, Returned
 
 pytestmark = pytest.mark.kata("k06")
@@ -31,11 +31,14 @@ Y_NOT_RECORDED = Text("y has no grad_fn: y itself was computed outside autograd.
 FREED_GRAPH = "backward through the graph a second time"
 
 
-def detach_step(kata, x):
-    """The learner's copy of x, and ``(y, u, z)`` from ``detach_y_and_backward(x)``."""
+def detach_step(kata, x, then=lambda learner_x, y: ()):
+    """The learner's copy of x, ``(y, u, z)`` from ``detach_y_and_backward(x)``, and the run
+    (``kata.in_a_row``) that call began: ``then(learner_x, y)`` gives the steps that follow it
+    in the same request (y being the y it returns), each read in turn by the check."""
     __tracebackhide__ = True
     learner_x = kata.tensor(x, requires_grad=True)
-    returned = kata.detach_y_and_backward(learner_x)
+    run = kata.in_a_row([(kata.detach_y_and_backward, learner_x), *then(learner_x, Returned(0)[0])])
+    returned = next(run)
     if not isinstance(returned, tuple) or len(returned) != 3:
         shown = "Tensor" if isinstance(returned, RemoteTensor) else "None" if returned is None else \
             f"a {type(returned).__name__} of {len(returned)}" if isinstance(returned, (tuple, list)) else \
@@ -47,7 +50,7 @@ def detach_step(kata, x):
         assert_is_tensor(value, name=name, shape=x.shape, device=x.device)
     if returned[0].grad_fn is None:
         fail(Y_NOT_RECORDED, name="y.grad_fn")
-    return learner_x, returned
+    return learner_x, returned, run
 
 
 @example(x=BOOK_X)
@@ -56,7 +59,7 @@ def detach_step(kata, x):
 @given(x=inputs)
 def test_x_grad_equals_u(kata, device, x):
     x = x.to(device)
-    learner_x, (y, u, z) = detach_step(kata, x)
+    learner_x, (y, u, z), _ = detach_step(kata, x)
     # Built here from the check's own x, in its dtype (float32): x * x rounds the same way
     # wherever it is computed, and d(u·x)/dx = u·1 is exact, so the book's == holds.
     square = x * x
@@ -79,7 +82,9 @@ def test_x_grad_equals_u(kata, device, x):
 @given(x=inputs)
 def test_u_is_y_detached(kata, device, x):
     x = x.to(device)
-    _, (y, u, _) = detach_step(kata, x)
+    # detach() shares y's version counter, which autograd reads to notice an in-place change
+    # to values a backward pass needs; y.data shares the memory but not the counter.
+    _, (y, u, _), run = detach_step(kata, x, lambda learner_x, y: [(increment_version, y)])
     assert_grad_fn(u, None, name="u")
     if u.requires_grad:
         fail(Text("u.requires_grad is True: autograd still records what is computed from u, "
@@ -90,10 +95,8 @@ def test_u_is_y_detached(kata, device, x):
                           nudge=Text("detach() gives the same memory without the history; clone() or "
                                      "building a new tensor copies the data.",
                                      "detach() 得到同一块内存、但没有计算历史；clone() 或新建张量会复制数据。"))
-    # detach() shares y's version counter, which autograd reads to notice an in-place change
-    # to values a backward pass needs; y.data shares the memory but not the counter.
     u_version = u.version
-    kata.call(increment_version, y)
+    next(run)  # y's version counter incremented
     if u.version == u_version:
         fail(Text("u shares y's memory but not y's version counter (y.data gives such a tensor): an in-place "
                   "change to u would then silently corrupt the gradients that need y's values. Take u with "
@@ -109,19 +112,20 @@ def test_u_is_y_detached(kata, device, x):
 @given(x=inputs)
 def test_y_still_backpropagates_to_x(kata, device, x):
     x = x.to(device)
-    learner_x, (y, u, _) = detach_step(kata, x)
+    # A second tensor on x.grad's memory keeps it alive while the learner's code runs, so new
+    # memory cannot be allocated at the same address and pass for it.
+    learner_x, (y, u, _), run = detach_step(kata, x, lambda learner_x, y: [
+        (probes.grad_detached, learner_x), (torch.Tensor.retain_grad, y), (kata.backward_through_y, learner_x, y)])
     old_grad = learner_x.grad
     if old_grad is None:
         fail(Text("x.grad is None after detach_y_and_backward(x): run the backward pass of z.sum() there.",
                   "detach_y_and_backward(x) 之后 x.grad 是 None：请在其中对 z.sum() 执行反向传播。"),
              name="x.grad")
     passes_before = learner_x.passes
-    # A second tensor on x.grad's memory keeps it alive while the learner's code runs, so new
-    # memory cannot be allocated at the same address and pass for it.
-    old_memory = kata.call(torch.detach, old_grad)
-    kata.call(torch.Tensor.retain_grad, y)
+    old_memory = next(run)
+    next(run)  # y.retain_grad()
     try:
-        returned, error = kata.backward_through_y(learner_x, y), None
+        returned, error = next(run), None
     except NotImplementedError:
         raise  # an untouched stub: reported as not started
     except RuntimeError as err:

@@ -1,4 +1,6 @@
 """Checks for k07 · Python control flow (Python 控制流)."""
+import functools
+
 import numpy
 import pytest
 import torch
@@ -6,7 +8,7 @@ from hypothesis import assume, example, given, strategies as st
 
 from pytest_autograd_kata import (Text, assert_grad_from_backward, assert_is_tensor, assert_tensor_close, fail,
                                   later_call, shown, shown_type, strategies as kst, writing)
-from pytest_autograd_kata.remote import RemoteTensor
+from pytest_autograd_kata.remote import RemoteTensor, Returned
 
 pytestmark = pytest.mark.kata("k07")
 
@@ -105,10 +107,13 @@ def assert_d(d, a: torch.Tensor, expected_d: torch.Tensor, name: str) -> None:
 def test_f_follows_the_loop_and_the_branch(kata, device, a):
     learner_a = learner_scalar(kata, a, device)
     k, expected_d = book_values(a.to(device))
-    d = kata.f(learner_a)
+    # autograd.grad reads the graph f recorded without writing a.grad: dd/da must be k. It is
+    # asked for in f's request, and read once d is found right.
+    run = kata.in_a_row([(kata.f, learner_a),
+                         (functools.partial(torch.autograd.grad, allow_unused=True), Returned(0), learner_a)])
+    d = next(run)
     assert_d(d, learner_a, expected_d, "f(a)")
-    # autograd.grad reads the graph f recorded without writing a.grad: dd/da must be k.
-    (dd_da,) = kata.call(torch.autograd.grad, d, learner_a, allow_unused=True)
+    (dd_da,) = next(run)
     if dd_da is None:
         fail(Text("f(a)'s graph does not lead back to a: d was not computed from a by recorded operations.",
                   "f(a) 的计算图没有连回 a：d 不是通过被记录的运算由 a 计算出来的。"), name="f(a)")

@@ -45,11 +45,28 @@ def trusted_run(name: str, x: torch.Tensor) -> tuple[torch.Tensor, str]:
     raise AssertionError(f"the graph of {name} saves nothing: a second pass does not fail")
 
 
-def learner_graph(kata, name: str, x: torch.Tensor, device: str):
-    """The learner's own x (recording gradients, x.grad None) and y built from it in its process."""
+def recording(steps: list):
+    """A ``call(function, *args)`` that appends a step to ``steps`` (of a run, ``kata.in_a_row``)
+    and returns what stands for what the step will return."""
+    def call(function, *args):
+        steps.append((function, *args))
+        return Returned(len(steps) - 1)
+    return call
+
+
+def learner_call(kata, name: str, x: torch.Tensor, device: str, function: str):
+    """The learner's own x (recording gradients, x.grad None), and the run, in one request, that
+    builds y from it in the learner's process and then calls ``function`` of the learner's module
+    on that y (and x, for gradients_of_two_passes): y's steps already read, its next step the call."""
     assume(x.dtype != torch.float64 or device != "mps")  # MPS has no float64
     learner_x = kata.tensor(x.to(device), requires_grad=True)
-    return learner_x, GRAPHS[name](kata.call, learner_x)
+    steps: list = []
+    y = GRAPHS[name](recording(steps), learner_x)
+    steps.append((getattr(kata, function), y, *([learner_x] if function == TWO_PASSES else [])))
+    run = kata.in_a_row(steps)
+    for _ in steps[:-1]:
+        next(run)  # y's making: torch's functions on the learner's x
+    return learner_x, run
 
 
 def one_pass(name: str) -> Text:
@@ -62,11 +79,11 @@ def first_line(message: str) -> str:
 
 @given(name=graphs, x=inputs)
 def test_second_backward_returns_the_error_torch_raised(kata, device, name, x):
-    learner_x, y = learner_graph(kata, name, x, device)
+    learner_x, run = learner_call(kata, name, x, device, ERROR)
     gradient, freed_message = trusted_run(name, x.to(device))
     function = "second_backward_error(y)"
     try:
-        error = kata.second_backward_error(y)
+        error = next(run)
     except RuntimeError as escaped:
         if getattr(escaped, "message", None) != freed_message:
             raise
@@ -117,11 +134,11 @@ def test_second_backward_returns_the_error_torch_raised(kata, device, name, x):
 @example(name="(x ** 3).sum()", x=torch.zeros(3))
 @given(name=graphs, x=inputs)
 def test_retained_graph_gives_twice_the_gradient(kata, device, name, x):
-    learner_x, y = learner_graph(kata, name, x, device)
+    learner_x, run = learner_call(kata, name, x, device, TWO_PASSES)
     gradient, freed_message = trusted_run(name, x.to(device))
     function = "gradients_of_two_passes(y, x)"
     try:
-        returned = kata.gradients_of_two_passes(y, learner_x)
+        returned = next(run)
     except RuntimeError as err:
         if getattr(err, "message", None) != freed_message:
             raise
@@ -185,11 +202,7 @@ def steps_of_the_run(kata, learner, graph_of, values, graph: str) -> tuple[list,
     """SEQUENCE as the steps of one request (each call's y built by torch functions on its x just
     before it), and how many of them each step of SEQUENCE takes."""
     steps, counts = [], []
-
-    def call(function, *args):
-        steps.append((function, *args))
-        return Returned(len(steps) - 1)
-
+    call = recording(steps)
     for function, who in SEQUENCE:
         first = len(steps)
         if function == CLEARED_AND_NEW_VALUES:

@@ -67,12 +67,13 @@ class Layout:
 
 def layout(kata) -> Layout:
     __tracebackhide__ = True
-    ends = _numbers(kata.domain(), "domain()")
+    declared = kata.in_a_row([(kata.domain,), (kata.boundaries,)])  # both in one request
+    ends = _numbers(next(declared), "domain()")
     if len(ends) != 2 or not ends[0] < ends[1]:
         fail(Text(f"domain() returned {ends}; it should return (low, high) with low < high.",
                   f"domain() 返回了 {ends}；它应该返回 (low, high)，且 low < high。"), name="domain()")
     low, high = ends
-    cuts = sorted(set(_numbers(kata.boundaries(), "boundaries()")))
+    cuts = sorted(set(_numbers(next(declared), "boundaries()")))
     outside = [c for c in cuts if not low < c < high]
     if outside:
         fail(Text(f"boundaries() holds {outside}, not strictly inside domain() = ({low:g}, {high:g}).",

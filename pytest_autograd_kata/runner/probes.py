@@ -54,6 +54,14 @@ def written_in_place(tensor: torch.Tensor, values: torch.Tensor, clear_grad: boo
     facts.write(tensor, values, clear_grad)
 
 
+def grad_detached(tensor: torch.Tensor) -> torch.Tensor | None:
+    """``tensor.grad.detach()``, a second tensor on ``.grad``'s memory (None when there is no
+    ``.grad``): held by the check, it keeps that memory from being freed, so that new memory
+    cannot be allocated at the same address and pass for it. A step of a run can ask for it."""
+    grad = tensor.grad
+    return None if grad is None else grad.detach()
+
+
 def write_file(path: str, data: bytes) -> None:
     """``data`` written at ``path``, in place of any file there: a stale file, which a function
     of the learner's that is asked to write ``path`` must replace."""
