@@ -3,6 +3,7 @@ the package and the command line must not import torch, Hypothesis or NumPy (sec
 start-up for a project that never runs a kata)."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -46,3 +47,24 @@ def test_a_grader_starts_its_zygote_before_loading_pytest_or_anything_heavy(tmp_
             f"main(['grade', {str(tmp_path / 'alice')!r}, '--out', {str(tmp_path / 'out')!r}, '--no-sandbox'])\n")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_a_grader_imports_the_charts_library_only_once_its_zygote_is_started(tmp_path) -> None:
+    """The grader's thread that imports matplotlib for the class chart (0.6 to 0.9 s of CPU) would
+    hold back the zygote's start, and numpy, which it imports, is what the test above forbids
+    before it: the thread is begun once the zygote is started, and begun in every grade."""
+    (tmp_path / "alice").mkdir()
+    code = ("from pytest_autograd_kata.grading import class_summary\n"
+            "from pytest_autograd_kata.runner import client\n"
+            "events = []\n"
+            "begin = class_summary.import_chart_library_meanwhile\n"
+            "class_summary.import_chart_library_meanwhile = lambda: (events.append('chart'), begin())\n"
+            "start = client.Runner.start\n"
+            "client.Runner.start = lambda self: (events.append('zygote'), start(self))[1]\n"
+            "from pytest_autograd_kata.cli import main\n"
+            f"main(['grade', {str(tmp_path / 'alice')!r}, '--out', {str(tmp_path / 'out')!r}, '--no-sandbox'])\n"
+            "print(events)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    events = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    # (Runner.start is called again on the way, for each worker's branch: a no-op once the zygote runs)
+    assert events[0] == "zygote" and events.count("chart") == 1

@@ -62,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         plan = make_plan(args.submissions, args.out, args.course, args.jobs, args.timeout, args.memory,
                          lang, args.katas.split(",") if args.katas else None, not args.no_reuse,
                          args.sandbox, args.no_sandbox, shards.parse(args.shard) if args.shard else (1, 1))
-        class_summary.import_chart_library_meanwhile()
-        graded = grade(plan, Progress(len(plan.submissions)).submission_done)
+        graded = grade(plan, Progress(len(plan.submissions)).submission_done,
+                       class_summary.import_chart_library_meanwhile)
     except GradeError as err:
         print(f"autograd-kata grade: {err}", file=sys.stderr)
         return 2

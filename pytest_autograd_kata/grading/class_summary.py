@@ -99,7 +99,8 @@ def import_chart_library_meanwhile() -> None:
     torch: the import (0.6 to 0.9 s of CPU) is then done by the time the chart is drawn, instead of
     after the last kata, where a per-submission platform's run waits for it. :func:`write_chart`
     imports it as before: Python's lock on a module being imported makes it wait for this import,
-    and where this one failed, it fails the same way itself."""
+    and where this one failed, it fails the same way itself. The grade command begins it once the
+    zygote is started (grade's ``on_started``): begun earlier, it held back that start."""
     threading.Thread(target=_import_chart_library, name="chart-library").start()
 
 

@@ -66,8 +66,11 @@ def kata_result(kata: Kata, points: float, reply: dict, lang: str) -> outcomes.K
                                forced_message=t("grade_review", lang, causes="; ".join(reply["review"])))
 
 
-def grade(plan: GradePlan, on_submission: Callable[[SubmissionResult], None] = lambda s: None) -> ClassResult:
-    """Grade every submission; ``on_submission`` hears of each as soon as all its katas are done.
+def grade(plan: GradePlan, on_submission: Callable[[SubmissionResult], None] = lambda s: None,
+          on_started: Callable[[], None] = lambda: None) -> ClassResult:
+    """Grade every submission; ``on_submission`` hears of each as soon as all its katas are done;
+    ``on_started`` is called once the zygote (or, without fork, the workers) has been started, so
+    that what the caller does meanwhile never delays the torch import every worker waits for.
 
     With ``plan.reuse``, a kata whose request (its file and the learner's files it names, as
     copied) is the same in several submissions (an untouched stub, a shared file) is run once
@@ -76,20 +79,20 @@ def grade(plan: GradePlan, on_submission: Callable[[SubmissionResult], None] = l
     try:
         submissions = [intake.take_in(folder, plan.course, work.copy_folder(index))
                        for index, folder in enumerate(plan.submissions)]
-        return _grade(plan, work, submissions, on_submission)
+        return _grade(plan, work, submissions, on_submission, on_started)
     finally:
         work.remove()
 
 
 def _grade(plan: GradePlan, work: WorkFolder, submissions: list[intake.Submission],
-           on_submission: Callable[[SubmissionResult], None]) -> ClassResult:
+           on_submission: Callable[[SubmissionResult], None], on_started: Callable[[], None]) -> ClassResult:
     wanted = [k for k in plan.course.katas if plan.only is None or k.id in plan.only]
     if not submissions:  # a share of the class (--shard) that holds none of it
         checked = {path.name for path in plan.check_files}
         katas = [k for k in wanted if k.checks_filename in checked]
         return ClassResult(katas, [], [k.id for k in wanted if k not in katas], plan.sandbox)
     # More workers than jobs would only add startups; a check module holds at most one kata.
-    with Pool(plan, work, min(plan.jobs, len(submissions) * len(plan.check_files))) as pool:
+    with Pool(plan, work, min(plan.jobs, len(submissions) * len(plan.check_files)), on_started) as pool:
         katas = [k for k in wanted if k.id in pool.checks]
         if not katas:
             raise GradeError(t("grade_no_checks", plan.lang, folder=plan.course.root))

@@ -185,8 +185,11 @@ class Pool:
     """``with Pool(plan, work, size) as pool: pool.checks; pool.run(jobs, on_done)``: one thread
     per worker takes the next job, so a slow job never holds up the others."""
 
-    def __init__(self, plan: GradePlan, work: WorkFolder, size: int) -> None:
+    def __init__(self, plan: GradePlan, work: WorkFolder, size: int,
+                 on_started: Callable[[], None] = lambda: None) -> None:
         self.plan, self.work, self.size = plan, work, size
+        #: called once the zygote is started (without fork: the workers), before they are ready
+        self.on_started = on_started
         self.workers: list[Worker | None] = []
         #: the zygote every worker is forked from, and their learner processes, through a branch
         #: of each worker's own: torch imported and warmed up once for all of them
@@ -203,6 +206,7 @@ class Pool:
             if USE_FORK:
                 self.zygote = self._zygote()
             self.workers = [self._worker() for _ in range(self.size)]
+            self.on_started()
             for worker in self.workers:
                 self._check_ready(worker.wait_ready())
         except BaseException:
