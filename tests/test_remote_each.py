@@ -138,6 +138,13 @@ class Pair(tuple):
 
 def a_pair_that_lies(x):
     return Pair((x, x))
+
+class Elsewhere(torch.Tensor):
+    def detach(self):  # says it lives on other memory than it does
+        return torch.zeros(self.shape)
+
+def grad_that_lies_about_its_memory(x):
+    x.grad = torch.ones_like(x).as_subclass(Elsewhere)
 """
 
 
@@ -214,3 +221,14 @@ def test_what_a_step_was_seen_doing_reaches_the_watch_open_when_it_is_read(run_k
             next(run)
         seen.append(len(step.backward_calls))
     assert seen == [1, 0, 1]
+
+
+def test_a_grads_memory_is_held_as_torch_reads_it_not_as_a_subclass_says(run_kata) -> None:
+    from pytest_autograd_kata import probes
+
+    x = run_kata.tensor(torch.ones(3), requires_grad=True)
+    run = run_kata.in_a_row([(run_kata.grad_that_lies_about_its_memory, x), (probes.grad_detached, x)])
+    next(run)
+    held = next(run)
+    assert held.storage is not None and held.storage == x.grad.storage
+    assert run_kata.call(probes.grad_detached, run_kata.tensor(torch.ones(1))) is None  # no .grad: None

@@ -62,6 +62,13 @@ def grad(tensor: torch.Tensor) -> torch.Tensor | None:
     return None
 
 
+def grad_detached(tensor: torch.Tensor) -> torch.Tensor | None:
+    """A second tensor on the memory of its ``.grad`` as :func:`grad` reads it (None without one)."""
+    with _no_torch_function():
+        held = grad(tensor)
+        return None if held is None else _detach(held)
+
+
 def describe(tensor: torch.Tensor) -> dict:
     """Its facts as the trusted side reads them (the values travel apart, as bytes). A meta
     tensor has no memory to tell apart (its storage is None); a tensor made under

@@ -57,9 +57,10 @@ def written_in_place(tensor: torch.Tensor, values: torch.Tensor, clear_grad: boo
 def grad_detached(tensor: torch.Tensor) -> torch.Tensor | None:
     """``tensor.grad.detach()``, a second tensor on ``.grad``'s memory (None when there is no
     ``.grad``): held by the check, it keeps that memory from being freed, so that new memory
-    cannot be allocated at the same address and pass for it. A step of a run can ask for it."""
-    grad = tensor.grad
-    return None if grad is None else grad.detach()
+    cannot be allocated at the same address and pass for it. A step of a run can ask for it.
+    Read through torch's own descriptors, as a snapshot reads ``.grad``: a Tensor subclass of
+    the learner's cannot answer with another tensor."""
+    return facts.grad_detached(tensor)
 
 
 def write_file(path: str, data: bytes) -> None:
