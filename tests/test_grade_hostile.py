@@ -425,9 +425,10 @@ LEVELS = {
                     storming], ()),
     "uid": ([forging, forging_evidence, reaching_out, attacking_processes, storming], ("--sandbox", "uid")),
     # Forging the evidence and storming the processor meet the same learner process at every
-    # level (the same runner code observes, the same seccomp filter and time budgets bound it):
+    # level (the same runner code observes, the same seccomp filter and time budgets bound it),
+    # and hostile files and names meet the grader's intake before any learner process starts:
     # graded at the other levels, not again here.
-    "process": ([forging, hostile_files, lambda places: {
+    "process": ([forging, lambda places: {
         "b_links_to_a_solution": reaching_out(places)["b_links_to_a_solution"],
         "b_stale_pycache": reaching_out(places)["b_stale_pycache"],
         "c_leaves_a_daemon": attacking_processes(places)["c_leaves_a_daemon"],

@@ -62,7 +62,8 @@ def test_a_grader_imports_the_charts_library_only_once_its_zygote_is_started(tmp
             "start = client.Runner.start\n"
             "client.Runner.start = lambda self: (events.append('zygote'), start(self))[1]\n"
             "from pytest_autograd_kata.cli import main\n"
-            f"main(['grade', {str(tmp_path / 'alice')!r}, '--out', {str(tmp_path / 'out')!r}, '--no-sandbox'])\n"
+            f"main(['grade', {str(tmp_path / 'alice')!r}, '--out', {str(tmp_path / 'out')!r}, '--no-sandbox',"
+            " '--katas', 'k01', '--jobs', '1'])\n"  # the order is the same for a class of any size
             "print(events)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     events = ast.literal_eval(done.stdout.strip().splitlines()[-1])
