@@ -424,9 +424,9 @@ def test_code_starved_of_the_processor_is_stopped_by_the_clock_as_too_busy(tmp_p
     kata.begin_check(budget)
     kata.chatter(0)  # its process is started, to be put behind every other process
     os.sched_setscheduler(kata._process.pid, os.SCHED_IDLE, os.sched_param(0))
-    # Each hog ends by itself, after the clock stopped the code (1.2 s): one left behind by an
-    # interrupted run would otherwise burn a core until someone kills it.
-    hog = "import time\nend = time.monotonic() + 4\nwhile time.monotonic() < end:\n    pass\n"
+    # Each hog ends by itself, three times the clock's limit after it began: one left behind by
+    # an interrupted run would otherwise burn a core until someone kills it.
+    hog = f"import time\nend = time.monotonic() + {3 * budget.clock:g}\nwhile time.monotonic() < end:\n    pass\n"
     hogs = [subprocess.Popen([sys.executable, "-c", hog]) for _ in range(2 * os.cpu_count())]
     try:
         with pytest.raises(KataTimeout) as stopped:
